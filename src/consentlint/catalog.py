@@ -1,0 +1,243 @@
+"""Catalogs (DESIGN section 6): what counts as collection and as a permission
+check, as TOML data under ``checks/`` (shipped) and user folders (``--catalog``)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from consentlint import schema, taxonomy
+from consentlint.catalog_files import checks_dir
+from consentlint.errors import CatalogError
+
+LANGUAGES = ("python", "java", "kotlin", "javascript", "typescript")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One condition on a call or read; all of an entry's constraints must hold.
+
+    ``arg``/``keyword`` select an argument; ``key`` is the key read through a
+    subscript or ``.get()``; ``equals`` lists accepted literal values."""
+
+    arg: int | None = None
+    keyword: str | None = None
+    key: tuple[str, ...] | None = None
+    equals: tuple | None = None
+    ignore_case: bool = False
+    value_type: str | None = None  # "absent" | "not-string"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A collecting API."""
+
+    id: str
+    languages: tuple[str, ...]
+    apis: tuple[str, ...]
+    kind: str  # "call" | "read"
+    category: str | None
+    fields: bool
+    where: tuple[Constraint, ...]
+    permissions: tuple[str, ...]
+    references: tuple[str, ...]
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class PermissionCheck:
+    """A runtime-permission check: true when the permission is granted."""
+
+    id: str
+    languages: tuple[str, ...]
+    apis: tuple[str, ...]
+    kind: str
+    permission_arg: int | None
+    permissions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldPattern:
+    category: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class LanguageCatalog:
+    """Everything one front-end and the guard analysis need for a language,
+    indexed for lookup."""
+
+    language: str
+    sources: dict  # api -> tuple[Source, ...]
+    permission_checks: dict  # api -> PermissionCheck
+    type_aliases: dict  # name -> target
+    constants: tuple  # (prefix, value_prefix)
+    parameters: tuple  # (name, type, when_imported)
+    fields: tuple[FieldPattern, ...]
+
+    @cached_property
+    def prefixes(self) -> frozenset[str]:
+        """Every dotted prefix of a catalogued name: resolved names outside this
+        set can never matter, so front-ends stop tracking them."""
+        names = [*self.sources, *self.permission_checks, *self.type_aliases,
+                 *self.type_aliases.values(), *(p[1] for p in self.parameters)]
+        names += [c[0].rstrip(".") for c in self.constants]
+        return frozenset(_prefixes(names))
+
+    def field_category(self, key: str) -> str | None:
+        """The category of an identity field named ``key``, if it is one
+        (camelCase keys are matched as snake_case)."""
+        key = _CAMEL.sub("_", key)
+        for field in self.fields:
+            if field.pattern.search(key):
+                return field.category
+        return None
+
+    def constant_value(self, qualname: str) -> str | None:
+        """The string a catalogued constant stands for (Permission.CAMERA ->
+        android.permission.CAMERA)."""
+        for prefix, value_prefix in self.constants:
+            if qualname.startswith(prefix):
+                return value_prefix + qualname[len(prefix):]
+        return None
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _prefixes(names):
+    out = set()
+    for name in names:
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            out.add(".".join(parts[:i]))
+    return out
+
+
+@dataclass(frozen=True)
+class Catalog:
+    sources: tuple[Source, ...]
+    permission_checks: tuple[PermissionCheck, ...]
+    by_language: dict  # language -> LanguageCatalog
+
+    def for_language(self, language: str) -> LanguageCatalog:
+        return self.by_language[language]
+
+
+def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
+    """Load the shipped catalogs plus user folders; a problem raises
+    ``CatalogError`` naming file, line and key."""
+    roots = (checks_dir(), *extra_dirs)
+    sources: list[Source] = []
+    checks: list[PermissionCheck] = []
+    aliases: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    constants: dict[str, list] = {lang: [] for lang in LANGUAGES}
+    parameters: dict[str, list] = {lang: [] for lang in LANGUAGES}
+    fields: list[FieldPattern] = []
+    seen_ids: dict[str, Path] = {}
+    valid = taxonomy.valid_ids()
+    for root in roots:
+        if not root.is_dir():
+            raise CatalogError(f"{root}: catalog folder not found")
+        for path in sorted(root.rglob("*.toml")):
+            if path.name == "taxonomy.toml" and root == checks_dir():
+                continue
+            text, raw = _read(path)
+            if path.name == "fields.toml":
+                _validate(path, text, raw, "fields.schema.json")
+                for i, f in enumerate(raw["field"]):
+                    _check_category(path, text, ("field", i, "category"), f["category"], valid)
+                    try:
+                        fields.append(FieldPattern(f["category"], re.compile(f["pattern"], re.I)))
+                    except re.error as exc:
+                        line = schema.locate(text, ("field", i, "pattern"))
+                        raise CatalogError(f"{path}:{line}: key field[{i}].pattern: {exc}") from None
+                continue
+            _validate(path, text, raw, "catalog.schema.json")
+            langs = (raw["language"], *raw.get("also_languages", ()))
+            for i, s in enumerate(raw.get("source", ())):
+                where = ("source", i)
+                _unique(path, text, where, s["id"], seen_ids)
+                if ("category" in s) == bool(s.get("fields")):
+                    line = schema.locate(text, where + ("id",))
+                    raise CatalogError(f"{path}:{line}: key source[{i}]: give exactly one of 'category' or 'fields = true'")
+                if "category" in s:
+                    _check_category(path, text, where + ("category",), s["category"], valid)
+                sources.append(Source(
+                    id=s["id"], languages=langs, apis=tuple(s["api"]), kind=s["kind"],
+                    category=s.get("category"), fields=s.get("fields", False),
+                    where=tuple(_constraint(c) for c in s.get("where", ())),
+                    permissions=tuple(s.get("permissions", ())),
+                    references=tuple(s.get("references", ())), notes=s.get("notes", ""),
+                ))
+            for i, c in enumerate(raw.get("permission_check", ())):
+                _unique(path, text, ("permission_check", i), c["id"], seen_ids)
+                checks.append(PermissionCheck(
+                    id=c["id"], languages=langs, apis=tuple(c["api"]), kind=c["kind"],
+                    permission_arg=c.get("permission_arg"), permissions=tuple(c.get("permissions", ())),
+                ))
+            for lang in langs:
+                for a in raw.get("type_alias", ()):
+                    aliases[lang][a["name"]] = a["target"]
+                constants[lang] += [(c["prefix"], c["value_prefix"]) for c in raw.get("constant", ())]
+                parameters[lang] += [(p["name"], p["type"], tuple(p["when_imported"])) for p in raw.get("parameter", ())]
+    by_language = {}
+    for lang in LANGUAGES:
+        index: dict[str, list] = {}
+        for s in sources:
+            if lang in s.languages:
+                for api in s.apis:
+                    index.setdefault(api, []).append(s)
+        by_language[lang] = LanguageCatalog(
+            language=lang,
+            sources={k: tuple(v) for k, v in index.items()},
+            permission_checks={api: c for c in checks if lang in c.languages for api in c.apis},
+            type_aliases=aliases[lang],
+            constants=tuple(constants[lang]),
+            parameters=tuple(parameters[lang]),
+            fields=tuple(fields),
+        )
+    return Catalog(tuple(sources), tuple(checks), by_language)
+
+
+def _read(path: Path):
+    try:
+        text = path.read_text("utf-8")
+        return text, tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read catalog: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _validate(path, text, raw, schema_name):
+    problems = schema.validate(raw, schema.load_schema(schema_name))
+    if problems:
+        where, message = problems[0]
+        line = schema.locate(text, where)
+        raise CatalogError(f"{path}:{line}: key {schema.format_path(where)}: {message}")
+
+
+def _check_category(path, text, where, category, valid):
+    if category not in valid:
+        line = schema.locate(text, where)
+        raise CatalogError(f"{path}:{line}: key {schema.format_path(where)}: unknown category {category!r}")
+
+
+def _unique(path, text, where, entry_id, seen):
+    if entry_id in seen:
+        line = schema.locate(text, where + ("id",))
+        raise CatalogError(f"{path}:{line}: key {schema.format_path(where)}.id: duplicate id {entry_id!r} (also in {seen[entry_id]})")
+    seen[entry_id] = path
+
+
+def _constraint(raw: dict) -> Constraint:
+    return Constraint(
+        arg=raw.get("arg"), keyword=raw.get("keyword"),
+        key=tuple(raw["key"]) if "key" in raw else None,
+        equals=tuple(raw["equals"]) if "equals" in raw else None,
+        ignore_case=raw.get("ignore_case", False), value_type=raw.get("value_type"),
+    )

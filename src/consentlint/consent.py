@@ -1,0 +1,114 @@
+"""What counts as a consent guard, and what a guard covers (DESIGN sections 7
+and 12): the manifest's consent checks, decorators and requests, and, with
+``platform_permissions``, the catalog's runtime-permission checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consentlint import facts as F
+from consentlint import taxonomy
+
+# Values that mean "granted" / "denied" when a check result is compared.
+GRANTED = frozenset((True, "granted"))
+DENIED = frozenset((False, "denied", "blocked"))
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A check known to have succeeded at some point of the code.
+
+    ``kind`` is consent, permission, decorator or request; ``values`` are the
+    categories/purposes (or permissions) it was for, empty when unknown."""
+
+    kind: str
+    api: str
+    values: tuple[str, ...]
+    line: int
+    # kind "either": paths that merged, each with its own guards (one must cover per path)
+    options: tuple[frozenset, ...] = ()
+
+    def describe(self) -> str:
+        if self.kind == "either":
+            first = min((g for option in self.options for g in option), key=lambda g: g.line)
+            return first.describe()
+        what = ", ".join(self.values) if self.values else "an unknown category"
+        return f"`{short_name(self.api)}` ({what}, line {self.line})"
+
+
+def either(options) -> Guard:
+    """The guard of merged paths that each had their own guards."""
+    options = tuple(options)
+    line = min(g.line for option in options for g in option)
+    return Guard("either", "", (), line, options)
+
+
+def short_name(qualname: str) -> str:
+    """``plyer.gps.start`` -> ``gps.start``."""
+    parts = qualname.replace("#", ".").split(".")
+    return ".".join(parts[-2:])
+
+
+class ConsentModel:
+    """The guards of one language: built once per run from manifest and catalog."""
+
+    def __init__(self, manifest, language_catalog):
+        self.catalog = language_catalog
+        self.manifest = manifest
+        self.checks = {c.function: c.category_arg for c in manifest.checks} if manifest else {}
+        self.decorators = frozenset(manifest.decorators) if manifest else frozenset()
+        self.requests = frozenset(manifest.requests) if manifest else frozenset()
+        self.platform = manifest.platform_permissions if manifest else True
+        # every function name the manifest gives
+        self.names = frozenset(self.checks) | self.decorators | self.requests
+
+    def _value(self, expr) -> str | None:
+        if isinstance(expr, F.Lit) and isinstance(expr.value, str):
+            return expr.value
+        if isinstance(expr, F.Name) and expr.resolved:
+            return self.catalog.constant_value(expr.resolved)
+        return None
+
+    def check_guard(self, call: F.Call) -> Guard | None:
+        """The guard that holds when ``call`` returned true, if it is a check."""
+        callee = call.callee
+        if callee is None:
+            return None
+        if callee in self.checks and call.kind == "call":
+            index = self.checks[callee]
+            value = self._value(call.args[index]) if index < len(call.args) else None
+            return Guard("consent", callee, (value,) if value else (), call.span.line)
+        permission = self.catalog.permission_checks.get(callee)
+        if permission is not None and self.platform and permission.kind == call.kind:
+            if permission.permission_arg is not None:
+                index = permission.permission_arg
+                value = self._value(call.args[index]) if index < len(call.args) else None
+                values = (value,) if value else ()
+            else:
+                values = permission.permissions
+            return Guard("permission", callee, values, call.span.line)
+        return None
+
+    def request_guard(self, call: F.Call) -> Guard | None:
+        """The guard for callbacks handed to a consent request."""
+        if call.callee in self.requests:
+            value = self._value(call.args[0]) if call.args else None
+            return Guard("request", call.callee, (value,) if value else (), call.span.line)
+        return None
+
+    def decorator_guard(self, decorator: F.Decorator) -> Guard | None:
+        if decorator.name in self.decorators:
+            value = self._value(decorator.args[0]) if decorator.args else None
+            return Guard("decorator", decorator.name, (value,) if value else (), decorator.span.line)
+        return None
+
+    def covers(self, guard: Guard, category: str, permissions: tuple[str, ...]) -> bool:
+        """Whether ``guard`` is consent for ``category`` (DESIGN section 12)."""
+        if guard.kind == "either":
+            return all(any(self.covers(g, category, permissions) for g in option) for option in guard.options)
+        if not guard.values:
+            return True
+        if guard.kind == "permission":
+            return any(v in permissions for v in guard.values)
+        purposes = self.manifest.purposes(category) if self.manifest else frozenset()
+        return any(taxonomy.covers(v, category) or v in purposes for v in guard.values)

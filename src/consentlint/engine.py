@@ -1,0 +1,241 @@
+"""The pipeline (DESIGN section 7): files -> front-end -> facts -> guard
+analysis -> collection sites -> rules -> findings, in parallel across files.
+
+``Engine`` holds what is loaded once per run (catalog, manifest, what each
+language is interested in); ``analyze_file`` runs one file through the whole
+pipeline and never raises for bad input: an unreadable, undecodable or broken
+file becomes a PDC001 finding and the run goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from consentlint import facts as F
+from consentlint import rules as R
+from consentlint import sites as S
+from consentlint import treesitter as ts
+from consentlint.catalog import Catalog, load_catalog
+from consentlint.consent import ConsentModel
+from consentlint.findings import ERROR, FileResult, Finding, fingerprint
+from consentlint.frontends import FRONTENDS
+from consentlint.frontends.names import Interest
+from consentlint.guards import GuardAnalysis
+from consentlint.manifest import MANIFEST_NAME, Manifest, load_manifest
+
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a worker needs to rebuild the engine (cheap to send to a process)."""
+
+    manifest_path: str | None
+    catalog_dirs: tuple[str, ...] = ()
+    prefilter: bool = True
+
+
+class Engine:
+    def __init__(self, settings: Settings, catalog: Catalog | None = None, manifest: Manifest | None = None):
+        self.settings = settings
+        self.catalog = catalog or load_catalog(tuple(Path(d) for d in settings.catalog_dirs))
+        if manifest is None and settings.manifest_path:
+            manifest = load_manifest(Path(settings.manifest_path))
+        self.manifest = manifest
+        self._languages: dict[str, tuple] = {}
+
+    def language(self, name: str):
+        """(catalog, consent model, interest, prefilter regex) for a language."""
+        if name not in self._languages:
+            catalog = self.catalog.for_language(name)
+            model = ConsentModel(self.manifest, catalog)
+            names = [*catalog.prefixes, *model.names]
+            interest = Interest.build(names, catalog.type_aliases)
+            roots = sorted(interest.roots)
+            prefilter = re.compile(rb"\b(?:" + b"|".join(re.escape(r.encode()) for r in roots) + rb")\b") if roots else None
+            self._languages[name] = (catalog, model, interest, prefilter)
+        return self._languages[name]
+
+    def analyze_file(self, path: Path, display: str) -> FileResult:
+        """Run one file through the pipeline; bad input becomes PDC001."""
+        result = FileResult(display)
+        frontend = FRONTENDS.get(path.suffix)
+        if frontend is None:
+            return result
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return self._unreadable(result, f"cannot read file: {exc.strerror or exc}")
+        return self.analyze_source(data, path, display, result)
+
+    def analyze_source(self, data: bytes, path: Path, display: str, result: FileResult | None = None) -> FileResult:
+        result = result or FileResult(display)
+        language, grammar, module_name = FRONTENDS[path.suffix]
+        if len(data) > MAX_FILE_BYTES:
+            return self._unreadable(result, f"file too large to analyse ({len(data) // 1_000_000} MB)")
+        if b"\0" in data[:8192]:
+            return self._unreadable(result, "binary file, not source text")
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            return self._unreadable(result, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
+        tree = ts.parse(grammar, data)
+        catalog, model, interest, prefilter = self.language(language)
+        module, package = module_name_of(path) if language == "python" else (None, None)
+        if self.settings.prefilter and not _may_matter(data, prefilter, module, interest):
+            problems = ts.syntax_problems(tree, ts.Positions(data))
+            collections = ()
+        else:
+            frontend = importlib.import_module(module_name)
+            try:
+                facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+            except RecursionError:
+                return self._unreadable(result, "too deeply nested to analyse")
+            analysis = GuardAnalysis(model)
+            sites = analysis.run(facts)
+            collections = tuple(S.collections(display, sites, catalog, model))
+            problems = facts.problems
+            result.used_names = frozenset(analysis.used)
+        result.collections = list(collections)
+        ctx = R.FileContext(display, problems, collections, self.manifest)
+        findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
+        if problems:
+            result.errors = [p.message for p in problems]
+        if findings:
+            lines = data.decode("utf-8", "replace").splitlines()
+            result.findings = fingerprint(findings, lines)
+        return result
+
+    def _unreadable(self, result: FileResult, message: str, line: int = 1) -> FileResult:
+        problem = F.SyntaxProblem(F.Span(line, 1, line, 1), message)
+        ctx = R.FileContext(result.path, (problem,), (), self.manifest)
+        result.findings = fingerprint([f for rule in R.FILE_RULES for f in rule.check(ctx)], [])
+        result.errors = [message]
+        return result
+
+
+def _may_matter(data: bytes, prefilter, module: str | None, interest: Interest) -> bool:
+    """The text prefilter: a file that mentions no root of a tracked name (and
+    is not itself in a tracked package) cannot resolve any tracked name."""
+    if module and module.split(".", 1)[0] in interest.roots:
+        return True
+    return prefilter is not None and prefilter.search(data) is not None
+
+
+@lru_cache(maxsize=4096)
+def _package_of(folder: str) -> str | None:
+    """The dotted package a folder is, or None when it is not a package."""
+    if not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return None
+    parent = os.path.dirname(folder)
+    name = os.path.basename(folder)
+    if not name.isidentifier():
+        return None
+    if parent == folder:
+        return name
+    above = _package_of(parent)
+    return f"{above}.{name}" if above else name
+
+
+def module_name_of(path: Path) -> tuple[str | None, str | None]:
+    """(module, package) of a Python file from the ``__init__.py`` files above it."""
+    folder = os.path.dirname(os.path.abspath(path))
+    package = _package_of(folder)
+    stem = path.name.rsplit(".", 1)[0]
+    if stem == "__init__":
+        return package, package
+    if not stem.isidentifier():
+        return None, package
+    return (f"{package}.{stem}" if package else stem), package
+
+
+# ------------------------------------------------------------------ the run
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    collections: list[S.Collection] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    files: int = 0
+
+    def exit_code(self, fail_on_warning: bool = False) -> int:
+        return 1 if any(f.severity == ERROR or fail_on_warning for f in self.findings) else 0
+
+
+_WORKER: Engine | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    sys.setrecursionlimit(10000)
+    _WORKER = Engine(settings)
+
+
+def _work(batch: list[tuple[str, str]]) -> list[FileResult]:
+    return [_WORKER.analyze_file(Path(p), d) for p, d in batch]
+
+
+def display_path(path: Path) -> str:
+    """POSIX path relative to the current directory when under it, else as given."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def analyze_files(engine: Engine, files: list[Path], jobs: int) -> list[FileResult]:
+    """Analyse ``files``; results in input order, identical for any ``jobs``."""
+    items = [(str(p), display_path(p)) for p in files]
+    if jobs <= 1 or len(items) < 16:
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+        return [engine.analyze_file(Path(p), d) for p, d in items]
+    size = max(1, min(64, len(items) // (jobs * 4)))
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(engine.settings,)) as pool:
+        return [r for batch in pool.map(_work, batches) for r in batch]
+
+
+def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expected_manifest: str,
+        discovery_errors=()) -> RunResult:
+    """The whole scan: every file, then the run- and project-scope rules."""
+    results = analyze_files(engine, files, jobs)
+    out = RunResult(files=len(files))
+    used: set[str] = set()
+    for result in results:
+        out.findings += result.findings
+        out.collections += result.collections
+        out.errors += [(result.path, message) for message in result.errors]
+        used |= result.used_names
+    out.errors += list(discovery_errors)
+    manifest = engine.manifest
+    manifest_display = display_path(manifest.path) if manifest else None
+    ctx = R.ProjectContext(manifest, manifest_display, expected_manifest, project_scope,
+                           tuple(out.collections), frozenset(used))
+    project = [f for rule in R.RUN_RULES for f in rule.check(ctx)]
+    if project:
+        text = manifest.text.splitlines() if manifest else []
+        out.findings += fingerprint(project, text)
+    out.findings.sort(key=Finding.sort_key)
+    out.collections.sort(key=lambda c: (c.path, c.span.line, c.span.column, c.category, c.source.id))
+    out.errors.sort()
+    return out
+
+
+def expected_manifest_path(first: Path) -> str:
+    folder = first if first.is_dir() else first.parent
+    return display_path(folder / MANIFEST_NAME)

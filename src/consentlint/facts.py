@@ -1,0 +1,251 @@
+"""The language-neutral facts (IR) that front-ends produce and the analysis reads.
+
+A front-end lowers each file to a ``FileFacts``: its imports, and for each
+function (the module body counts as one) a small structured program that keeps
+exactly what decides dominance: branches, early exits, short-circuit operators,
+conditional expressions, loops, try, nested functions and lambdas, assignments
+of local names (def-use of check results), and every call or property read with
+its resolved qualified name, literal arguments and position. Rules and the guard
+analysis read only these classes; none of them imports a parser.
+
+Positions follow DESIGN section 12: 1-based lines and columns, columns counted
+in Unicode code points, end column exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    """A literal, or a constant whose literal value the front-end can see."""
+
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A use of a local variable (``local``) or of a resolved global name, e.g.
+    a catalogued constant (``android.permissions.Permission.CAMERA``)."""
+
+    name: str
+    resolved: str | None = None
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call (``kind="call"``) or a property read (``kind="read"``).
+
+    ``callee`` is the resolved qualified name (None when resolution fails);
+    ``text`` is the callee as written; ``span`` is the identifier of the called
+    method or read property. ``key`` is the literal key read from the result,
+    through a subscript or ``.get(key)`` (``request.POST["email"]``).
+    Sub-expressions in ``receiver``, ``args`` and ``keywords`` are evaluated
+    before the call itself."""
+
+    id: int
+    callee: str | None
+    text: str
+    kind: str
+    span: Span
+    receiver: Expr | None = None
+    args: tuple[Expr | None, ...] = ()
+    keywords: tuple[tuple[str, Expr | None], ...] = ()
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp:
+    """Short-circuit ``and`` / ``or`` (``&&`` / ``||``): operands run in order,
+    each only if the ones before did not decide the result."""
+
+    op: str  # "and" | "or"
+    values: tuple[Expr | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    value: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """``left op right`` with op one of eq, ne, other."""
+
+    left: Expr | None
+    op: str
+    right: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class IfExp:
+    """Conditional expression: ``body if test else orelse`` / ``test ? a : b``."""
+
+    test: Expr | None
+    body: Expr | None
+    orelse: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Lambda:
+    """A lambda or callback body; it runs later, with the guards in force where
+    it was written (plus those of a consent request it is handed to)."""
+
+    function: Function
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """Sub-expressions evaluated in order, whose value is not tracked."""
+
+    items: tuple[Expr | None, ...]
+
+
+Expr = Union[Lit, Name, Call, BoolOp, Not, Compare, IfExp, Lambda, Seq]
+
+
+# ----------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True, slots=True)
+class Eval:
+    """An expression evaluated for its effects; its value is discarded."""
+
+    expr: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """``target = value`` for a local name; ``field`` names the part of the
+    value bound when destructuring (``const { status } = ...``)."""
+
+    target: str
+    value: Expr | None
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    test: Expr | None
+    body: Block
+    orelse: Block
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One of several arms runs (match/switch/when); with ``exhaustive`` false
+    none may run."""
+
+    subject: Expr | None
+    arms: tuple[Block, ...]
+    exhaustive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """``while test`` (test re-checked each time) or ``for`` (test None); the
+    body may run zero times; ``orelse`` runs when it ends without break."""
+
+    test: Expr | None
+    body: Block
+    orelse: Block
+
+
+@dataclass(frozen=True, slots=True)
+class Try:
+    body: Block
+    handlers: tuple[Block, ...]
+    orelse: Block
+    final: Block
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """return / raise (throw) / break / continue."""
+
+    kind: str
+    value: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Def:
+    """A nested function or class method defined here."""
+
+    function: Function
+
+
+Stmt = Union[Eval, Assign, If, Choice, Loop, Try, Exit, Def]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    stmts: tuple[Stmt, ...] = ()
+
+
+EMPTY = Block()
+
+# -------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True, slots=True)
+class Decorator:
+    """A decorator or annotation with its literal arguments."""
+
+    name: str | None
+    text: str
+    args: tuple[Expr | None, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function, method, lambda or the module body (name ``<module>``)."""
+
+    name: str
+    qualname: str
+    params: tuple[str, ...]
+    decorators: tuple[Decorator, ...]
+    body: Block
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """``module`` bound to ``alias`` (``name`` None) or ``module.name`` bound to
+    ``alias``; ``star`` for ``from module import *``."""
+
+    module: str
+    name: str | None
+    alias: str | None
+    span: Span
+    star: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    path: str
+    language: str
+    module: str | None
+    imports: tuple[Import, ...]
+    functions: tuple[Function, ...]
+    problems: tuple[SyntaxProblem, ...] = ()

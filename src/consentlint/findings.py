@@ -1,0 +1,65 @@
+"""Findings: what rules report, and the per-file and per-project inputs they read."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+
+from consentlint import facts as F
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    severity: str
+    message: str
+    category: str | None = None
+    api: str | None = None
+    catalog_id: str | None = None
+    context: str = ""  # enclosing function or manifest key: part of the fingerprint
+    fingerprint: str = ""
+
+    @classmethod
+    def at(cls, code: str, severity: str, path: str, span: F.Span, message: str, **extra) -> Finding:
+        return cls(path, span.line, span.column, span.end_line, span.end_column,
+                   code, severity, message, **extra)
+
+    def sort_key(self):
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+def fingerprint(findings: list[Finding], lines: list[str]) -> list[Finding]:
+    """Give each finding a fingerprint that survives edits elsewhere in the file:
+    it hashes code, path, context, catalog entry, category and the stripped text
+    of the line, never the line number; repeats get an occurrence index."""
+    seen: dict[str, int] = {}
+    out = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        text = lines[finding.line - 1].strip() if 0 < finding.line <= len(lines) else ""
+        basis = "\x1f".join((finding.code, finding.path, finding.context, finding.catalog_id or "",
+                             finding.category or "", text))
+        digest = hashlib.sha256(basis.encode("utf-8", "replace")).hexdigest()[:32]
+        index = seen.get(digest, 0)
+        seen[digest] = index + 1
+        out.append(replace(finding, fingerprint=f"{digest}:{index}"))
+    return out
+
+
+@dataclass
+class FileResult:
+    """What one file contributed: findings of file-scope rules, the collection
+    sites (for inventory and project rules), manifest names it uses, errors."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    collections: list = field(default_factory=list)
+    used_names: frozenset[str] = frozenset()
+    errors: list[str] = field(default_factory=list)

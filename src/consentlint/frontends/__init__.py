@@ -1,0 +1,19 @@
+"""Front-ends: one per language family, each lowering a parsed file to facts.
+
+``FRONTENDS`` maps a file extension to the language id and the module whose
+``extract()`` lowers it."""
+
+from __future__ import annotations
+
+PYTHON_EXTENSIONS = (".py", ".pyi")
+
+# extension -> (language for catalogs, grammar name, front-end module)
+FRONTENDS: dict[str, tuple[str, str, str]] = {
+    ".py": ("python", "python", "consentlint.frontends.python"),
+    ".pyi": ("python", "python", "consentlint.frontends.python"),
+}
+
+# Every extension consentlint scans (DESIGN section 12); those without a
+# front-end yet are discovered but skipped.
+ALL_EXTENSIONS = (".py", ".pyi", ".java", ".kt", ".kts", ".js", ".jsx", ".mjs", ".cjs",
+                  ".ts", ".tsx", ".mts", ".cts")

@@ -1,0 +1,79 @@
+"""Name resolution shared by the front-ends: lexical scopes, what the analysis
+is interested in, and how members of resolved names are named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Interest:
+    """The qualified names that can matter for one language (catalog APIs and
+    the manifest's consent functions, with all their dotted prefixes); a name
+    outside this set is never tracked."""
+
+    prefixes: frozenset[str]
+    roots: frozenset[str]
+    aliases: dict  # qualified name -> the name it stands for
+
+    @classmethod
+    def build(cls, names, aliases=None) -> Interest:
+        prefixes = set()
+        for name in names:
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):
+                prefixes.add(".".join(parts[:i]))
+        roots = frozenset(p.split(".", 1)[0] for p in prefixes)
+        return cls(frozenset(prefixes), roots, dict(aliases or {}))
+
+    def canonical(self, qualname: str) -> str:
+        """Apply type aliases (``fastapi.Request`` -> ``starlette.requests.Request``)."""
+        return self.aliases.get(qualname, qualname)
+
+    def member(self, base: str | None, name: str) -> str | None:
+        """The qualified name of ``base.name``."""
+        if base is None:
+            return None
+        return self.canonical(f"{base}.{name}")
+
+    def tracked(self, qualname: str | None) -> bool:
+        return qualname is not None and qualname in self.prefixes
+
+
+class Binding:
+    """What a name stands for in a scope: a qualified name (an import, a
+    definition, or the type of a value), a literal constant, or nothing known
+    (a local that shadows everything outside)."""
+
+    __slots__ = ("qualname", "const", "has_const", "alias")
+
+    def __init__(self, qualname=None, const=None, has_const=False, alias=None):
+        self.qualname = qualname  # resolved name or type of the value
+        self.const = const  # literal value, when has_const
+        self.has_const = has_const
+        self.alias = alias  # a catalogued read/call this local holds (facts.Call)
+
+
+UNKNOWN = Binding()
+
+
+class Scope:
+    """A lexical scope; lookups fall through to the parent."""
+
+    __slots__ = ("names", "parent")
+
+    def __init__(self, parent: Scope | None = None):
+        self.parent = parent
+        self.names: dict[str, Binding] = {}
+
+    def lookup(self, name: str) -> Binding | None:
+        scope = self
+        while scope is not None:
+            binding = scope.names.get(name)
+            if binding is not None:
+                return binding
+            scope = scope.parent
+        return None
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.names[name] = binding

@@ -1,0 +1,877 @@
+"""Python front-end: lowers a tree-sitter-python tree to facts.
+
+Names are resolved here, without importing or running anything: module- and
+function-level imports (``import a.b as c``, ``from a import b as c``, relative
+imports, ``*`` imports of catalogued modules), local shadowing in textual order
+(a parameter or an assignment named ``gps`` hides ``plyer.gps``), types of
+locals built by catalogued constructors, ``self`` in classes whose bases are
+catalogued, ``self.x = Ctor()`` attributes, annotated parameters, and the
+catalog's parameter conventions (``request`` in a Django module).
+
+Only the functions that mention a tracked name are lowered: a regular
+expression over the source finds those mentions, so most of a large file is
+never visited from Python.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from consentlint import facts as F
+from consentlint import treesitter as ts
+from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
+
+LANGUAGE = "python"
+_FUNCTION_TYPES = ("function_definition", "decorated_definition")
+_KEY_METHODS = frozenset(("get", "getlist", "pop", "get_all"))
+_COMPARE_OPS = {"==": "eq", "is": "eq", "!=": "ne", "is not": "ne"}
+_LITERALS = {"true": True, "false": False, "none": None}
+
+
+def extract(source: bytes, tree, path: str, module: str | None, package: str | None,
+            catalog, interest: Interest) -> F.FileFacts:
+    """Lower ``tree`` (parsed from ``source``) to ``FileFacts``."""
+    lowerer = _Lowerer(source, module or "", package or "", catalog, interest)
+    return lowerer.run(tree, path)
+
+
+class _Unit:
+    """A top-level piece lowered on its own: a function, a method, or the
+    module body."""
+
+    __slots__ = ("cls", "node", "start", "end")
+
+    def __init__(self, node, cls):
+        self.node = node
+        self.cls = cls
+        self.start = node.start_byte
+        self.end = node.end_byte
+
+
+class _Class:
+    __slots__ = ("name", "qualname", "self_type", "attrs")
+
+    def __init__(self, name, qualname, self_type):
+        self.name = name
+        self.qualname = qualname
+        self.self_type = self_type
+        self.attrs: dict[str, str] = {}
+
+
+class _Lowerer:
+    def __init__(self, source, module, package, catalog, interest):
+        self.source = source
+        self.module = module
+        self.package = package
+        self.catalog = catalog
+        self.interest = interest
+        self.positions = ts.Positions(source)
+        self.globals = Scope()
+        self.stars: list[str] = []
+        self.imports: list[F.Import] = []
+        self.imported_roots: set[str] = set()
+        self.next_id = 0
+        self.conventions: list[tuple[str, str]] = []
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self, tree, path) -> F.FileFacts:
+        root = tree.root_node
+        problems = ts.syntax_problems(tree, self.positions)
+        units, module_stmts, classes = self._module_pass(root)
+        self.conventions = [
+            (name, type_) for name, type_, roots in self.catalog.parameters
+            if any(r in self.imported_roots for r in roots)
+        ]
+        functions = []
+        wanted = self._wanted_units(units, module_stmts, classes)
+        for unit in wanted:
+            if unit is None:
+                functions.append(self._module_function(root, module_stmts))
+            else:
+                functions.append(self._function(unit.node, self.globals, unit.cls, self._prefix(unit.cls)))
+        return F.FileFacts(path=path, language=LANGUAGE, module=self.module or None,
+                           imports=tuple(self.imports), functions=tuple(functions), problems=problems)
+
+    def _prefix(self, cls: _Class | None) -> str:
+        base = self.module + "." if self.module else ""
+        return f"{base}{cls.name}." if cls else base
+
+    def _module_pass(self, root):
+        """Bind module-level names in textual order and list the units."""
+        units: list[_Unit] = []
+        module_stmts: list = []
+        classes: list[tuple[_Class, object]] = []
+
+        def visit(block, in_handler=False, nested=False):
+            # `nested`: inside a module-level if/try/with, whose statement is
+            # already in module_stmts; only bind names and find units there
+            for node in block.named_children:
+                t = node.type
+                if t in _FUNCTION_TYPES:
+                    fn = _definition(node)
+                    if fn.type == "class_definition":
+                        visit_class(node, fn)
+                        continue
+                    units.append(_Unit(node, None))
+                    self._bind_global(_name(fn), Binding(self._prefix(None) + _name(fn)), in_handler)
+                elif t == "class_definition":
+                    visit_class(node, node)
+                elif t in ("import_statement", "import_from_statement", "future_import_statement"):
+                    self._import(node, self.globals, in_handler)
+                elif t in ("if_statement", "try_statement", "with_statement"):
+                    if not nested:
+                        module_stmts.append(node)
+                    for child in node.named_children:
+                        if child.type == "block":
+                            visit(child, in_handler, True)
+                        elif child.type in ("elif_clause", "else_clause", "finally_clause"):
+                            visit(child, in_handler, True)
+                        elif child.type in ("except_clause", "except_group_clause"):
+                            for sub in child.named_children:
+                                if sub.type == "block":
+                                    visit(sub, True, True)
+                elif t in ("elif_clause", "else_clause", "finally_clause", "block"):
+                    for child in node.named_children:
+                        if child.type == "block":
+                            visit(child, in_handler, True)
+                elif t == "expression_statement":
+                    if not nested:
+                        module_stmts.append(node)
+                    assignment = node.named_children[0] if node.named_child_count else None
+                    if assignment is not None and assignment.type == "assignment":
+                        self._bind_global_assignment(assignment, in_handler)
+                elif t != "comment" and not nested:
+                    module_stmts.append(node)
+
+        def visit_class(node, definition):
+            cls_node = definition if definition.type == "class_definition" else _definition(definition)
+            name = _name(cls_node)
+            qualname = self._prefix(None) + name
+            self._bind_global(name, Binding(qualname), False)
+            self_type = qualname
+            bases = cls_node.child_by_field_name("superclasses")
+            if bases is not None:
+                for base in bases.named_children:
+                    resolved = self._resolve_static(base)
+                    if self.interest.tracked(resolved):
+                        self_type = resolved
+                        break
+            cls = _Class(name, qualname, self_type)
+            classes.append((cls, cls_node))
+            body = cls_node.child_by_field_name("body")
+            if body is None:
+                return
+            for child in body.named_children:
+                if child.type in _FUNCTION_TYPES and _definition(child).type == "function_definition":
+                    units.append(_Unit(child, cls))
+            self._class_attributes(cls, cls_node)
+
+        visit(root)
+        units.sort(key=lambda u: u.start)
+        return units, module_stmts, classes
+
+    def _class_attributes(self, cls: _Class, node) -> None:
+        """``self.x = Ctor(...)`` anywhere in the class types ``self.x``."""
+        for assignment in ts.captures(ts.query(LANGUAGE, "self_attributes"), node).get("assignment", ()):
+            left = assignment.child_by_field_name("left")
+            right = assignment.child_by_field_name("right")
+            if right is None or left is None or ts.text(left.child_by_field_name("object")) != "self":
+                continue
+            if right.type == "call":
+                right = right.child_by_field_name("function")
+            resolved = self._resolve_static(right)
+            if self.interest.tracked(resolved):
+                cls.attrs[ts.text(left.child_by_field_name("attribute"))] = resolved
+
+    def _wanted_units(self, units, module_stmts, classes):
+        """The units that mention a tracked name; None stands for the module body."""
+        tokens = set(self.interest.roots)
+        for name, binding in self.globals.names.items():
+            if self.interest.tracked(binding.qualname) or binding.alias is not None:
+                tokens.add(name)
+        tokens.update(name for name, _ in self.conventions)
+        wanted_classes = {id(node) for cls, node in classes if cls.self_type != cls.qualname or cls.attrs}
+        selected: dict[int, object] = {}
+        for cls, node in classes:
+            if id(node) in wanted_classes:
+                for unit in units:
+                    if unit.cls is cls:
+                        selected[unit.start] = unit
+        if tokens:
+            pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(t.encode()) for t in sorted(tokens)) + rb")\b")
+            starts = [u.start for u in units]
+            for match in pattern.finditer(self.source):
+                offset = match.start()
+                i = bisect.bisect_right(starts, offset) - 1
+                if i >= 0 and units[i].end > offset:
+                    selected.setdefault(units[i].start, units[i])
+                elif module_stmts:
+                    selected.setdefault(-1, None)
+        return [selected[k] for k in sorted(selected)]
+
+    # ------------------------------------------------------------ global names
+
+    def _bind_global(self, name: str, binding: Binding, in_handler: bool) -> None:
+        # `try: import cv2` / `except ImportError: cv2 = None` keeps the import
+        if in_handler and name in self.globals.names:
+            return
+        self.globals.bind(name, binding)
+
+    def _bind_global_assignment(self, node, in_handler):
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or left.type != "identifier":
+            return
+        name = ts.text(left)
+        if right is None:
+            return
+        const = _literal(right)
+        if const is not _NOT_LITERAL:
+            self._bind_global(name, Binding(const=const, has_const=True), in_handler)
+            return
+        target = right.child_by_field_name("function") if right.type == "call" else right
+        resolved = self._resolve_static(target)
+        self._bind_global(name, Binding(resolved) if self.interest.tracked(resolved) else UNKNOWN, in_handler)
+
+    def _resolve_static(self, node) -> str | None:
+        """Resolve a dotted expression with module-level names only."""
+        if node is None:
+            return None
+        if node.type == "identifier":
+            return self._lookup_global(ts.text(node))
+        if node.type == "attribute":
+            base = self._resolve_static(node.child_by_field_name("object"))
+            return self.interest.member(base, ts.text(node.child_by_field_name("attribute")))
+        return None
+
+    def _lookup_global(self, name: str) -> str | None:
+        binding = self.globals.names.get(name)
+        if binding is not None:
+            return binding.qualname
+        for star in self.stars:
+            candidate = f"{star}.{name}"
+            if candidate in self.interest.prefixes:
+                return self.interest.canonical(candidate)
+        return None
+
+    def _import(self, node, scope: Scope, in_handler: bool = False) -> None:
+        span = self.positions.span(node)
+        if node.type == "future_import_statement":
+            return
+        if node.type == "import_statement":
+            for item in node.children_by_field_name("name"):
+                if item.type == "aliased_import":
+                    dotted = ts.text(item.child_by_field_name("name"))
+                    alias = ts.text(item.child_by_field_name("alias"))
+                    bound, qualname = alias, dotted
+                else:
+                    dotted = ts.text(item)
+                    bound = dotted.split(".", 1)[0]
+                    qualname = bound
+                    alias = None
+                self.imports.append(F.Import(dotted, None, alias, span))
+                self.imported_roots.add(dotted.split(".", 1)[0])
+                self._bind_import(scope, bound, Binding(self.interest.canonical(qualname)), in_handler)
+            return
+        module_node = node.child_by_field_name("module_name")
+        module = self._absolute(module_node)
+        if module is None:
+            return
+        self.imported_roots.add(module.split(".", 1)[0])
+        if any(c.type == "wildcard_import" for c in node.named_children):
+            self.imports.append(F.Import(module, None, None, span, star=True))
+            if scope is self.globals:
+                self.stars.append(module)
+            return
+        for item in node.children_by_field_name("name"):
+            if item.type == "aliased_import":
+                name = ts.text(item.child_by_field_name("name"))
+                bound = ts.text(item.child_by_field_name("alias"))
+            else:
+                name = bound = ts.text(item)
+            self.imports.append(F.Import(module, name, bound if bound != name else None, span))
+            qualname = f"{module}.{name}" if module else name
+            self._bind_import(scope, bound, Binding(self.interest.canonical(qualname)), in_handler)
+
+    def _bind_import(self, scope, name, binding, in_handler):
+        if scope is self.globals:
+            self._bind_global(name, binding, in_handler)
+        else:
+            scope.bind(name, binding)
+
+    def _absolute(self, node) -> str | None:
+        """The absolute module named by ``from X import``."""
+        if node is None:
+            return None
+        if node.type != "relative_import":
+            return ts.text(node)
+        prefix = node.named_children[0] if node.named_child_count else None
+        dots = len(ts.text(prefix)) if prefix is not None and prefix.type == "import_prefix" else 0
+        rest = node.named_children[1] if node.named_child_count > 1 else None
+        parts = self.package.split(".") if self.package else []
+        if dots - 1 > len(parts):
+            return None
+        base = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
+        if rest is not None:
+            base = base + ts.text(rest).split(".")
+        return ".".join(base) or None
+
+    # ---------------------------------------------------------------- functions
+
+    def _module_function(self, root, stmts) -> F.Function:
+        scope = _FnScope(self.globals, None, None)
+        scope.is_module = True
+        body = F.Block(tuple(s for node in stmts for s in self._stmt(node, scope)))
+        name = f"{self.module}.<module>" if self.module else "<module>"
+        return F.Function("<module>", name, (), (), body, self.positions.span(root))
+
+    def _function(self, node, parent: Scope, cls: _Class | None, prefix: str) -> F.Function:
+        decorators = []
+        if node.type == "decorated_definition":
+            for dec in node.named_children:
+                if dec.type == "decorator" and dec.named_child_count:
+                    decorators.append(self._decorator(dec.named_children[0], parent))
+            node = _definition(node)
+        name = _name(node)
+        scope = _FnScope(parent, cls, None)
+        params = self._params(node.child_by_field_name("parameters"), scope, cls,
+                              is_static=any(d.text in ("staticmethod", "classmethod") for d in decorators))
+        body_node = node.child_by_field_name("body")
+        body = self._block(body_node, scope) if body_node is not None else F.EMPTY
+        return F.Function(name, prefix + name, params, tuple(decorators), body, self.positions.span(node))
+
+    def _decorator(self, node, scope) -> F.Decorator:
+        target = node.child_by_field_name("function") if node.type == "call" else node
+        args = ()
+        if node.type == "call":
+            args, _ = self._arguments(node.child_by_field_name("arguments"), scope)
+        return F.Decorator(self._resolve(target, scope), ts.text(target), args, self.positions.span(target))
+
+    def _params(self, node, scope: _FnScope, cls: _Class | None, is_static: bool) -> tuple[str, ...]:
+        names = []
+        if node is None:
+            return ()
+        for i, param in enumerate(node.named_children):
+            t = param.type
+            annotation = None
+            if t == "identifier":
+                name = ts.text(param)
+            elif t in ("typed_parameter", "typed_default_parameter", "default_parameter"):
+                name_node = param.child_by_field_name("name") or (param.named_children[0] if param.named_child_count else None)
+                if name_node is None or name_node.type != "identifier":
+                    continue
+                name = ts.text(name_node)
+                annotation = param.child_by_field_name("type")
+            elif t in ("list_splat_pattern", "dictionary_splat_pattern"):
+                if not param.named_child_count:
+                    continue
+                name = ts.text(param.named_children[0])
+            else:
+                continue
+            qualname = None
+            if cls is not None and i == 0 and not is_static and not names:
+                qualname = cls.self_type
+                scope.self_name = name
+            elif annotation is not None:
+                inner = annotation.named_children[0] if annotation.named_child_count else None
+                resolved = self._resolve(inner, scope) if inner is not None else None
+                qualname = resolved if self.interest.tracked(resolved) else None
+            if qualname is None:
+                for convention, type_ in self.conventions:
+                    if convention == name:
+                        qualname = type_
+            names.append(name)
+            scope.bind(name, Binding(qualname))
+        return tuple(names)
+
+    # --------------------------------------------------------------- statements
+
+    def _block(self, node, scope) -> F.Block:
+        out = []
+        for child in node.named_children:
+            out.extend(self._stmt(child, scope))
+        return F.Block(tuple(out))
+
+    def _stmt(self, node, scope) -> list:
+        t = node.type
+        module_level = getattr(scope, "is_module", False)
+        if t == "expression_statement":
+            out = []
+            for child in node.named_children:
+                out.extend(self._expression_statement(child, scope))
+            return out
+        if t == "if_statement":
+            return [self._if(node, scope)]
+        if t in ("return_statement", "raise_statement"):
+            value = node.named_children[0] if node.named_child_count else None
+            return [F.Exit("return" if t == "return_statement" else "raise",
+                           self._expr(value, scope) if value is not None else None)]
+        if t == "break_statement":
+            return [F.Exit("break")]
+        if t == "continue_statement":
+            return [F.Exit("continue")]
+        if t == "for_statement":
+            right = self._expr(node.child_by_field_name("right"), scope)
+            self._bind_targets(node.child_by_field_name("left"), scope)
+            body = self._block(node.child_by_field_name("body"), scope)
+            return [F.Eval(right), F.Loop(None, body, self._else(node, scope))]
+        if t == "while_statement":
+            test = self._expr(node.child_by_field_name("condition"), scope)
+            body = self._block(node.child_by_field_name("body"), scope)
+            return [F.Loop(test, body, self._else(node, scope))]
+        if t == "try_statement":
+            return [self._try(node, scope)]
+        if t == "with_statement":
+            return self._with(node, scope)
+        if t in _FUNCTION_TYPES:
+            definition = _definition(node)
+            if definition.type == "class_definition":
+                return self._local_class(definition, scope)
+            if module_level:
+                return []
+            function = self._function(node, scope, None, self._prefix(None))
+            scope.bind(function.name, UNKNOWN)
+            return [F.Def(function)]
+        if t == "class_definition":
+            return [] if module_level else self._local_class(node, scope)
+        if t in ("import_statement", "import_from_statement", "future_import_statement"):
+            if not module_level:
+                self._import(node, scope)
+            return []
+        if t == "assert_statement":
+            # `assert` is stripped under `python -O`: it evaluates, but guards nothing
+            return [F.Eval(F.Seq(tuple(self._expr(c, scope) for c in node.named_children)))]
+        if t == "match_statement":
+            subject = self._expr(node.child_by_field_name("subject"), scope)
+            body = node.child_by_field_name("body")
+            arms = []
+            exhaustive = False
+            if body is not None:
+                for case in body.named_children:
+                    if case.type != "case_clause":
+                        continue
+                    pattern = case.named_children[0] if case.named_child_count else None
+                    if pattern is not None and ts.text(pattern) == "_":
+                        exhaustive = True
+                    block = case.child_by_field_name("consequence")
+                    arm = self._block(block, scope) if block is not None else F.EMPTY
+                    guard = next((c for c in case.named_children if c.type == "if_clause"), None)
+                    if guard is not None and guard.named_child_count:
+                        arm = F.Block((F.If(self._expr(guard.named_children[0], scope), arm, F.EMPTY),))
+                    arms.append(arm)
+            return [F.Choice(subject, tuple(arms), exhaustive)]
+        if t in ("global_statement", "nonlocal_statement"):
+            for child in node.named_children:
+                if child.type == "identifier" and isinstance(scope, _FnScope):
+                    scope.names.pop(ts.text(child), None)
+            return []
+        if t in ("delete_statement", "pass_statement", "comment", "type_alias_statement"):
+            return []
+        if t == "ERROR" or t == "block":
+            # keep what the parser recovered
+            out = []
+            for child in node.named_children:
+                out.extend(self._stmt(child, scope))
+            return out
+        return [F.Eval(self._expr(node, scope))]
+
+    def _local_class(self, node, scope) -> list:
+        scope.bind(_name(node), UNKNOWN)
+        body = node.child_by_field_name("body")
+        if body is None:
+            return []
+        qualname = self._prefix(None) + _name(node)
+        cls = _Class(_name(node), qualname, qualname)
+        out = []
+        for child in body.named_children:
+            if child.type in _FUNCTION_TYPES and _definition(child).type == "function_definition":
+                out.append(F.Def(self._function(child, scope, cls, cls.qualname + ".")))
+        return out
+
+    def _else(self, node, scope) -> F.Block:
+        alternative = node.child_by_field_name("alternative")
+        if alternative is None:
+            return F.EMPTY
+        body = alternative.child_by_field_name("body")
+        return self._block(body, scope) if body is not None else F.EMPTY
+
+    def _if(self, node, scope) -> F.If:
+        test = self._expr(node.child_by_field_name("condition"), scope)
+        body = self._block(node.child_by_field_name("consequence"), scope)
+        alternatives = node.children_by_field_name("alternative")
+        return F.If(test, body, self._elifs(alternatives, scope))
+
+    def _elifs(self, alternatives, scope) -> F.Block:
+        if not alternatives:
+            return F.EMPTY
+        first, rest = alternatives[0], alternatives[1:]
+        if first.type == "else_clause":
+            return self._block(first.child_by_field_name("body"), scope)
+        test = self._expr(first.child_by_field_name("condition"), scope)
+        body = self._block(first.child_by_field_name("consequence"), scope)
+        return F.Block((F.If(test, body, self._elifs(rest, scope)),))
+
+    def _try(self, node, scope) -> F.Try:
+        body = self._block(node.child_by_field_name("body"), scope)
+        handlers, orelse, final = [], F.EMPTY, F.EMPTY
+        for child in node.named_children:
+            if child.type in ("except_clause", "except_group_clause"):
+                stmts = []
+                for part in child.named_children:
+                    if part.type == "block":
+                        stmts.extend(self._block(part, scope).stmts)
+                    elif part.type == "as_pattern":
+                        alias = part.child_by_field_name("alias")
+                        if alias is not None:
+                            self._bind_targets(alias, scope)
+                handlers.append(F.Block(tuple(stmts)))
+            elif child.type == "else_clause":
+                orelse = self._block(child.child_by_field_name("body"), scope)
+            elif child.type == "finally_clause":
+                block = next((c for c in child.named_children if c.type == "block"), None)
+                final = self._block(block, scope) if block is not None else F.EMPTY
+        return F.Try(body, tuple(handlers), orelse, final)
+
+    def _with(self, node, scope) -> list:
+        out = []
+        for clause in node.named_children:
+            if clause.type != "with_clause":
+                continue
+            for item in clause.named_children:
+                value = item.child_by_field_name("value")
+                if value is None:
+                    continue
+                if value.type == "as_pattern":
+                    expr_node = value.named_children[0]
+                    alias = value.child_by_field_name("alias")
+                    target = alias.named_children[0] if alias is not None and alias.named_child_count else None
+                    out.extend(self._assign(target, expr_node, scope))
+                else:
+                    out.append(F.Eval(self._expr(value, scope)))
+        body = node.child_by_field_name("body")
+        if body is not None:
+            out.extend(self._block(body, scope).stmts)
+        return out
+
+    def _expression_statement(self, node, scope) -> list:
+        if node.type == "assignment":
+            right = node.child_by_field_name("right")
+            left = node.child_by_field_name("left")
+            if right is not None and right.type == "assignment":
+                # a = b = value: lower the inner one, then bind a like b
+                inner = self._expression_statement(right, scope)
+                self._bind_targets(left, scope)
+                return inner
+            return self._assign(left, right, scope)
+        if node.type == "augmented_assignment":
+            value = self._expr(node.child_by_field_name("right"), scope)
+            self._bind_targets(node.child_by_field_name("left"), scope)
+            return [F.Eval(value)]
+        return [F.Eval(self._expr(node, scope))]
+
+    def _assign(self, left, right, scope) -> list:
+        value = self._expr(right, scope) if right is not None else None
+        if left is not None and left.type == "identifier":
+            name = ts.text(left)
+            binding = Binding()
+            if isinstance(value, F.Call):
+                if value.kind == "read" or value.key is None:
+                    binding.alias = value if value.callee is not None else None
+                if self.interest.tracked(value.callee):
+                    binding.qualname = value.callee
+            elif isinstance(value, F.Name) and value.resolved and self.interest.tracked(value.resolved):
+                binding.qualname = value.resolved
+            elif isinstance(value, F.Lit):
+                binding.const, binding.has_const = value.value, True
+            scope.bind(name, binding)
+            return [F.Assign(name, value)]
+        if left is not None:
+            self._bind_targets(left, scope)
+            if left.type in ("attribute", "subscript"):
+                target = self._expr(left.child_by_field_name("object") or left.child_by_field_name("value"), scope)
+                return [F.Eval(F.Seq((value, target)))]
+        return [F.Eval(value)]
+
+    def _bind_targets(self, node, scope) -> None:
+        if node is None:
+            return
+        if node.type == "identifier":
+            scope.bind(ts.text(node), Binding())
+        elif node.type in ("pattern_list", "tuple_pattern", "list_pattern", "as_pattern_target",
+                           "list_splat_pattern", "parenthesized_expression"):
+            for child in node.named_children:
+                self._bind_targets(child, scope)
+
+    # -------------------------------------------------------------- expressions
+
+    def _expr(self, node, scope):
+        if node is None:
+            return None
+        t = node.type
+        if t == "call":
+            return self._call(node, scope)
+        if t == "identifier":
+            return self._identifier(node, scope)
+        if t == "attribute":
+            return self._attribute(node, scope)
+        if t == "subscript":
+            return self._subscript(node, scope)
+        if t in ("string", "concatenated_string", "integer", "float", "true", "false", "none"):
+            value = _literal(node)
+            if value is not _NOT_LITERAL:
+                return F.Lit(value)
+            return self._seq(node.named_children, scope)
+        if t == "boolean_operator":
+            op = node.child_by_field_name("operator").type
+            values = []
+            for side in (node.child_by_field_name("left"), node.child_by_field_name("right")):
+                value = self._expr(side, scope)
+                if isinstance(value, F.BoolOp) and value.op == op:
+                    values.extend(value.values)
+                else:
+                    values.append(value)
+            return F.BoolOp(op, tuple(values))
+        if t == "not_operator":
+            return F.Not(self._expr(node.child_by_field_name("argument"), scope))
+        if t == "comparison_operator":
+            return self._compare(node, scope)
+        if t == "conditional_expression":
+            parts = node.named_children
+            if len(parts) == 3:
+                body, test, orelse = (self._expr(p, scope) for p in (parts[0], parts[1], parts[2]))
+                return F.IfExp(test, body, orelse)
+        if t == "lambda":
+            return self._lambda(node, scope)
+        if t in ("parenthesized_expression", "await"):
+            inner = node.named_children
+            return self._expr(inner[0], scope) if len(inner) == 1 else self._seq(inner, scope)
+        if t == "named_expression":
+            value = self._expr(node.child_by_field_name("value"), scope)
+            name = node.child_by_field_name("name")
+            if name is not None:
+                scope.bind(ts.text(name), Binding())
+            return value
+        if t in ("comment", "keyword_separator", "positional_separator"):
+            return None
+        return self._seq(node.named_children, scope)
+
+    def _seq(self, nodes, scope):
+        items = tuple(e for e in (self._expr(n, scope) for n in nodes) if e is not None)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 and not isinstance(items[0], (F.Name, F.Lit)) else F.Seq(items)
+
+    def _compare(self, node, scope):
+        operands = node.named_children
+        operators = node.children_by_field_name("operators")
+        if len(operands) == 2 and len(operators) == 1:
+            op = _COMPARE_OPS.get(" ".join(ts.text(operators[0]).split()), "other")
+            return F.Compare(self._expr(operands[0], scope), op, self._expr(operands[1], scope))
+        return self._seq(operands, scope)
+
+    def _lambda(self, node, scope):
+        inner = _FnScope(scope, None, None)
+        params = []
+        parameters = node.child_by_field_name("parameters")
+        if parameters is not None:
+            for p in parameters.named_children:
+                name_node = p if p.type == "identifier" else p.child_by_field_name("name")
+                if name_node is not None and name_node.type == "identifier":
+                    params.append(ts.text(name_node))
+                    inner.bind(params[-1], Binding())
+        body = self._expr(node.child_by_field_name("body"), inner)
+        function = F.Function("<lambda>", self._prefix(None) + "<lambda>", tuple(params), (),
+                              F.Block((F.Exit("return", body),)), self.positions.span(node))
+        return F.Lambda(function)
+
+    def _identifier(self, node, scope):
+        name = ts.text(node)
+        binding = scope.lookup(name)
+        if binding is None:
+            resolved = self._lookup_star(name)
+            return F.Name(name, resolved) if resolved else None
+        if binding.has_const:
+            return F.Lit(binding.const)
+        local = isinstance(scope, _FnScope) and scope.owns(name)
+        return F.Name(name, binding.qualname, local)
+
+    def _lookup_star(self, name):
+        for star in self.stars:
+            candidate = f"{star}.{name}"
+            if candidate in self.interest.prefixes:
+                return self.interest.canonical(candidate)
+        return None
+
+    def _resolve(self, node, scope) -> str | None:
+        """The qualified name (or value type) of a dotted expression."""
+        t = node.type
+        if t == "identifier":
+            binding = scope.lookup(ts.text(node))
+            if binding is None:
+                return self._lookup_star(ts.text(node))
+            return binding.qualname
+        if t == "attribute":
+            obj = node.child_by_field_name("object")
+            attr = ts.text(node.child_by_field_name("attribute"))
+            if obj.type == "identifier" and isinstance(scope, _FnScope):
+                cls_scope = scope.method_scope()
+                if cls_scope is not None and cls_scope.self_name == ts.text(obj) and attr in cls_scope.cls.attrs:
+                    return cls_scope.cls.attrs[attr]
+            return self.interest.member(self._resolve(obj, scope), attr)
+        if t == "call":
+            callee = self._resolve(node.child_by_field_name("function"), scope)
+            return callee if self.interest.tracked(callee) else None
+        if t in ("parenthesized_expression", "await") and node.named_child_count == 1:
+            return self._resolve(node.named_children[0], scope)
+        return None
+
+    def _call(self, node, scope):
+        function = node.child_by_field_name("function")
+        args, keywords = self._arguments(node.child_by_field_name("arguments"), scope)
+        receiver = None
+        name_node = function
+        if function.type == "attribute":
+            name_node = function.child_by_field_name("attribute")
+            obj = function.child_by_field_name("object")
+            receiver = self._expr(obj, scope)
+            method = ts.text(name_node)
+            # `request.POST.get("email")`: the key read from a catalogued value
+            if method in _KEY_METHODS and args and isinstance(args[0], F.Lit) and isinstance(args[0].value, str):
+                source = self._keyed(receiver, obj, scope)
+                if source is not None:
+                    return _with_key(source, args[0].value)
+        callee = self._resolve(function, scope)
+        self.next_id += 1
+        return F.Call(self.next_id, callee, _short(function), "call", self.positions.span(name_node),
+                      receiver, args, keywords)
+
+    def _keyed(self, value, node, scope):
+        """The read or call whose result ``value`` is, when a key read from it
+        may be collection: directly (``request.POST["email"]``) or through a
+        local that holds it (``data = request.POST`` ... ``data["email"]``,
+        then reported at ``data``)."""
+        if isinstance(value, F.Call) and value.callee is not None and value.key is None:
+            return value
+        if isinstance(value, F.Name) and value.local:
+            binding = scope.lookup(value.name)
+            if binding is not None and binding.alias is not None:
+                alias = binding.alias
+                self.next_id += 1
+                return F.Call(self.next_id, alias.callee, value.name, alias.kind, self.positions.span(node))
+        return None
+
+    def _arguments(self, node, scope):
+        args, keywords = [], []
+        if node is None:
+            return (), ()
+        if node.type == "generator_expression":
+            return (self._expr(node, scope),), ()
+        for arg in node.named_children:
+            if arg.type == "keyword_argument":
+                name = arg.child_by_field_name("name")
+                keywords.append((ts.text(name) if name is not None else "", self._expr(arg.child_by_field_name("value"), scope)))
+            elif arg.type != "comment":
+                args.append(self._expr(arg, scope))
+        return tuple(args), tuple(keywords)
+
+    def _attribute(self, node, scope):
+        resolved = self._resolve(node, scope)
+        if resolved is not None and (resolved in self.catalog.sources or resolved in self.catalog.permission_checks):
+            obj = node.child_by_field_name("object")
+            self.next_id += 1
+            return F.Call(self.next_id, resolved, _short(node), "read",
+                          self.positions.span(node.child_by_field_name("attribute")),
+                          self._expr(obj, scope))
+        if resolved is not None:
+            return F.Name(_short(node), resolved)
+        obj = self._expr(node.child_by_field_name("object"), scope)
+        return obj if obj is not None and not isinstance(obj, (F.Name, F.Lit)) else None
+
+    def _subscript(self, node, scope):
+        value_node = node.child_by_field_name("value")
+        value = self._expr(value_node, scope)
+        subscripts = node.children_by_field_name("subscript")
+        key = _literal(subscripts[0]) if len(subscripts) == 1 else _NOT_LITERAL
+        if isinstance(key, str):
+            source = self._keyed(value, value_node, scope)
+            if source is not None:
+                return _with_key(source, key)
+        items = tuple(e for e in (value, *(self._expr(s, scope) for s in subscripts)) if e is not None)
+        return F.Seq(items) if items else None
+
+
+class _FnScope(Scope):
+    """A function's scope; ``cls`` is set for methods, ``self_name`` names the
+    parameter bound to the instance."""
+
+    __slots__ = ("cls", "is_module", "self_name")
+
+    def __init__(self, parent, cls, self_name):
+        super().__init__(parent)
+        self.cls = cls
+        self.self_name = self_name
+        self.is_module = False
+
+    def owns(self, name: str) -> bool:
+        return name in self.names
+
+    def method_scope(self):
+        scope = self
+        while isinstance(scope, _FnScope):
+            if scope.cls is not None:
+                return scope
+            scope = scope.parent
+        return None
+
+
+def _with_key(call: F.Call, key: str) -> F.Call:
+    return F.Call(call.id, call.callee, call.text, call.kind, call.span, call.receiver,
+                  call.args, call.keywords, key)
+
+
+def _definition(node):
+    if node.type == "decorated_definition":
+        return node.child_by_field_name("definition")
+    return node
+
+
+def _name(node) -> str:
+    name = node.child_by_field_name("name")
+    return ts.text(name) if name is not None else "<anonymous>"
+
+
+def _short(node) -> str:
+    text = ts.text(node)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+_NOT_LITERAL = object()
+
+
+def _literal(node):
+    """The value of a literal node, or ``_NOT_LITERAL``."""
+    t = node.type
+    if t == "string":
+        parts = []
+        for child in node.children:
+            ct = child.type
+            if ct == "interpolation":
+                return _NOT_LITERAL
+            if ct in ("string_content", "escape_sequence"):
+                parts.append(ts.text(child))
+        return "".join(parts)
+    if t == "concatenated_string":
+        values = [_literal(c) for c in node.named_children]
+        return _NOT_LITERAL if any(v is _NOT_LITERAL for v in values) else "".join(values)
+    if t == "integer":
+        try:
+            return int(ts.text(node).replace("_", ""), 0)
+        except ValueError:
+            return _NOT_LITERAL
+    if t in _LITERALS:
+        return _LITERALS[t]
+    if t == "parenthesized_expression" and node.named_child_count == 1:
+        return _literal(node.named_children[0])
+    return _NOT_LITERAL

@@ -1,0 +1,208 @@
+"""The guard analysis (DESIGN section 7), written once over the facts.
+
+It walks each function's structured program in evaluation order, carrying the
+set of guards that hold on every path to the current point: the then-branch of
+a check (the else-branch of a negated one), what remains after an early exit,
+the right operand of ``and``/``or``, the arms of conditional expressions,
+nested blocks and loop bodies, decorators, consent-request callbacks, and check
+results kept in local variables. At a join the guards of all incoming paths
+are intersected. A check whose result is ignored adds nothing; a check that
+runs after a call does not reach back to it.
+"""
+
+from __future__ import annotations
+
+from consentlint import facts as F
+from consentlint.consent import DENIED, GRANTED, ConsentModel, either
+
+_NONE: frozenset = frozenset()
+
+
+class GuardAnalysis:
+    """Finds, for every call and read in a file, the guards that dominate it."""
+
+    def __init__(self, model: ConsentModel):
+        self.model = model
+        self.sites: list[tuple[F.Call, frozenset, str]] = []
+        self.used: set[str] = set()  # manifest consent functions seen in use
+        self._breaks: list[bool] = []
+        self._function = ""
+
+    def run(self, facts: F.FileFacts) -> list[tuple[F.Call, frozenset, str]]:
+        """``(call, guards, enclosing function)`` for every call in ``facts``."""
+        for function in facts.functions:
+            self._walk(function, _NONE)
+        return self.sites
+
+    # ----------------------------------------------------------------- bodies
+
+    def _walk(self, function: F.Function, inherited: frozenset) -> None:
+        guards = set(inherited)
+        for decorator in function.decorators:
+            guard = self.model.decorator_guard(decorator)
+            if guard is not None:
+                guards.add(guard)
+                self.used.add(guard.api)
+        outer, self._function = self._function, function.qualname
+        breaks, self._breaks = self._breaks, []
+        self._block(function.body, (frozenset(guards), {}))
+        self._function, self._breaks = outer, breaks
+
+    def _block(self, block: F.Block, state):
+        for stmt in block.stmts:
+            state = self._stmt(stmt, state)
+            if state is None:
+                return None
+        return state
+
+    def _stmt(self, stmt, state):
+        guards, env = state
+        kind = type(stmt)
+        if kind is F.Eval:
+            self._eval(stmt.expr, guards, env)
+            return state
+        if kind is F.Assign:
+            self._eval(stmt.value, guards, env)
+            value = stmt.value
+            if isinstance(value, F.Name) and value.local and value.name in env:
+                value = env[value.name]
+            return guards, {**env, stmt.target: value if stmt.field is None else None}
+        if kind is F.If:
+            self._eval(stmt.test, guards, env)
+            when_true, when_false = self._cond(stmt.test, env, 0)
+            return _join(self._block(stmt.body, (guards | when_true, env)),
+                         self._block(stmt.orelse, (guards | when_false, env)))
+        if kind is F.Exit:
+            self._eval(stmt.value, guards, env)
+            if stmt.kind == "break" and self._breaks:
+                self._breaks[-1] = True
+            return None
+        if kind is F.Loop:
+            self._eval(stmt.test, guards, env)
+            when_true, when_false = self._cond(stmt.test, env, 0) if stmt.test is not None else (_NONE, _NONE)
+            self._breaks.append(False)
+            self._block(stmt.body, (guards | when_true, env))
+            broke = self._breaks.pop()
+            after = (guards | (when_false if not broke else _NONE), env)
+            if stmt.orelse.stmts:
+                done = self._block(stmt.orelse, after)
+                return _join(done, state) if broke else done
+            return after
+        if kind is F.Try:
+            body = self._block(stmt.body, state)
+            outs = [self._block(stmt.orelse, body) if body is not None else None]
+            outs += [self._block(handler, state) for handler in stmt.handlers]
+            result = _join(*outs)
+            if stmt.final.stmts and self._block(stmt.final, state) is None:
+                return None
+            return result
+        if kind is F.Choice:
+            self._eval(stmt.subject, guards, env)
+            outs = [self._block(arm, state) for arm in stmt.arms]
+            if not stmt.exhaustive:
+                outs.append(state)
+            return _join(*outs)
+        if kind is F.Def:
+            self._walk(stmt.function, guards)
+            return state
+        return state
+
+    # ------------------------------------------------------------ expressions
+
+    def _eval(self, expr, guards: frozenset, env) -> None:
+        if expr is None:
+            return
+        kind = type(expr)
+        if kind is F.Call:
+            self._eval(expr.receiver, guards, env)
+            request = self.model.request_guard(expr)
+            for arg in expr.args:
+                if request is not None and isinstance(arg, F.Lambda):
+                    self._walk(arg.function, guards | {request})
+                else:
+                    self._eval(arg, guards, env)
+            for _, value in expr.keywords:
+                if request is not None and isinstance(value, F.Lambda):
+                    self._walk(value.function, guards | {request})
+                else:
+                    self._eval(value, guards, env)
+            self.sites.append((expr, guards, self._function))
+            if expr.callee in self.model.names:
+                self.used.add(expr.callee)
+        elif kind is F.BoolOp:
+            for value in expr.values:
+                self._eval(value, guards, env)
+                when_true, when_false = self._cond(value, env, 0)
+                guards = guards | (when_true if expr.op == "and" else when_false)
+        elif kind is F.IfExp:
+            self._eval(expr.test, guards, env)
+            when_true, when_false = self._cond(expr.test, env, 0)
+            self._eval(expr.body, guards | when_true, env)
+            self._eval(expr.orelse, guards | when_false, env)
+        elif kind is F.Not:
+            self._eval(expr.value, guards, env)
+        elif kind is F.Compare:
+            self._eval(expr.left, guards, env)
+            self._eval(expr.right, guards, env)
+        elif kind is F.Seq:
+            for item in expr.items:
+                self._eval(item, guards, env)
+        elif kind is F.Lambda:
+            self._walk(expr.function, guards)
+
+    def _cond(self, expr, env, depth: int) -> tuple[frozenset, frozenset]:
+        """The guards that hold when ``expr`` is true, and when it is false."""
+        if expr is None or depth > 20:
+            return _NONE, _NONE
+        kind = type(expr)
+        if kind is F.Call:
+            guard = self.model.check_guard(expr)
+            return (frozenset((guard,)), _NONE) if guard is not None else (_NONE, _NONE)
+        if kind is F.Name:
+            if expr.local and env.get(expr.name) is not None:
+                return self._cond(env[expr.name], env, depth + 1)
+            return _NONE, _NONE
+        if kind is F.Not:
+            when_true, when_false = self._cond(expr.value, env, depth + 1)
+            return when_false, when_true
+        if kind is F.BoolOp:
+            parts = [self._cond(v, env, depth + 1) for v in expr.values]
+            trues = [p[0] for p in parts]
+            falses = [p[1] for p in parts]
+            if expr.op == "and":
+                return frozenset().union(*trues), frozenset.intersection(*falses)
+            return frozenset.intersection(*trues), frozenset().union(*falses)
+        if kind is F.Compare and expr.op in ("eq", "ne"):
+            for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+                if isinstance(other, F.Lit) and _hashable(other.value):
+                    if other.value in GRANTED:
+                        when_true, when_false = self._cond(side, env, depth + 1)
+                    elif other.value in DENIED:
+                        when_false, when_true = self._cond(side, env, depth + 1)
+                    else:
+                        continue
+                    return (when_true, when_false) if expr.op == "eq" else (when_false, when_true)
+        return _NONE, _NONE
+
+
+def _hashable(value) -> bool:
+    return isinstance(value, (str, bool, int, float, type(None)))
+
+
+def _join(*states):
+    """Guards and local values that hold on every incoming path (None: no path)."""
+    live = [s for s in states if s is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0]
+    common = frozenset.intersection(*(s[0] for s in live))
+    rest = [s[0] - common for s in live]
+    # every path has its own guards: keep "one of these held" for each path
+    guards = common | {either(rest)} if all(rest) else common
+    first = live[0][1]
+    env = {k: v for k, v in first.items() if all(s[1].get(k, _MISSING) == v for s in live[1:])}
+    return guards, env
+
+
+_MISSING = object()

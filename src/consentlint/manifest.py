@@ -1,0 +1,157 @@
+"""The privacy manifest (``privacy-manifest.toml``, DESIGN section 4)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from consentlint import schema, taxonomy
+from consentlint.errors import ManifestError
+
+MANIFEST_NAME = "privacy-manifest.toml"
+
+
+@dataclass(frozen=True)
+class DataDeclaration:
+    category: str
+    purposes: tuple[str, ...] = ()
+    required: bool = False
+    basis: str = "consent"
+    shared_with: tuple[str, ...] = ()
+    retention: str | None = None
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class ConsentCheck:
+    """A function that answers "did the user consent to X?"."""
+
+    function: str
+    category_arg: int = 0
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    policy_url: str | None = None
+    policy_file: str | None = None
+    data: tuple[DataDeclaration, ...] = ()
+    checks: tuple[ConsentCheck, ...] = ()
+    decorators: tuple[str, ...] = ()
+    requests: tuple[str, ...] = ()
+    platform_permissions: bool = True
+    rights: tuple[tuple[str, str], ...] = ()
+    text: str = field(default="", compare=False, repr=False)
+
+    @property
+    def root(self) -> Path:
+        """The folder the manifest governs."""
+        return self.path.parent
+
+    def declaration(self, category: str) -> DataDeclaration | None:
+        """The most specific declaration covering ``category``, if any."""
+        best = None
+        for decl in self.data:
+            if taxonomy.covers(decl.category, category):
+                if best is None or len(decl.category) > len(best.category):
+                    best = decl
+        return best
+
+    def needs_consent(self, category: str) -> bool:
+        """Whether collecting ``category`` needs a consent guard (basis consent,
+        which is also what an undeclared category counts as)."""
+        decl = self.declaration(category)
+        return decl is None or decl.basis == "consent"
+
+    def purposes(self, category: str) -> frozenset[str]:
+        """Purposes declared for ``category`` by any covering declaration."""
+        return frozenset(
+            p for d in self.data if taxonomy.covers(d.category, category) for p in d.purposes
+        )
+
+    def line_of(self, *path) -> int:
+        return schema.locate(self.text, path)
+
+
+def find_manifest(start: Path) -> Path | None:
+    """The nearest ``privacy-manifest.toml`` in ``start`` or a parent folder."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / MANIFEST_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and validate a manifest; a problem raises ``ManifestError`` naming
+    file, line and key."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read manifest: {exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        line = match.group(1) if match else "1"
+        raise ManifestError(f"{path}:{line}: invalid TOML: {exc}") from None
+    problems = schema.validate(raw, schema.load_schema("privacy-manifest.schema.json"))
+    if problems:
+        where, message = problems[0]
+        line = schema.locate(text, where)
+        key = schema.format_path(where)
+        if where and where[-1] == "category" and "is not one of" in message:
+            message = f"unknown category {_value_at(raw, where)!r} (see `consentlint catalog --categories`)"
+        raise ManifestError(f"{path}:{line}: key {key}: {message}")
+
+    data = tuple(
+        DataDeclaration(
+            category=d["category"],
+            purposes=tuple(d.get("purposes", ())),
+            required=d.get("required", False),
+            basis=d.get("basis", "consent"),
+            shared_with=tuple(d.get("shared_with", ())),
+            retention=d.get("retention"),
+            line=schema.locate(text, ("data", i, "category")),
+        )
+        for i, d in enumerate(raw.get("data", ()))
+    )
+    consent = raw.get("consent", {})
+    checks = []
+    for i, entry in enumerate(consent.get("checks", ())):
+        if isinstance(entry, str):
+            entry = {"function": entry}
+        checks.append(
+            ConsentCheck(
+                function=entry["function"],
+                category_arg=entry.get("category_arg", 0),
+                line=schema.locate(text, ("consent", "checks", i)),
+            )
+        )
+    policy = raw.get("policy", {})
+    return Manifest(
+        path=path,
+        policy_url=policy.get("url"),
+        policy_file=policy.get("file"),
+        data=data,
+        checks=tuple(checks),
+        decorators=tuple(consent.get("decorators", ())),
+        requests=tuple(consent.get("requests", ())),
+        platform_permissions=consent.get("platform_permissions", True),
+        rights=tuple(sorted(raw.get("rights", {}).items())),
+        text=text,
+    )
+
+
+def _value_at(raw, path):
+    for part in path:
+        raw = raw[part]
+    return raw

@@ -1,0 +1,72 @@
+"""The rules: one module per code; each module's docstring (What it does / Why
+is this bad? / Example / Use instead / Configuration / References) is the one
+source for ``consentlint rule``, SARIF help and the docs.
+
+File-scope rules read one ``FileContext``; project-scope rules read a
+``ProjectContext`` once per run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consentlint.rules import (
+    manifest_problem,
+    mismatched_consent,
+    undeclared_collection,
+    unguarded_collection,
+    unreadable_source,
+    unused_declaration,
+)
+
+RULES = {
+    module.CODE: module
+    for module in (
+        unreadable_source,
+        manifest_problem,
+        undeclared_collection,
+        unused_declaration,
+        unguarded_collection,
+        mismatched_consent,
+    )
+}
+
+FILE_RULES = tuple(r for r in RULES.values() if r.SCOPE == "file")
+RUN_RULES = tuple(r for r in RULES.values() if r.SCOPE != "file")
+
+
+@dataclass(frozen=True)
+class FileContext:
+    path: str
+    problems: tuple  # facts.SyntaxProblem, incl. unreadable or undecodable input
+    collections: tuple  # sites.Collection
+    manifest: object  # manifest.Manifest or None
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    """``project_scope`` is false for explicit file lists (pre-commit, flake8):
+    then only the run-level parts of project rules apply."""
+
+    manifest: object
+    manifest_display: str | None  # the manifest's path as printed
+    expected_manifest: str  # where a missing manifest was looked for
+    project_scope: bool
+    collections: tuple
+    used_names: frozenset[str]
+
+
+def docs(module) -> dict[str, str]:
+    """The sections of a rule's docstring, by heading."""
+    sections: dict[str, list[str]] = {}
+    current = "summary"
+    for line in (module.__doc__ or "").strip("\n").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip().rstrip("?").lower()
+            sections[current] = []
+        else:
+            sections.setdefault(current, []).append(line)
+    return {k: "\n".join(v).strip() for k, v in sections.items()}
+
+
+def summary(module) -> str:
+    return docs(module)["summary"].splitlines()[0].strip()

@@ -1,0 +1,65 @@
+"""Personal data is collected on a path that no consent check guards.
+
+## What it does
+Reports a collecting call or read when no consent check for its category
+dominates it: on some path to the call no check for that category has run and
+succeeded. A check counts when the call is in its true branch (or the false
+branch of a negated check), after an early `return`/`raise` that leaves only
+the consented path, on the right of `and`/`or`, in the matching arm of a
+conditional expression, inside a function carrying a consent decorator from the
+manifest, inside a callback handed to a consent request, or through a local
+variable that holds the check's result. With `platform_permissions` (the
+default), a runtime-permission check for one of the API's permissions counts too.
+
+A check whose result is ignored guards nothing, and neither does a check that
+runs after the call. Only categories whose legal basis is consent (the default)
+need a guard.
+
+## Why is this bad?
+Collecting before the user consents is one of the failures regulators cite most
+(China's Cybersecurity Law Art. 41, PI Security Specification GB/T 35273
+section 5.4; GDPR Art. 6 and 7; PIPL Art. 13-14).
+
+## Example
+```python
+from plyer import gps
+
+def track():
+    gps.start()
+```
+
+## Use instead
+```python
+from plyer import gps
+from app.privacy import has_consent
+
+def track():
+    if not has_consent("location"):
+        return
+    gps.start()
+```
+
+## Configuration
+Name the app's consent functions in the manifest's `[consent]` table (`checks`,
+`decorators`, `requests`); set `basis` on a `[[data]]` entry for data collected
+under another legal basis (contract, legal-obligation, emergency, public).
+
+## References
+- GB/T 35273-2020 section 5.4 (consent before collection)
+- https://gdpr-info.eu/art-7-gdpr/
+"""
+
+from consentlint.findings import ERROR, Finding
+
+CODE = "PDC201"
+NAME = "unguarded-collection"
+SEVERITY = ERROR
+SCOPE = "file"
+
+
+def check(ctx):
+    for site in ctx.collections:
+        if site.needs_consent and site.status == "unguarded":
+            yield Finding.at(CODE, SEVERITY, ctx.path, site.span,
+                             f"`{site.text}` collects {site.category} on a path that no consent check for it guards",
+                             category=site.category, api=site.api, catalog_id=site.source.id, context=site.function)

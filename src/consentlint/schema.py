@@ -1,0 +1,159 @@
+"""A small JSON Schema validator and a TOML key locator, for precise errors.
+
+The manifest and the catalogs ship a JSON Schema (``schemas/``) that editors can
+use. At run time we validate with this subset (type, properties, required,
+additionalProperties, items, enum, pattern, minLength, minimum, $ref, anyOf) instead of
+importing jsonschema, which keeps start-up fast and lets each error carry the
+key path; ``locate`` turns that path into a line of the TOML file. A test checks
+the same verdicts with jsonschema itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+_TYPES = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
+}
+
+Path = tuple  # of str keys and int indexes
+
+
+@cache
+def load_schema(name: str) -> dict:
+    """Return a schema shipped in ``consentlint/schemas``."""
+    text = resources.files("consentlint").joinpath("schemas", name).read_text("utf-8")
+    return json.loads(text)
+
+
+def validate(data, schema: dict) -> list[tuple[Path, str]]:
+    """Return ``(path, message)`` for every violation, in document order."""
+    errors: list[tuple[Path, str]] = []
+    _check(data, schema, schema, (), errors)
+    return errors
+
+
+def _is_type(value, name: str) -> bool:
+    if name in ("integer", "number") and isinstance(value, bool):
+        return False
+    return isinstance(value, _TYPES[name])
+
+
+def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        target = root
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    if "anyOf" in schema:
+        for option in schema["anyOf"]:
+            trial: list = []
+            _check(value, option, root, path, trial)
+            if not trial:
+                break
+        else:
+            expected = " or ".join(_describe(o, root) for o in schema["anyOf"])
+            errors.append((path, f"expected {expected}"))
+            return
+    expected = schema.get("type")
+    if expected is not None:
+        names = expected if isinstance(expected, list) else [expected]
+        if not any(_is_type(value, n) for n in names):
+            errors.append((path, f"expected {' or '.join(names)}, got {_kind(value)}"))
+            return
+    if "enum" in schema and value not in schema["enum"]:
+        allowed = ", ".join(json.dumps(v) for v in schema["enum"])
+        errors.append((path, f"{json.dumps(value)} is not one of {allowed}"))
+    if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+        errors.append((path, f"{json.dumps(value)} does not match {schema['pattern']}"))
+    if "minLength" in schema and isinstance(value, str) and len(value) < schema["minLength"]:
+        errors.append((path, "must not be empty"))
+    if "minimum" in schema and isinstance(value, int) and value < schema["minimum"]:
+        errors.append((path, f"must be >= {schema['minimum']}"))
+    if isinstance(value, list):
+        if "minItems" in schema and len(value) < schema["minItems"]:
+            errors.append((path, f"needs at least {schema['minItems']} item(s)"))
+        if "items" in schema:
+            for i, item in enumerate(value):
+                _check(item, schema["items"], root, path + (i,), errors)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        for key in schema.get("required", []):
+            if key not in value:
+                errors.append((path, f"missing required key {key!r}"))
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            if key in props:
+                _check(item, props[key], root, path + (key,), errors)
+            elif extra is False:
+                errors.append((path + (key,), "unknown key"))
+            elif isinstance(extra, dict):
+                _check(item, extra, root, path + (key,), errors)
+
+
+def _describe(schema: dict, root: dict) -> str:
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    t = schema.get("type", "value")
+    return " or ".join(t) if isinstance(t, list) else t
+
+
+def _kind(value) -> str:
+    for name in ("boolean", "integer", "number", "string", "array", "object"):
+        if _is_type(value, name):
+            return name
+    return type(value).__name__
+
+
+def format_path(path: Path) -> str:
+    """``("data", 0, "category")`` -> ``data[0].category``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+
+
+def _split_key(key: str) -> tuple:
+    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", key)
+    return tuple(p.strip("\"'") for p in parts)
+
+
+def locate(text: str, path: Path) -> int:
+    """Best 1-based line for ``path`` in TOML ``text``: the line of the deepest
+    key or table on the path that appears in the file (1 when none does)."""
+    lines: dict[tuple, int] = {}
+    counts: dict[tuple, int] = {}
+    table: tuple = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header:
+            name = _split_key(header.group(2))
+            if header.group(1) == "[[":
+                index = counts.get(name, -1) + 1
+                counts[name] = index
+                table = name + (index,)
+            else:
+                table = name
+            for i in range(1, len(table) + 1):
+                lines.setdefault(table[:i], number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            lines.setdefault(table + _split_key(key.group(1)), number)
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1

@@ -1,0 +1,125 @@
+"""Collection sites: calls and reads matched against the catalog, each with the
+verdict of the guard analysis (guarded, mismatched or unguarded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consentlint import facts as F
+from consentlint.catalog import Constraint, LanguageCatalog, Source
+from consentlint.consent import ConsentModel, Guard
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """One place where the code collects one category of personal data."""
+
+    path: str
+    span: F.Span
+    category: str
+    api: str
+    text: str
+    source: Source
+    function: str
+    status: str  # "guarded" | "mismatched" | "unguarded"
+    guard: Guard | None  # the guard that covers it, or the mismatched one
+    needs_consent: bool
+
+    @property
+    def guarded(self) -> bool:
+        return self.status == "guarded"
+
+
+def match(call: F.Call, catalog: LanguageCatalog) -> list[tuple[Source, str]]:
+    """The catalog entries ``call`` matches, with the category each collects."""
+    if call.callee is None:
+        return []
+    out = []
+    for source in catalog.sources.get(call.callee, ()):
+        if source.kind != call.kind:
+            continue
+        if not all(_holds(c, call) for c in source.where):
+            continue
+        if source.fields:
+            category = catalog.field_category(call.key) if call.key else None
+            if category is None:
+                continue
+        else:
+            category = source.category
+        out.append((source, category))
+    return out
+
+
+def _argument(constraint: Constraint, call: F.Call):
+    """The constrained value: ``_ABSENT``, ``_UNKNOWN`` or a literal (a resolved
+    constant is its qualified name)."""
+    if constraint.key is not None:
+        return call.key if call.key is not None else _ABSENT
+    if constraint.keyword is not None:
+        for name, value in call.keywords:
+            if name == constraint.keyword:
+                return _value(value)
+        if constraint.arg is None:
+            return _ABSENT
+    if constraint.arg is not None and constraint.arg < len(call.args):
+        return _value(call.args[constraint.arg])
+    return _ABSENT
+
+
+def _value(expr):
+    if isinstance(expr, F.Lit):
+        return expr.value
+    if isinstance(expr, F.Name) and expr.resolved:
+        return _Ref(expr.resolved)
+    return _UNKNOWN
+
+
+class _Ref(str):
+    """A resolved constant: equal to its qualified name, but not a string literal."""
+
+
+_ABSENT = object()
+_UNKNOWN = object()
+
+
+def _holds(constraint: Constraint, call: F.Call) -> bool:
+    value = _argument(constraint, call)
+    if constraint.value_type == "absent":
+        return value is _ABSENT
+    if value is _ABSENT:
+        return False
+    if constraint.value_type == "not-string":
+        return not isinstance(value, str) or isinstance(value, _Ref)
+    accepted = constraint.key if constraint.key is not None else constraint.equals
+    if accepted is None:
+        return True
+    if value is _UNKNOWN:
+        return False
+    if constraint.ignore_case and isinstance(value, str):
+        return value.lower() in {str(a).lower() for a in accepted}
+    if isinstance(value, _Ref):
+        return str(value) in accepted
+    return any(value == a and type(value) is type(a) for a in accepted)
+
+
+def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel) -> list[Collection]:
+    """Match every site against the catalog and judge its guards."""
+    manifest = model.manifest
+    out = []
+    for call, guards, function in sites:
+        for source, category in match(call, catalog):
+            needs = manifest.needs_consent(category) if manifest else True
+            covering = [g for g in guards if model.covers(g, category, source.permissions)]
+            if covering:
+                status, guard = "guarded", min(covering, key=_order)
+            elif guards:
+                status, guard = "mismatched", min(guards, key=_order)
+            else:
+                status, guard = "unguarded", None
+            out.append(Collection(path, call.span, category, call.callee, call.text, source,
+                                  function, status, guard, needs))
+    return out
+
+
+def _order(guard: Guard):
+    return guard.line, guard.kind, guard.api, guard.values

@@ -1,0 +1,104 @@
+"""The one tree-sitter layer: every use of the tree-sitter API goes through here
+(its Python API changed between 0.22 and 0.25), so front-ends stay small."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from importlib import resources
+
+import tree_sitter
+
+from consentlint.facts import Span, SyntaxProblem
+
+# language id -> (grammar module, function returning the language pointer)
+GRAMMARS = {
+    "python": ("tree_sitter_python", "language"),
+    "java": ("tree_sitter_java", "language"),
+    "kotlin": ("tree_sitter_kotlin", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+}
+
+Node = tree_sitter.Node
+Tree = tree_sitter.Tree
+
+
+@cache
+def language(name: str) -> tree_sitter.Language:
+    module, function = GRAMMARS[name]
+    return tree_sitter.Language(getattr(importlib.import_module(module), function)())
+
+
+@cache
+def _parser(name: str) -> tree_sitter.Parser:
+    return tree_sitter.Parser(language(name))
+
+
+def parse(name: str, source: bytes) -> Tree:
+    """Parse ``source`` with the grammar ``name``; tree-sitter always returns a
+    tree, with ERROR/MISSING nodes where the source is broken."""
+    return _parser(name).parse(source)
+
+
+@cache
+def query(name: str, purpose: str) -> tree_sitter.Query:
+    """The query ``queries/<name>/<purpose>.scm`` compiled for grammar ``name``."""
+    text = resources.files("consentlint").joinpath("queries", name, f"{purpose}.scm").read_text("utf-8")
+    return tree_sitter.Query(language(name), text)
+
+
+def captures(q: tree_sitter.Query, node: Node) -> dict[str, list[Node]]:
+    """Captures of ``q`` inside ``node``, by capture name (run in C)."""
+    return tree_sitter.QueryCursor(q).captures(node)
+
+
+def text(node: Node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+class Positions:
+    """Converts tree-sitter points (row, UTF-8 byte column) to 1-based lines and
+    code-point columns, once per reported node."""
+
+    __slots__ = ("_ascii", "_lines", "_source")
+
+    def __init__(self, source: bytes):
+        self._source = source
+        self._ascii = source.isascii()
+        self._lines: list[bytes] | None = None
+
+    def column(self, row: int, byte_column: int) -> int:
+        if self._ascii:
+            return byte_column + 1
+        if self._lines is None:
+            self._lines = self._source.split(b"\n")
+        line = self._lines[row] if row < len(self._lines) else b""
+        return len(line[:byte_column].decode("utf-8", "replace")) + 1
+
+    def span(self, node: Node) -> Span:
+        (r1, c1), (r2, c2) = node.start_point, node.end_point
+        return Span(r1 + 1, self.column(r1, c1), r2 + 1, self.column(r2, c2))
+
+
+def syntax_problems(tree: Tree, positions: Positions) -> tuple[SyntaxProblem, ...]:
+    """The first ERROR or MISSING node of a broken tree (one report per file,
+    like a compiler's first error), or nothing."""
+    root = tree.root_node
+    if not root.has_error:
+        return ()
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node.is_missing:
+            return (SyntaxProblem(positions.span(node), f"syntax error: missing {node.type!r}"),)
+        if node.is_error:
+            snippet = text(node).split("\n", 1)[0][:40]
+            return (SyntaxProblem(positions.span(node), f"syntax error at {snippet!r}" if snippet else "syntax error"),)
+        # descend only into subtrees that contain the error
+        if node.has_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return (SyntaxProblem(positions.span(root), "syntax error"),)

@@ -1,0 +1,42 @@
+"""Shared helpers for the tests: the annotation grammar of DESIGN section 11."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+# `# expect: PDC201`, `// ok: PDC201, PDC101`, `# todo-expect: PDC201`, `# todo-ok: PDC201`
+ANNOTATION = re.compile(r"(?:#|//)\s*(todo-expect|todo-ok|expect|ok):\s*(PDC\d{3}(?:\s*,\s*PDC\d{3})*)")
+
+
+def annotations(path: Path) -> dict[str, set[tuple[int, str]]]:
+    """(line, code) pairs by annotation kind."""
+    out: dict[str, set] = {"expect": set(), "ok": set(), "todo-expect": set(), "todo-ok": set()}
+    text = path.read_bytes().decode("utf-8", "replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        for kind, codes in ANNOTATION.findall(line):
+            for code in re.split(r"\s*,\s*", codes.strip()):
+                out[kind].add((number, code))
+    return out
+
+
+def expected_findings(path: Path) -> set[tuple[int, str]]:
+    """What the engine must report: `expect`, plus known false positives
+    (`todo-ok`); `ok` and `todo-expect` lines must not have the code."""
+    marks = annotations(path)
+    return marks["expect"] | marks["todo-ok"]
+
+
+def forbidden_findings(path: Path) -> set[tuple[int, str]]:
+    marks = annotations(path)
+    return marks["ok"] | marks["todo-expect"]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT

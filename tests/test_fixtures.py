@@ -1,0 +1,94 @@
+"""The one generic test: run the engine over every fixture and compare the
+complete, sorted list of findings with the file's annotations.
+
+A finding must also sit on the identifier it names: the reported span covers
+the last segment of the API (``start`` in ``gps.start()``, ``POST`` in
+``request.POST["email"]``) or the local that holds a catalogued value."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, annotations, expected_findings, forbidden_findings
+from consentlint import engine
+from consentlint.frontends import FRONTENDS
+from consentlint.manifest import find_manifest, load_manifest
+
+SINGLE = sorted(
+    p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in ("projects", "demo-app")
+    for p in p.rglob("*") if p.suffix in FRONTENDS
+) if FIXTURES.is_dir() else []
+PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir()) + [FIXTURES / "demo-app"]
+
+
+@cache
+def _engine(manifest_path: Path | None) -> engine.Engine:
+    manifest = load_manifest(manifest_path) if manifest_path else None
+    return engine.Engine(engine.Settings(str(manifest_path) if manifest_path else None), manifest=manifest)
+
+
+def _check_positions(findings, files: dict[str, Path]):
+    for f in findings:
+        if f.api is None or f.path not in files:
+            continue
+        line = files[f.path].read_bytes().decode("utf-8", "replace").splitlines()[f.line - 1]
+        covered = line[f.column - 1:f.end_column - 1] if f.end_line == f.line else line[f.column - 1:]
+        assert covered and covered.isidentifier(), f"{f.path}:{f.line}:{f.column}: span {covered!r} is not an identifier"
+        assert covered == f.api.rsplit(".", 1)[-1] or covered in line, (f, covered)
+
+
+def _compare(actual: set, expected: set, forbidden: set, where: str):
+    missing = sorted(expected - actual)
+    unexpected = sorted(actual - expected)
+    contradictions = sorted(actual & forbidden)
+    message = []
+    if missing:
+        message.append("missing: " + ", ".join(f"{p}:{line} {code}" for p, line, code in missing))
+    if unexpected:
+        message.append("unexpected: " + ", ".join(f"{p}:{line} {code}" for p, line, code in unexpected))
+    if contradictions:
+        message.append("annotated ok/todo-expect but reported: " + ", ".join(map(str, contradictions)))
+    assert not message, f"{where}\n" + "\n".join(message)
+
+
+@pytest.mark.parametrize("path", SINGLE, ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_fixture(path: Path):
+    eng = _engine(find_manifest(path))
+    result = eng.analyze_file(path, path.as_posix())
+    actual = {(path.as_posix(), f.line, f.code) for f in result.findings}
+    expected = {(path.as_posix(), line, code) for line, code in expected_findings(path)}
+    forbidden = {(path.as_posix(), line, code) for line, code in forbidden_findings(path)}
+    _compare(actual, expected, forbidden, path.name)
+    _check_positions(result.findings, {path.as_posix(): path})
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_project(project: Path):
+    """Multi-file cases: a whole-project scan (project-scope rules on); the
+    manifest's own annotations (`# expect: PDC102`) count too."""
+    files = sorted(p for p in project.rglob("*") if p.suffix in FRONTENDS)
+    manifest_path = find_manifest(project)
+    eng = _engine(manifest_path)
+    result = engine.run(eng, files, 1, True, (project / "privacy-manifest.toml").as_posix())
+    by_display = {engine.display_path(p): p for p in [*files, *project.rglob("*.toml")]}
+    actual = {(f.path, f.line, f.code) for f in result.findings}
+    expected, forbidden = set(), set()
+    for display, path in by_display.items():
+        expected |= {(display, line, code) for line, code in expected_findings(path)}
+        forbidden |= {(display, line, code) for line, code in forbidden_findings(path)}
+    _compare(actual, expected, forbidden, project.name)
+    _check_positions(result.findings, by_display)
+
+
+def test_annotations_are_well_formed():
+    """An annotation names known codes; a fixture without any is a mistake."""
+    from consentlint.rules import RULES
+
+    for path in SINGLE:
+        marks = annotations(path)
+        codes = {code for kind in marks.values() for _, code in kind}
+        assert codes, f"{path} has no annotations"
+        assert codes <= set(RULES), f"{path} names unknown codes {codes - set(RULES)}"
