@@ -77,6 +77,7 @@ class LanguageCatalog:
     constants: tuple  # (prefix, value_prefix)
     parameters: tuple  # (name, type, when_imported)
     fields: tuple[FieldPattern, ...]
+    grant_values: dict  # literal or constant qualname -> True (granted) / False (denied)
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
@@ -136,6 +137,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     aliases: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     constants: dict[str, list] = {lang: [] for lang in LANGUAGES}
     parameters: dict[str, list] = {lang: [] for lang in LANGUAGES}
+    grants: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
@@ -184,6 +186,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                     aliases[lang][a["name"]] = a["target"]
                 constants[lang] += [(c["prefix"], c["value_prefix"]) for c in raw.get("constant", ())]
                 parameters[lang] += [(p["name"], p["type"], tuple(p["when_imported"])) for p in raw.get("parameter", ())]
+                grants[lang].update({g["value"]: g["means"] == "granted" for g in raw.get("grant_value", ())})
     by_language = {}
     for lang in LANGUAGES:
         index: dict[str, list] = {}
@@ -199,6 +202,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             constants=tuple(constants[lang]),
             parameters=tuple(parameters[lang]),
             fields=tuple(fields),
+            grant_values=grants[lang],
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

@@ -9,11 +9,6 @@ from dataclasses import dataclass
 from consentlint import facts as F
 from consentlint import taxonomy
 
-# Values that mean "granted" / "denied" when a check result is compared.
-GRANTED = frozenset((True, "granted"))
-DENIED = frozenset((False, "denied", "blocked"))
-
-
 @dataclass(frozen=True, slots=True)
 class Guard:
     """A check known to have succeeded at some point of the code.
@@ -87,6 +82,21 @@ class ConsentModel:
             else:
                 values = permission.permissions
             return Guard("permission", callee, values, call.span.line)
+        return None
+
+    def grant_meaning(self, expr) -> bool | None:
+        """True when comparing a check result with ``expr`` means "granted",
+        False when it means "denied" (literals and constants from the
+        catalog's ``grant_value`` tables), None otherwise."""
+        if isinstance(expr, F.Lit):
+            value = expr.value
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, (str, int)):
+                return self.catalog.grant_values.get(value)
+            return None
+        if isinstance(expr, F.Name) and expr.resolved:
+            return self.catalog.grant_values.get(expr.resolved)
         return None
 
     def request_guard(self, call: F.Call) -> Guard | None:

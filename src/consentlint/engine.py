@@ -91,7 +91,10 @@ class Engine:
             return self._unreadable(result, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
         tree = ts.parse(grammar, data)
         catalog, model, interest, prefilter = self.language(language)
-        module, package = module_name_of(path) if language == "python" else (None, None)
+        if language == "python":
+            module, package = module_name_of(path)
+        else:
+            module, package = self._module_path(path), None
         if self.settings.prefilter and not _may_matter(data, prefilter, module, interest):
             problems = ts.syntax_problems(tree, ts.Positions(data))
             collections = ()
@@ -115,6 +118,17 @@ class Engine:
             lines = data.decode("utf-8", "replace").splitlines()
             result.findings = fingerprint(findings, lines)
         return result
+
+    def _module_path(self, path: Path) -> str | None:
+        """For JS/TS/Java/Kotlin: the file's path from the manifest's folder,
+        without extension (``src/privacy``), as manifest names use it."""
+        if self.manifest is None:
+            return None
+        try:
+            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.manifest.root))
+        except ValueError:
+            return None
+        return relative.with_suffix("").as_posix()
 
     def _unreadable(self, result: FileResult, message: str, line: int = 1) -> FileResult:
         problem = F.SyntaxProblem(F.Span(line, 1, line, 1), message)

@@ -13,7 +13,7 @@ runs after a call does not reach back to it.
 from __future__ import annotations
 
 from consentlint import facts as F
-from consentlint.consent import DENIED, GRANTED, ConsentModel, either
+from consentlint.consent import ConsentModel, either
 
 _NONE: frozenset = frozenset()
 
@@ -174,19 +174,14 @@ class GuardAnalysis:
             return frozenset.intersection(*trues), frozenset().union(*falses)
         if kind is F.Compare and expr.op in ("eq", "ne"):
             for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
-                if isinstance(other, F.Lit) and _hashable(other.value):
-                    if other.value in GRANTED:
-                        when_true, when_false = self._cond(side, env, depth + 1)
-                    elif other.value in DENIED:
-                        when_false, when_true = self._cond(side, env, depth + 1)
-                    else:
-                        continue
-                    return (when_true, when_false) if expr.op == "eq" else (when_false, when_true)
+                meaning = self.model.grant_meaning(other)
+                if meaning is None:
+                    continue
+                when_true, when_false = self._cond(side, env, depth + 1)
+                if not meaning:
+                    when_true, when_false = when_false, when_true
+                return (when_true, when_false) if expr.op == "eq" else (when_false, when_true)
         return _NONE, _NONE
-
-
-def _hashable(value) -> bool:
-    return isinstance(value, (str, bool, int, float, type(None)))
 
 
 def _join(*states):
