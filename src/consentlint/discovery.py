@@ -4,7 +4,9 @@ excludes, ``--exclude``/``--extend-exclude``/``--force-exclude``, and
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,43 +27,62 @@ class Discovery:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
 
 
-def _spec(patterns) -> pathspec.PathSpec:
-    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+class _Excludes:
+    """Exclude patterns, gitignore-style: a pattern without ``/`` matches a file
+    or folder name anywhere; one with ``/`` matches the path from the current
+    directory. Names and plain globs are checked without pathspec (fast path)."""
+
+    def __init__(self, patterns):
+        self.names: set[str] = set()
+        globs = []
+        anchored = []
+        for pattern in patterns:
+            body = pattern.rstrip("/")
+            if pattern.startswith("!") or "/" in body or "**" in body:
+                anchored.append(pattern)
+            elif any(c in body for c in "*?["):
+                globs.append(fnmatch.translate(body))
+            else:
+                self.names.add(body)
+        self.glob = re.compile("|".join(globs)) if globs else None
+        self.spec = pathspec.GitIgnoreSpec.from_lines(anchored) if anchored else None
+        self.cwd = os.getcwd()
+
+    def match(self, absolute: str, name: str, is_dir: bool) -> bool:
+        if name in self.names or (self.glob is not None and self.glob.match(name)):
+            return True
+        if self.spec is None:
+            return False
+        rel = os.path.relpath(absolute, self.cwd).replace(os.sep, "/")
+        return self.spec.match_file(rel + "/" if is_dir else rel)
 
 
 class _Ignores:
-    """The .gitignore files that apply in a folder, innermost last."""
+    """The .gitignore files that apply in a folder, outermost first."""
 
     def __init__(self):
-        self.cache: dict[Path, pathspec.PathSpec | None] = {}
+        self.cache: dict[str, pathspec.PathSpec | None] = {}
 
-    def spec_for(self, folder: Path) -> pathspec.PathSpec | None:
+    def spec_for(self, folder: str) -> pathspec.PathSpec | None:
         if folder not in self.cache:
             lines = []
-            for name in (".gitignore", ".git/info/exclude"):
+            for name in (".gitignore", os.path.join(".git", "info", "exclude")):
                 try:
-                    lines += (folder / name).read_text("utf-8", "replace").splitlines()
+                    with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
+                        lines += f.read().splitlines()
                 except OSError:
                     pass
-            self.cache[folder] = _spec(lines) if lines else None
+            self.cache[folder] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
         return self.cache[folder]
 
-    def ignored(self, path: Path, is_dir: bool, stack: list[Path]) -> bool:
+    def ignored(self, absolute: str, is_dir: bool, stack: tuple) -> bool:
         decision = False
-        absolute = _absolute(path)
-        for folder in stack:
-            spec = self.spec_for(folder)
-            if spec is None:
-                continue
-            rel = absolute.relative_to(folder).as_posix() + ("/" if is_dir else "")
-            result = spec.check_file(rel)
+        for folder, spec in stack:
+            rel = absolute[len(folder):].lstrip(os.sep).replace(os.sep, "/")
+            result = spec.check_file(rel + "/" if is_dir else rel)
             if result.include is not None:
                 decision = result.include
         return decision
-
-
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path))
 
 
 def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), force_exclude=False,
@@ -69,74 +90,94 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
     """Files to scan under ``paths``, sorted, each once. Files named explicitly
     are scanned even when excluded, unless ``force_exclude``."""
     out = Discovery()
-    excluded = _spec([*exclude, *extend_exclude])
+    excludes = _Excludes([*exclude, *extend_exclude])
     ignores = _Ignores()
-    seen: set[Path] = set()
-    cwd = Path.cwd()
+    seen: set[str] = set()
 
-    def is_excluded(path: Path, is_dir: bool) -> bool:
-        name = path.name + ("/" if is_dir else "")
-        if excluded.match_file(name):
-            return True
-        try:
-            rel = _absolute(path).relative_to(cwd).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        return excluded.match_file(rel + ("/" if is_dir else ""))
+    def push(stack: tuple, folder: str) -> tuple:
+        spec = ignores.spec_for(folder) if respect_gitignore else None
+        return stack + ((folder, spec),) if spec is not None else stack
 
-    def gitignore_stack(folder: Path) -> list[Path]:
-        # .gitignore files from the repository root (or filesystem root) down
+    def repository_stack(folder: str) -> tuple:
+        # .gitignore files from the repository root (or filesystem root) down to folder's parent
         chain = []
-        for parent in (folder, *folder.parents):
-            chain.append(parent)
-            if (parent / ".git").exists():
+        current = folder
+        while True:
+            parent = os.path.dirname(current)
+            if parent == current:
                 break
-        return list(reversed(chain))
+            current = parent
+            chain.append(current)
+            if os.path.exists(os.path.join(current, ".git")):
+                break
+        stack: tuple = ()
+        for item in reversed(chain):
+            stack = push(stack, item)
+        return stack
 
-    def add(path: Path):
-        key = path.resolve()
+    def add(shown: str, absolute: str):
+        key = absolute
         if key not in seen:
             seen.add(key)
-            out.files.append(path)
+            out.files.append(Path(shown))
 
-    def walk(folder: Path, stack: list[Path], visiting: set):
-        real = folder.resolve()
+    def walk(shown: str, absolute: str, stack: tuple, visiting: frozenset):
+        real = os.path.realpath(absolute)
         if real in visiting:
-            out.errors.append((folder.as_posix(), "symlink loop, skipped"))
+            out.errors.append((shown, "symlink loop, skipped"))
             return
         visiting = visiting | {real}
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(absolute) as it:
+                entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            out.errors.append((folder.as_posix(), f"cannot list folder: {exc.strerror or exc}"))
+            out.errors.append((shown, f"cannot list folder: {exc.strerror or exc}"))
             return
-        stack = stack + [_absolute(folder)] if respect_gitignore else stack
+        stack = push(stack, absolute)
         for entry in entries:
-            path = folder / entry.name
+            name = entry.name
+            child_abs = os.path.join(absolute, name)
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 continue
-            if is_excluded(path, is_dir):
+            if not is_dir and not name.endswith(extensions):
                 continue
-            if respect_gitignore and ignores.ignored(path, is_dir, stack):
+            if excludes.match(child_abs, name, is_dir):
                 continue
+            if stack and ignores.ignored(child_abs, is_dir, stack):
+                continue
+            child_shown = name if shown == "." else f"{shown}/{name}"
             if is_dir:
-                walk(path, stack, visiting)
-            elif entry.name.endswith(extensions) and entry.is_file():
-                add(path)
+                walk(child_shown, child_abs, stack, visiting)
+            elif entry.is_file():
+                add(child_shown, child_abs)
 
     for path in paths:
+        shown = path.as_posix()
+        absolute = os.path.abspath(path)
         if path.is_dir():
-            if force_exclude and is_excluded(path, True):
+            if force_exclude and _excluded_path(excludes, absolute, True):
                 continue
-            stack = gitignore_stack(_absolute(path))[:-1] if respect_gitignore else []
-            walk(path, stack, set())
+            walk(shown, absolute, repository_stack(absolute), frozenset())
         elif path.is_file():
-            if force_exclude and (is_excluded(path, False) or any(
-                    is_excluded(p, True) for p in path.parents if p != Path("."))):
+            if force_exclude and _excluded_path(excludes, absolute, False):
                 continue
-            add(path)
+            add(shown, absolute)
         else:
-            out.errors.append((path.as_posix(), "no such file or folder"))
+            out.errors.append((shown, "no such file or folder"))
     return out
+
+
+def _excluded_path(excludes: _Excludes, absolute: str, is_dir: bool) -> bool:
+    """For --force-exclude: the path or one of its folders (below the current
+    directory) is excluded."""
+    if excludes.match(absolute, os.path.basename(absolute), is_dir):
+        return True
+    cwd = excludes.cwd
+    folder = os.path.dirname(absolute)
+    while folder.startswith(cwd + os.sep):
+        if excludes.match(folder, os.path.basename(folder), True):
+            return True
+        folder = os.path.dirname(folder)
+    return False

@@ -202,10 +202,11 @@ def _work(batch: list[tuple[str, str]]) -> list[FileResult]:
 
 def display_path(path: Path) -> str:
     """POSIX path relative to the current directory when under it, else as given."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd + os.sep):
+        return absolute[len(cwd) + 1:].replace(os.sep, "/")
+    return path.as_posix()
 
 
 def analyze_files(engine: Engine, files: list[Path], jobs: int) -> list[FileResult]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
@@ -24,6 +25,7 @@ from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
 
 LANGUAGE = "python"
 _FUNCTION_TYPES = ("function_definition", "decorated_definition")
+_EXITS = frozenset(("return_statement", "raise_statement", "break_statement", "continue_statement"))
 _KEY_METHODS = frozenset(("get", "getlist", "pop", "get_all"))
 _COMPARE_OPS = {"==": "eq", "is": "eq", "!=": "ne", "is not": "ne"}
 _LITERALS = {"true": True, "false": False, "none": None}
@@ -73,6 +75,9 @@ class _Lowerer:
         self.imported_roots: set[str] = set()
         self.next_id = 0
         self.conventions: list[tuple[str, str]] = []
+        self.hits: list[int] = []  # byte offsets of mentions of tracked names
+        self.bound_tokens: frozenset[str] = frozenset()
+        self.hot_names: set[bytes] = set()
 
     # ------------------------------------------------------------------ driver
 
@@ -85,6 +90,8 @@ class _Lowerer:
             if any(r in self.imported_roots for r in roots)
         ]
         functions = []
+        self._find_hits()
+        self._class_attributes([(cls, node) for cls, node in classes if self._mentions(node)])
         wanted = self._wanted_units(units, module_stmts, classes)
         for unit in wanted:
             if unit is None:
@@ -166,50 +173,70 @@ class _Lowerer:
             for child in body.named_children:
                 if child.type in _FUNCTION_TYPES and _definition(child).type == "function_definition":
                     units.append(_Unit(child, cls))
-            self._class_attributes(cls, cls_node)
 
         visit(root)
         units.sort(key=lambda u: u.start)
         return units, module_stmts, classes
 
-    def _class_attributes(self, cls: _Class, node) -> None:
-        """``self.x = Ctor(...)`` anywhere in the class types ``self.x``."""
-        for assignment in ts.captures(ts.query(LANGUAGE, "self_attributes"), node).get("assignment", ()):
-            left = assignment.child_by_field_name("left")
-            right = assignment.child_by_field_name("right")
-            if right is None or left is None or ts.text(left.child_by_field_name("object")) != "self":
-                continue
-            if right.type == "call":
-                right = right.child_by_field_name("function")
-            resolved = self._resolve_static(right)
-            if self.interest.tracked(resolved):
-                cls.attrs[ts.text(left.child_by_field_name("attribute"))] = resolved
+    def _class_attributes(self, classes) -> None:
+        """``self.x = Ctor(...)`` in a class that mentions a tracked name types
+        ``self.x`` (nested classes: the innermost one wins)."""
+        for cls, node in sorted(classes, key=lambda c: c[1].start_byte):
+            for assignment in ts.captures(ts.query(LANGUAGE, "self_attributes"), node).get("assignment", ()):
+                right = assignment.child_by_field_name("right")
+                if right.type == "call":
+                    right = right.child_by_field_name("function")
+                resolved = self._resolve_static(right)
+                if self.interest.tracked(resolved):
+                    attr = assignment.child_by_field_name("left").child_by_field_name("attribute")
+                    cls.attrs[ts.text(attr)] = resolved
+
+    def _find_hits(self) -> None:
+        """Byte offsets of every mention of a tracked name: a global bound to
+        one, a parameter convention, a name a ``*`` import may bring, or a root
+        (for function-level imports)."""
+        bound = {name for name, binding in self.globals.names.items() if self.interest.tracked(binding.qualname)}
+        bound.update(name for name, _ in self.conventions)
+        for star in self.stars:
+            bound.update(p[len(star) + 1:].split(".", 1)[0] for p in self.interest.prefixes if p.startswith(star + "."))
+        self.bound_tokens = frozenset(bound)
+        tokens = bound | self.interest.roots
+        if tokens:
+            self.hits = [m.start() for m in _words(frozenset(tokens)).finditer(self.source)]
+
+    def _mentions(self, node) -> bool:
+        i = bisect.bisect_left(self.hits, node.start_byte)
+        return i < len(self.hits) and self.hits[i] < node.end_byte
 
     def _wanted_units(self, units, module_stmts, classes):
-        """The units that mention a tracked name; None stands for the module body."""
-        tokens = set(self.interest.roots)
-        for name, binding in self.globals.names.items():
-            if self.interest.tracked(binding.qualname) or binding.alias is not None:
-                tokens.add(name)
-        tokens.update(name for name, _ in self.conventions)
-        wanted_classes = {id(node) for cls, node in classes if cls.self_type != cls.qualname or cls.attrs}
+        """The units that mention a tracked name, or belong to a class whose
+        instances are typed; None stands for the module body."""
         selected: dict[int, object] = {}
-        for cls, node in classes:
-            if id(node) in wanted_classes:
-                for unit in units:
-                    if unit.cls is cls:
-                        selected[unit.start] = unit
-        if tokens:
-            pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(t.encode()) for t in sorted(tokens)) + rb")\b")
-            starts = [u.start for u in units]
-            for match in pattern.finditer(self.source):
-                offset = match.start()
-                i = bisect.bisect_right(starts, offset) - 1
-                if i >= 0 and units[i].end > offset:
-                    selected.setdefault(units[i].start, units[i])
-                elif module_stmts:
-                    selected.setdefault(-1, None)
+        typed = {id(cls) for cls, _ in classes if cls.self_type != cls.qualname or cls.attrs}
+        for unit in units:
+            if (unit.cls is not None and id(unit.cls) in typed) or self._mentions(unit.node):
+                selected[unit.start] = unit
+        if module_stmts and self.hits:
+            bound = _words(self.bound_tokens) if self.bound_tokens else None
+            # a root alone at module level is an import, already bound
+            if bound is not None and any(bound.search(self.source, n.start_byte, n.end_byte) for n in module_stmts):
+                selected[-1] = None
         return [selected[k] for k in sorted(selected)]
+
+    def _relevant(self, node) -> bool:
+        """Whether a statement can matter: it mentions a tracked name or a local
+        that holds a tracked value. Skipping the others keeps the guards
+        unchanged: a statement without checks adds no guard on any path."""
+        if self._mentions(node):
+            return True
+        if not self.hot_names:
+            return False
+        segment = self.source[node.start_byte:node.end_byte]
+        return any(_has_word(segment, name) for name in self.hot_names)
+
+    def _heat(self, name: str) -> None:
+        """Mark a local as holding a tracked value: statements using it matter."""
+        self.hot_names.add(name.encode())
 
     # ------------------------------------------------------------ global names
 
@@ -300,6 +327,8 @@ class _Lowerer:
             self._bind_global(name, binding, in_handler)
         else:
             scope.bind(name, binding)
+            if self.interest.tracked(binding.qualname):
+                self._heat(name)
 
     def _absolute(self, node) -> str | None:
         """The absolute module named by ``from X import``."""
@@ -323,7 +352,7 @@ class _Lowerer:
     def _module_function(self, root, stmts) -> F.Function:
         scope = _FnScope(self.globals, None, None)
         scope.is_module = True
-        body = F.Block(tuple(s for node in stmts for s in self._stmt(node, scope)))
+        body = F.Block(tuple(s for node in stmts if self._relevant(node) for s in self._stmt(node, scope)))
         name = f"{self.module}.<module>" if self.module else "<module>"
         return F.Function("<module>", name, (), (), body, self.positions.span(root))
 
@@ -374,6 +403,8 @@ class _Lowerer:
             if cls is not None and i == 0 and not is_static and not names:
                 qualname = cls.self_type
                 scope.self_name = name
+                if cls.self_type != cls.qualname or cls.attrs:
+                    self._heat(name)
             elif annotation is not None:
                 inner = annotation.named_children[0] if annotation.named_child_count else None
                 resolved = self._resolve(inner, scope) if inner is not None else None
@@ -384,6 +415,8 @@ class _Lowerer:
                         qualname = type_
             names.append(name)
             scope.bind(name, Binding(qualname))
+            if self.interest.tracked(qualname):
+                self._heat(name)
         return tuple(names)
 
     # --------------------------------------------------------------- statements
@@ -391,7 +424,8 @@ class _Lowerer:
     def _block(self, node, scope) -> F.Block:
         out = []
         for child in node.named_children:
-            out.extend(self._stmt(child, scope))
+            if child.type in _EXITS or self._relevant(child):
+                out.extend(self._stmt(child, scope))
         return F.Block(tuple(out))
 
     def _stmt(self, node, scope) -> list:
@@ -586,6 +620,8 @@ class _Lowerer:
             elif isinstance(value, F.Lit):
                 binding.const, binding.has_const = value.value, True
             scope.bind(name, binding)
+            if binding.qualname or binding.alias or binding.has_const or _has_call(value):
+                self._heat(name)
             return [F.Assign(name, value)]
         if left is not None:
             self._bind_targets(left, scope)
@@ -824,6 +860,42 @@ class _FnScope(Scope):
                 return scope
             scope = scope.parent
         return None
+
+
+@lru_cache(maxsize=512)
+def _words(names: frozenset) -> re.Pattern:
+    """A compiled pattern matching any of ``names`` as a whole word."""
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+
+
+def _has_word(text: bytes, word: bytes) -> bool:
+    """Whether ``word`` occurs in ``text`` as a whole identifier."""
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if (start == 0 or not _IDENT[text[start - 1]]) and (end == len(text) or not _IDENT[text[end]]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+_IDENT = [chr(b).isalnum() or b == 0x5F or b >= 0x80 for b in range(256)]
+
+
+def _has_call(expr) -> bool:
+    """Whether a lowered expression contains a call or read (so a local holding
+    it may hold a check result)."""
+    if expr is None or isinstance(expr, (F.Lit, F.Name)):
+        return False
+    if isinstance(expr, F.Call):
+        return True
+    if isinstance(expr, (F.BoolOp, F.Seq)):
+        return any(_has_call(v) for v in (expr.values if isinstance(expr, F.BoolOp) else expr.items))
+    if isinstance(expr, F.Not):
+        return _has_call(expr.value)
+    if isinstance(expr, F.Compare):
+        return _has_call(expr.left) or _has_call(expr.right)
+    return True
 
 
 def _with_key(call: F.Call, key: str) -> F.Call:

@@ -57,8 +57,8 @@ def check(ctx):
         return
     manifest = ctx.manifest
     named = [(c.function, c.line, "consent check") for c in manifest.checks]
-    named += [(d, manifest.line_of("consent", "decorators"), "consent decorator") for d in manifest.decorators]
-    named += [(r, manifest.line_of("consent", "requests"), "consent request") for r in manifest.requests]
+    named += [(d, manifest.line_of_item(("consent", "decorators"), d), "consent decorator") for d in manifest.decorators]
+    named += [(r, manifest.line_of_item(("consent", "requests"), r), "consent request") for r in manifest.requests]
     for function, line, what in named:
         if function not in ctx.used_names:
             yield Finding.at(CODE, SEVERITY, ctx.manifest_display, F.Span(line, 1, line, 1),
