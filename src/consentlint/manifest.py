@@ -105,7 +105,7 @@ def load_manifest(path: Path) -> Manifest:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
-        line = match.group(1) if match else "1"
+        line = match.group(1) if match else str(max(1, len(text.splitlines())))
         raise ManifestError(f"{path}:{line}: invalid TOML: {exc}") from None
     problems = schema.validate(raw, schema.load_schema("privacy-manifest.schema.json"))
     if problems:

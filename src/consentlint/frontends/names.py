@@ -19,11 +19,26 @@ class Interest:
     @classmethod
     def build(cls, names, aliases=None) -> Interest:
         prefixes = set()
+        module_roots = set()
         for name in names:
+            module, hash_, rest = name.partition("#")
+            if hash_:
+                # JS/TS `<module>#<export>.<member>` (DESIGN section 12): the
+                # namespace `<module>#` and each dotted prefix of the export;
+                # the prefilter root is the specifier's last path segment,
+                # which any file importing it spells out
+                prefixes.add(module + "#")
+                parts = rest.split(".") if rest else []
+                for i in range(1, len(parts) + 1):
+                    prefixes.add(module + "#" + ".".join(parts[:i]))
+                segment = module.rstrip("/").rsplit("/", 1)[-1].lstrip(".")
+                if segment:
+                    module_roots.add(segment)
+                continue
             parts = name.split(".")
             for i in range(1, len(parts) + 1):
                 prefixes.add(".".join(parts[:i]))
-        roots = frozenset(p.split(".", 1)[0] for p in prefixes)
+        roots = frozenset(p.split(".", 1)[0] for p in prefixes if "#" not in p) | module_roots
         return cls(frozenset(prefixes), roots, dict(aliases or {}))
 
     def canonical(self, qualname: str) -> str:

@@ -814,15 +814,17 @@ class _Lowerer:
 
     def _attribute(self, node, scope):
         resolved = self._resolve(node, scope)
+        obj_node = node.child_by_field_name("object")
         if resolved is not None and (resolved in self.catalog.sources or resolved in self.catalog.permission_checks):
-            obj = node.child_by_field_name("object")
             self.next_id += 1
             return F.Call(self.next_id, resolved, _short(node), "read",
                           self.positions.span(node.child_by_field_name("attribute")),
-                          self._expr(obj, scope))
+                          self._expr(obj_node, scope))
+        obj = self._expr(obj_node, scope)
+        if isinstance(obj, F.Call):
+            return obj  # `request.client.host`: the catalogued read of `request.client`
         if resolved is not None:
             return F.Name(_short(node), resolved)
-        obj = self._expr(node.child_by_field_name("object"), scope)
         return obj if obj is not None and not isinstance(obj, (F.Name, F.Lit)) else None
 
     def _subscript(self, node, scope):
@@ -915,7 +917,8 @@ def _name(node) -> str:
 
 
 def _short(node) -> str:
-    text = ts.text(node)
+    """The callee as written, on one line (chains may span lines)."""
+    text = re.sub(r"\s*\n\s*", "", ts.text(node))
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -1,0 +1,132 @@
+"""Catalogs, schemas and the taxonomy: data that must stay valid and covered."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import FIXTURES, ROOT
+from consentlint import engine, schema, taxonomy
+from consentlint.catalog import load_catalog
+from consentlint.catalog_files import checks_dir
+from consentlint.frontends import FRONTENDS
+from consentlint.manifest import find_manifest, load_manifest
+
+SCHEMAS = ("privacy-manifest.schema.json", "catalog.schema.json", "fields.schema.json")
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_schemas_are_valid_json_schema(name):
+    jsonschema.Draft202012Validator.check_schema(schema.load_schema(name))
+
+
+def _catalog_files():
+    return sorted(p for p in checks_dir().rglob("*.toml") if p.name != "taxonomy.toml")
+
+
+@pytest.mark.parametrize("path", _catalog_files(), ids=lambda p: p.relative_to(checks_dir()).as_posix())
+def test_shipped_catalogs_agree_with_jsonschema(path):
+    raw = tomllib.loads(path.read_text())
+    name = "fields.schema.json" if path.name == "fields.toml" else "catalog.schema.json"
+    jsonschema.validate(raw, schema.load_schema(name))
+    assert schema.validate(raw, schema.load_schema(name)) == []
+
+
+MANIFESTS = sorted(FIXTURES.rglob("privacy-manifest.toml"))
+BROKEN = [
+    {"data": [{"category": "teleport"}]},
+    {"data": [{"category": "location", "basis": "whim"}]},
+    {"consent": {"checks": [{"function": "a.b", "category_arg": -1}]}},
+    {"consent": {"checks": [{"category_arg": 0}]}},
+    {"policy": {"url": "ftp://x"}},
+    {"rights": {"delete_everything": "x"}},
+    {"unknown": 1},
+]
+
+
+@pytest.mark.parametrize("document", [tomllib.loads(p.read_text()) for p in MANIFESTS] + BROKEN)
+def test_manifest_validator_agrees_with_jsonschema(document):
+    ours = schema.validate(document, schema.load_schema("privacy-manifest.schema.json"))
+    theirs = list(jsonschema.Draft202012Validator(schema.load_schema("privacy-manifest.schema.json")).iter_errors(document))
+    assert bool(ours) == bool(theirs), (ours, theirs)
+
+
+def test_manifest_category_enum_is_the_taxonomy():
+    enum = schema.load_schema("privacy-manifest.schema.json")["$defs"]["category"]["enum"]
+    assert set(enum) == set(taxonomy.valid_ids())
+    assert set(taxonomy.categories()) >= {"location.precise", "identity.email", "device.advertising_id", "financial"}
+
+
+def test_field_patterns_match_their_examples():
+    catalog = load_catalog().for_language("python")
+    raw = tomllib.loads((checks_dir() / "fields.toml").read_text())
+    for field in raw["field"]:
+        for example in field.get("examples", ()):
+            assert catalog.field_category(example) == field["category"], example
+        for example in field.get("not_examples", ()):
+            assert catalog.field_category(example) != field["category"], example
+
+
+def test_every_catalog_entry_is_hit_by_a_fixture():
+    """DESIGN section 11: every catalog entry is exercised by a fixture line."""
+    catalog = load_catalog()
+    hit: set[str] = set()
+    engines = {}
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix not in FRONTENDS:
+            continue
+        manifest = find_manifest(path)
+        if manifest not in engines:
+            engines[manifest] = engine.Engine(engine.Settings(str(manifest) if manifest else None))
+        hit |= {c.source.id for c in engines[manifest].analyze_file(path, path.as_posix()).collections}
+    languages = {lang for lang, _, _ in FRONTENDS.values()}
+    missing = sorted(s.id for s in catalog.sources if set(s.languages) & languages and s.id not in hit)
+    assert not missing, f"catalog entries no fixture hits: {missing}"
+
+
+def test_user_catalog_extends_and_broken_catalog_is_exit_2(tmp_path):
+    extra = tmp_path / "mychecks"
+    extra.mkdir()
+    (extra / "acme.toml").write_text(
+        'language = "python"\n\n[[source]]\nid = "acme-beacon"\napi = ["acme.beacon.scan"]\nkind = "call"\n'
+        'category = "network.bluetooth"\nreferences = ["https://acme.example/beacon"]\n')
+    (tmp_path / "app.py").write_text("from acme import beacon\n\nbeacon.scan()\n")
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "network"\n')
+    run = lambda *a: subprocess.run([sys.executable, "-m", "consentlint", "check", *a], cwd=tmp_path,
+                                    capture_output=True, text=True)
+    assert run("app.py").stdout == ""
+    assert run("--catalog", "mychecks", "app.py").stdout == (
+        "app.py:3:8: PDC201 `beacon.scan` collects network.bluetooth on a path that no consent check for it guards\n")
+    (extra / "acme.toml").write_text('language = "python"\n\n[[source]]\nid = "Bad Id"\napi = ["x"]\nkind = "call"\n')
+    proc = run("--catalog", "mychecks", "app.py")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith('consentlint: error: mychecks/acme.toml:4: key source[0].id: "Bad Id" does not match')
+
+
+def test_queries_compile():
+    from importlib import resources
+
+    from consentlint import treesitter
+
+    root = resources.files("consentlint").joinpath("queries")
+    count = 0
+    for grammar_dir in root.iterdir():
+        if grammar_dir.is_dir():
+            for scm in grammar_dir.iterdir():
+                if scm.name.endswith(".scm"):
+                    treesitter.query(grammar_dir.name, scm.name.removesuffix(".scm"))
+                    count += 1
+    assert count >= 1
+
+
+def test_catalog_is_shipped_in_the_wheel_layout():
+    # the wheel maps checks/ to consentlint/checks (pyproject force-include)
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["checks"] == "consentlint/checks"
+    assert (checks_dir() / "taxonomy.toml").is_file()

@@ -1,0 +1,205 @@
+"""The command line through its real entry point: exit codes, the stdout /
+stderr split, output formats, options and manifest errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from consentlint.rules import RULES
+
+DEMO = FIXTURES / "demo-app"
+
+
+def run(*args, cwd=None, check=None):
+    proc = subprocess.run([sys.executable, "-m", "consentlint", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+    if check is not None:
+        assert proc.returncode == check, (proc.returncode, proc.stdout, proc.stderr)
+    return proc
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    target = tmp_path / "demo-app"
+    shutil.copytree(DEMO, target)
+    return target
+
+
+def test_demo_app_findings_and_exit_1(demo):
+    proc = run("check", cwd=demo, check=1)
+    assert proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert "demo/tracking.py:15:9: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards" in lines
+    for line in lines:
+        path, lineno, column, rest = line.split(":", 3)
+        assert not path.startswith("/") and int(lineno) > 0 and int(column) > 0
+        assert rest.split()[0] in RULES
+
+
+def test_exit_zero_and_selection(demo):
+    assert run("check", "--exit-zero", cwd=demo, check=0).stdout
+    only = run("check", "--select", "PDC1", cwd=demo, check=1).stdout.splitlines()
+    assert only and all(" PDC1" in line for line in only)
+    run("check", "--select", "PDC102,PDC002", cwd=demo, check=0)  # warnings only
+    run("check", "--select", "PDC102", "--fail-on", "warning", cwd=demo, check=1)
+    ignored = run("check", "--ignore", "PDC2,PDC101", cwd=demo, check=0).stdout
+    assert "PDC201" not in ignored and "PDC102" in ignored
+
+
+def test_unknown_selector_is_a_usage_error(demo):
+    proc = run("check", "--select", "XYZ1", cwd=demo, check=2)
+    assert proc.stdout == "" and proc.stderr.startswith("consentlint: error: unknown rule selector")
+
+
+def test_json_contract(demo):
+    doc = json.loads(run("check", "--format", "json", cwd=demo, check=1).stdout)
+    assert doc["version"] == 1 and doc["tool"]["name"] == "consentlint"
+    finding = next(f for f in doc["findings"] if f["code"] == "PDC201")
+    assert set(finding) >= {"path", "line", "column", "end_line", "end_column", "code", "severity", "message",
+                            "category", "api", "catalog_id", "fingerprint"}
+    assert finding["api"] == "plyer.gps.start" and finding["catalog_id"] == "py-plyer-gps"
+    assert finding["end_column"] - finding["column"] == len("start")
+    guarded = [c for c in doc["collections"] if c["guarded"]]
+    unguarded = [c for c in doc["collections"] if not c["guarded"]]
+    assert guarded and unguarded
+    assert guarded[0]["guard"]["api"] == "demo.privacy.has_consent"
+    assert all(c["guard"] is None for c in unguarded)
+    keys = [(f["path"], f["line"], f["column"], f["code"]) for f in doc["findings"]]
+    assert keys == sorted(keys)
+
+
+def test_jobs_do_not_change_the_output():
+    args = ("check", "--format", "json", "--exit-zero", "fixtures")
+    one = run(*args, "--jobs", "1", cwd=ROOT, check=0).stdout
+    two = run(*args, "--jobs", "3", cwd=ROOT, check=0).stdout
+    assert one == two and len(json.loads(one)["findings"]) > 50
+
+
+@pytest.mark.parametrize("text, line, key", [
+    ("[[data]]\ncategory = \"location\"\npurposes = [\"a\"\n", "3", None),
+    ("[policy]\nurl = \"https://x\"\n\n[[data]]\ncategory = \"location\"\ncolour = \"red\"\n", "6", "data[0].colour"),
+    ("[[data]]\ncategory = \"location\"\n\n[[data]]\ncategory = \"teleportation\"\n", "5", "data[1].category"),
+    ("[consent]\nplatform_permissions = \"yes\"\n", "2", "consent.platform_permissions"),
+    ("[[data]]\ncategory = \"location\"\nbasis = \"because\"\n", "3", "data[0].basis"),
+])
+def test_malformed_manifest_is_exit_2_with_file_line_and_key(demo, text, line, key):
+    (demo / "privacy-manifest.toml").write_text(text)
+    for fmt in ("text", "json"):
+        proc = run("check", "--format", fmt, cwd=demo, check=2)
+        assert proc.stdout == ""
+        assert proc.stderr.startswith(f"consentlint: error: {demo / 'privacy-manifest.toml'}:{line}: "), proc.stderr
+        if key:
+            assert f"key {key}:" in proc.stderr
+        assert len(proc.stderr.splitlines()) == 1
+
+
+def test_no_manifest_is_reported_once_and_everything_is_undeclared(tmp_path):
+    (tmp_path / "app.py").write_text("from plyer import gps\n\ngps.start()\n")
+    out = run("check", ".", cwd=tmp_path, check=1).stdout.splitlines()
+    assert out == [
+        "app.py:3:5: PDC101 `gps.start` collects location.precise, which the manifest does not declare",
+        "app.py:3:5: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards",
+        "privacy-manifest.toml:1:1: PDC002 no privacy-manifest.toml found here or in a parent folder: "
+        "every collected category counts as undeclared",
+    ]
+
+
+def test_broken_file_is_pdc001_and_the_run_goes_on(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "a_broken.py").write_text("from plyer import gps\ndef f(:\n    gps.start()\n")
+    (tmp_path / "b_binary.py").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "c_fine.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "--format", "json", ".", cwd=tmp_path, check=1)
+    doc = json.loads(proc.stdout)
+    codes = [(f["path"], f["line"], f["code"]) for f in doc["findings"]]
+    assert ("a_broken.py", 2, "PDC001") in codes
+    assert ("a_broken.py", 3, "PDC201") in codes  # the recovered part is analysed
+    assert ("b_binary.py", 1, "PDC001") in codes
+    assert ("c_fine.py", 2, "PDC201") in codes
+    assert {e["path"] for e in doc["errors"]} == {"a_broken.py", "b_binary.py"}
+
+
+def test_missing_path_and_bad_options(tmp_path):
+    proc = run("check", "does-not-exist", cwd=tmp_path)
+    assert "does-not-exist: no such file or folder" in proc.stderr
+    assert run("check", "--jobs", "0", cwd=tmp_path, check=2).stderr.startswith("consentlint: error:")
+    assert run("check", "--manifest", "nope.toml", cwd=tmp_path, check=2).stdout == ""
+    assert run(cwd=tmp_path, check=2).stdout == ""
+
+
+def test_rule_and_catalog_commands():
+    listing = run("rule", check=0).stdout
+    for code, module in RULES.items():
+        assert code in listing and module.NAME in listing
+    doc = run("rule", "pdc201", check=0).stdout
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
+                    "## Configuration", "## References"):
+        assert heading in doc
+    run("rule", "PDC999", check=2)
+    catalog = run("catalog", "--language", "python", check=0).stdout
+    assert "py-plyer-gps" in catalog and "plyer.gps.start" in catalog
+    assert "location.precise" in run("catalog", "--categories", check=0).stdout
+    assert json.loads(run("catalog", "--format", "json", check=0).stdout)
+
+
+def test_inventory_formats(demo):
+    text = run("inventory", cwd=demo, check=0).stdout
+    assert re.search(r"^location\.precise: \d+ sites, declared \(location\.precise, basis consent\)$", text, re.M)
+    assert "  demo/tracking.py:15:9: gps.start [py-plyer-gps] unguarded" in text
+    markdown = run("inventory", "--format", "markdown", cwd=demo, check=0).stdout
+    assert markdown.startswith("# Personal-data inventory") and "| `demo/tracking.py:15:9` |" in markdown
+    doc = json.loads(run("inventory", "--format", "json", cwd=demo, check=0).stdout)
+    assert {c["category"] for c in doc["categories"]} >= {"location.precise", "device.id"}
+
+
+def test_output_file(demo):
+    proc = run("check", "--output", "report.txt", cwd=demo, check=1)
+    assert proc.stdout == "" and "PDC201" in (demo / "report.txt").read_text()
+
+
+def test_console_script_and_version():
+    exe = Path(sys.executable).with_name("consentlint")
+    if exe.exists():
+        assert subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.startswith("consentlint ")
+    assert run("--version", check=0).stdout.startswith("consentlint ")
+
+
+def test_discovery_excludes_and_gitignore(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    code = "from plyer import gps\ngps.start()\n"
+    for rel in ("app/main.py", "node_modules/pkg/x.py", "build/gen.py", "ignored/x.py", "kept/x.py",
+                "app/skip_me.py", "app/static/y.js.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(code)
+    (tmp_path / ".gitignore").write_text("ignored/\n")
+    (tmp_path / "app" / ".gitignore").write_text("skip_me.py\n")
+    paths = lambda *a: sorted({line.split(":")[0] for line in run("check", *a, cwd=tmp_path).stdout.splitlines()
+                               if "PDC201" in line})
+    assert paths(".") == ["app/main.py", "app/static/y.js.py", "kept/x.py"]
+    assert paths(".", "--extend-exclude", "static,kept/") == ["app/main.py"]
+    assert paths(".", "--no-respect-gitignore", "--exclude", ".git") == [
+        "app/main.py", "app/skip_me.py", "app/static/y.js.py", "build/gen.py", "ignored/x.py", "kept/x.py",
+        "node_modules/pkg/x.py"]
+    # a file named on the command line is checked even when excluded, unless --force-exclude
+    assert paths("build/gen.py") == ["build/gen.py"]
+    assert paths("build/gen.py", "--force-exclude") == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_loop_is_reported_and_skipped(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.py").write_text("from plyer import gps\ngps.start()\n")
+    os.symlink(tmp_path / "a", tmp_path / "a" / "loop")
+    proc = run("check", ".", cwd=tmp_path, check=1)
+    assert "symlink loop, skipped" in proc.stderr
+    assert proc.stdout.count("PDC201") == 1

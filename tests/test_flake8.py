@@ -1,0 +1,74 @@
+"""The flake8 plugin through flake8's real command line: the CLI's findings
+for .py files at the same line and column, flake8's own noqa, selection,
+per-file-ignores and config files, and no exit from inside flake8."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+pytest.importorskip("flake8")
+
+
+def flake8(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "flake8", *map(str, args)], cwd=cwd, capture_output=True, text=True)
+
+
+def cli_findings(path: Path, cwd: Path) -> set:
+    out = subprocess.run([sys.executable, "-m", "consentlint", "check", "--format", "json", "--exit-zero", str(path)],
+                         cwd=cwd, capture_output=True, text=True).stdout
+    return {(f["path"], f["line"], f["column"], f["code"]) for f in json.loads(out)["findings"]
+            if f["path"].endswith(".py") and f["code"] != "PDC001"}
+
+
+def parse(output: str) -> set:
+    rows = set()
+    for line in output.splitlines():
+        path, lineno, col, rest = line.split(":", 3)
+        rows.add((path.removeprefix("./"), int(lineno), int(col), rest.split()[0]))
+    return rows
+
+
+@pytest.mark.parametrize("target", ["demo-app", "python"])
+def test_same_findings_as_the_cli(tmp_path, target):
+    shutil.copytree(FIXTURES / target, tmp_path / target)
+    for broken in (tmp_path / target).glob("pdc001_*.py"):
+        broken.unlink()  # syntax errors are flake8's own E999
+    cwd = tmp_path / target
+    proc = flake8("--select", "PDC", ".", cwd=cwd)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert parse(proc.stdout) == cli_findings(Path("."), cwd)
+
+
+def test_noqa_select_per_file_ignores_and_config(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "a.py").write_text("from plyer import gps\n\ngps.start()  # noqa: PDC201\ngps.configure(on_location=print)\n")
+    (tmp_path / "b.py").write_text("from plyer import gps\n\ngps.start()\n")
+    out = parse(flake8("--select", "PDC", ".", cwd=tmp_path).stdout)
+    assert out == {("a.py", 4, 5, "PDC201"), ("b.py", 3, 5, "PDC201")}
+    out = parse(flake8("--select", "PDC", "--extend-ignore", "PDC201", ".", cwd=tmp_path).stdout)
+    assert out == set()
+    (tmp_path / ".flake8").write_text("[flake8]\nselect = PDC\nper-file-ignores =\n    b.py: PDC201\n")
+    assert parse(flake8(".", cwd=tmp_path).stdout) == {("a.py", 4, 5, "PDC201")}
+
+
+def test_manifest_option_and_broken_manifest(tmp_path):
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "m.toml").write_text('[[data]]\ncategory = "contacts"\n')
+    (tmp_path / "a.py").write_text("from plyer import gps\n\ngps.start()\n")
+    out = parse(flake8("--select", "PDC", "--pdc-manifest", "policy/m.toml", "a.py", cwd=tmp_path).stdout)
+    assert out == {("a.py", 3, 5, "PDC101"), ("a.py", 3, 5, "PDC201")}
+    (tmp_path / ".flake8").write_text("[flake8]\nselect = PDC\npdc-manifest = policy/m.toml\n")
+    assert parse(flake8("a.py", cwd=tmp_path).stdout) == out
+    (tmp_path / "policy" / "m.toml").write_text("[[data]]\ncategory = 12\n")
+    proc = flake8("a.py", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "PDC002 invalid manifest:" in proc.stdout and "key data[0].category" in proc.stdout
