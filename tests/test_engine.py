@@ -31,7 +31,9 @@ def _results(prefilter: bool):
     return out
 
 
-def test_prefilter_never_loses_a_finding():
+def test_text_shortcuts_never_lose_a_finding():
+    """The prefilter, and the front-end's skipping of functions and statements
+    that mention no tracked name, against lowering everything."""
     with_filter = _results(True)
     without = _results(False)
     assert with_filter == without
@@ -42,7 +44,9 @@ def test_prefilter_skips_files_that_cannot_matter(tmp_path):
     eng = engine.Engine(engine.Settings(None))
     _, _, interest, prefilter = eng.language("python")
     assert not engine._may_matter(b"import os\nprint(os.getcwd())\n", prefilter, "x", interest)
-    assert engine._may_matter(b"from plyer import gps\n", prefilter, "x", interest)
+    assert engine._may_matter(b"from plyer import gps\ngps.start()\n", prefilter, "x", interest)
+    # an import alone uses nothing: no last segment of a catalogued API is spelled
+    assert not engine._may_matter(b"from plyer import gps\n", prefilter, "x", interest)
 
 
 @pytest.mark.parametrize("name, data, message", [

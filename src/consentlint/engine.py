@@ -13,8 +13,7 @@ import importlib
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +30,11 @@ from consentlint.guards import GuardAnalysis
 from consentlint.manifest import MANIFEST_NAME, Manifest, load_manifest
 
 MAX_FILE_BYTES = 5_000_000
+
+# Languages where every use of a catalogued API or manifest function spells its
+# last segment in the file (an alias must name it in its import; Python has no
+# getter-property syntax): there, a file or function without one cannot matter.
+SPELLED_LANGUAGES = frozenset(("python",))
 
 
 @dataclass(frozen=True)
@@ -52,14 +56,20 @@ class Engine:
         self._languages: dict[str, tuple] = {}
 
     def language(self, name: str):
-        """(catalog, consent model, interest, prefilter regex) for a language."""
+        """(catalog, consent model, interest, prefilter) for a language."""
         if name not in self._languages:
             catalog = self.catalog.for_language(name)
             model = ConsentModel(self.manifest, catalog)
             names = [*catalog.prefixes, *model.names]
             interest = Interest.build(names, catalog.type_aliases)
-            roots = sorted(interest.roots)
-            prefilter = re.compile(rb"\b(?:" + b"|".join(re.escape(r.encode()) for r in roots) + rb")\b") if roots else None
+            leaves = frozenset()
+            if name in SPELLED_LANGUAGES:
+                endpoints = [*catalog.sources, *catalog.permission_checks, *model.names]
+                leaves = frozenset(re.split(r"[.#]", e)[-1] for e in endpoints)
+                interest = replace(interest, leaves=leaves)
+            if not self.settings.prefilter:
+                interest = replace(interest, leaves=frozenset(), everything=True)
+            prefilter = (_words(interest.roots), _words(leaves))
             self._languages[name] = (catalog, model, interest, prefilter)
         return self._languages[name]
 
@@ -138,12 +148,24 @@ class Engine:
         return result
 
 
+def _words(names) -> re.Pattern | None:
+    if not names:
+        return None
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+
+
 def _may_matter(data: bytes, prefilter, module: str | None, interest: Interest) -> bool:
-    """The text prefilter: a file that mentions no root of a tracked name (and
-    is not itself in a tracked package) cannot resolve any tracked name."""
+    """The text prefilter, derived from the catalogs and the manifest: a file
+    that mentions no root of a tracked name (and is not itself in a tracked
+    package) cannot resolve one; where names are spelled at the use site
+    (SPELLED_LANGUAGES), a file that mentions no last segment of a catalogued
+    API or manifest function cannot use one either."""
+    roots, leaves = prefilter
+    if leaves is not None and leaves.search(data) is None:
+        return False
     if module and module.split(".", 1)[0] in interest.roots:
         return True
-    return prefilter is not None and prefilter.search(data) is not None
+    return roots is not None and roots.search(data) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -218,6 +240,7 @@ def analyze_files(engine: Engine, files: list[Path], jobs: int) -> list[FileResu
     size = max(1, min(64, len(items) // (jobs * 4)))
     batches = [items[i:i + size] for i in range(0, len(items), size)]
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,

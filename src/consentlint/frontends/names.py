@@ -15,6 +15,12 @@ class Interest:
     prefixes: frozenset[str]
     roots: frozenset[str]
     aliases: dict  # qualified name -> the name it stands for
+    # last segments of every catalogued API and manifest function: where a
+    # language always spells them at the use site, code without one cannot matter
+    leaves: frozenset[str] = frozenset()
+    # lower every function and statement (no text shortcuts): the reference
+    # the shortcuts are tested against
+    everything: bool = False
 
     @classmethod
     def build(cls, names, aliases=None) -> Interest:

@@ -209,17 +209,27 @@ class _Lowerer:
         return i < len(self.hits) and self.hits[i] < node.end_byte
 
     def _wanted_units(self, units, module_stmts, classes):
-        """The units that mention a tracked name, or belong to a class whose
-        instances are typed; None stands for the module body."""
+        """The units that mention a tracked name (or belong to a class whose
+        instances are typed) and spell the last segment of a catalogued API or
+        manifest function; None stands for the module body."""
         selected: dict[int, object] = {}
         typed = {id(cls) for cls, _ in classes if cls.self_type != cls.qualname or cls.attrs}
+        leaves = _words(self.interest.leaves) if self.interest.leaves else None
+
+        def spells_a_leaf(start, end):
+            return leaves is None or leaves.search(self.source, start, end) is not None
+
+        if self.interest.everything:
+            return [None, *units] if module_stmts else list(units)
         for unit in units:
-            if (unit.cls is not None and id(unit.cls) in typed) or self._mentions(unit.node):
+            if ((unit.cls is not None and id(unit.cls) in typed) or self._mentions(unit.node)) \
+                    and spells_a_leaf(unit.start, unit.end):
                 selected[unit.start] = unit
         if module_stmts and self.hits:
             bound = _words(self.bound_tokens) if self.bound_tokens else None
             # a root alone at module level is an import, already bound
-            if bound is not None and any(bound.search(self.source, n.start_byte, n.end_byte) for n in module_stmts):
+            if bound is not None and any(bound.search(self.source, n.start_byte, n.end_byte) for n in module_stmts) \
+                    and any(spells_a_leaf(n.start_byte, n.end_byte) for n in module_stmts):
                 selected[-1] = None
         return [selected[k] for k in sorted(selected)]
 
@@ -227,7 +237,7 @@ class _Lowerer:
         """Whether a statement can matter: it mentions a tracked name or a local
         that holds a tracked value. Skipping the others keeps the guards
         unchanged: a statement without checks adds no guard on any path."""
-        if self._mentions(node):
+        if self.interest.everything or self._mentions(node):
             return True
         if not self.hot_names:
             return False
