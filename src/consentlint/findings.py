@@ -32,6 +32,12 @@ class Finding:
         return cls(path, span.line, span.column, span.end_line, span.end_column,
                    code, severity, message, **extra)
 
+    @classmethod
+    def at_site(cls, code: str, severity: str, site, message: str) -> Finding:
+        """A finding about a collection site (``sites.Collection``)."""
+        return cls.at(code, severity, site.path, site.span, message, category=site.category, api=site.api,
+                      catalog_id=site.source.id, context=site.function)
+
     def sort_key(self):
         return (self.path, self.line, self.column, self.code, self.message)
 

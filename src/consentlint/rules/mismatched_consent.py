@@ -44,7 +44,6 @@ SCOPE = "file"
 def check(ctx):
     for site in ctx.collections:
         if site.needs_consent and site.status == "mismatched":
-            yield Finding.at(CODE, SEVERITY, ctx.path, site.span,
+            yield Finding.at_site(CODE, SEVERITY, site,
                              f"`{site.text}` collects {site.category}, but the check that guards it is for "
-                             f"another category: {site.guard.describe()}",
-                             category=site.category, api=site.api, catalog_id=site.source.id, context=site.function)
+                             f"another category: {site.guard.describe()}")

@@ -49,6 +49,5 @@ def check(ctx):
     for site in ctx.collections:
         if ctx.manifest is not None and ctx.manifest.declaration(site.category) is not None:
             continue
-        yield Finding.at(CODE, SEVERITY, ctx.path, site.span,
-                         f"`{site.text}` collects {site.category}, which the manifest does not declare",
-                         category=site.category, api=site.api, catalog_id=site.source.id, context=site.function)
+        yield Finding.at_site(CODE, SEVERITY, site,
+                         f"`{site.text}` collects {site.category}, which the manifest does not declare")

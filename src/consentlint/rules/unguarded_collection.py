@@ -60,6 +60,5 @@ SCOPE = "file"
 def check(ctx):
     for site in ctx.collections:
         if site.needs_consent and site.status == "unguarded":
-            yield Finding.at(CODE, SEVERITY, ctx.path, site.span,
-                             f"`{site.text}` collects {site.category} on a path that no consent check for it guards",
-                             category=site.category, api=site.api, catalog_id=site.source.id, context=site.function)
+            yield Finding.at_site(CODE, SEVERITY, site,
+                             f"`{site.text}` collects {site.category} on a path that no consent check for it guards")
