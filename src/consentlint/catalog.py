@@ -78,6 +78,7 @@ class LanguageCatalog:
     parameters: tuple  # (name, type, when_imported)
     fields: tuple[FieldPattern, ...]
     grant_values: dict  # literal or constant qualname -> True (granted) / False (denied)
+    returns: dict | None = None  # api -> qualified type of its result (Java/Kotlin factories)
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
@@ -85,6 +86,7 @@ class LanguageCatalog:
         set can never matter, so front-ends stop tracking them."""
         names = [*self.sources, *self.permission_checks, *self.type_aliases,
                  *self.type_aliases.values(), *(p[1] for p in self.parameters)]
+        names += [*(self.returns or {}), *(self.returns or {}).values()]
         names += [c[0].rstrip(".") for c in self.constants]
         return frozenset(_prefixes(names))
 
@@ -138,6 +140,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     constants: dict[str, list] = {lang: [] for lang in LANGUAGES}
     parameters: dict[str, list] = {lang: [] for lang in LANGUAGES}
     grants: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    returns: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
@@ -187,6 +190,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 constants[lang] += [(c["prefix"], c["value_prefix"]) for c in raw.get("constant", ())]
                 parameters[lang] += [(p["name"], p["type"], tuple(p["when_imported"])) for p in raw.get("parameter", ())]
                 grants[lang].update({g["value"]: g["means"] == "granted" for g in raw.get("grant_value", ())})
+                returns[lang].update({api: r["type"] for r in raw.get("return_type", ()) for api in r["api"]})
     by_language = {}
     for lang in LANGUAGES:
         index: dict[str, list] = {}
@@ -203,6 +207,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             parameters=tuple(parameters[lang]),
             fields=tuple(fields),
             grant_values=grants[lang],
+            returns=returns[lang],
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

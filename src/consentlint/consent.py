@@ -39,8 +39,16 @@ def either(options) -> Guard:
 
 
 def short_name(qualname: str) -> str:
-    """``plyer.gps.start`` -> ``gps.start``."""
-    parts = qualname.replace("#", ".").split(".")
+    """``plyer.gps.start`` -> ``gps.start``; JS/TS ``./web/consent#hasConsent``
+    -> ``consent.hasConsent``, ``react-native-device-info#default.getUniqueId``
+    -> ``react-native-device-info.getUniqueId``."""
+    module, hash_, rest = qualname.partition("#")
+    if hash_:
+        members = rest.split(".")
+        if members[0] == "default" and len(members) > 1:
+            members = members[1:]
+        return ".".join([module.rstrip("/").rsplit("/", 1)[-1], *members][-2:])
+    parts = qualname.split(".")
     return ".".join(parts[-2:])
 
 

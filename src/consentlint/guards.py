@@ -170,8 +170,8 @@ class GuardAnalysis:
             trues = [p[0] for p in parts]
             falses = [p[1] for p in parts]
             if expr.op == "and":
-                return frozenset().union(*trues), frozenset.intersection(*falses)
-            return frozenset.intersection(*trues), frozenset().union(*falses)
+                return frozenset().union(*trues), _any_of(falses)
+            return _any_of(trues), frozenset().union(*falses)
         if kind is F.Compare and expr.op in ("eq", "ne"):
             for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
                 meaning = self.model.grant_meaning(other)
@@ -184,6 +184,14 @@ class GuardAnalysis:
         return _NONE, _NONE
 
 
+def _any_of(parts) -> frozenset:
+    """The guards that hold when one of ``parts`` held (``a or b``): those
+    common to all, plus "one of these held" when each part has its own."""
+    common = frozenset.intersection(*parts)
+    rest = [p - common for p in parts]
+    return common | {either(rest)} if all(rest) else common
+
+
 def _join(*states):
     """Guards and local values that hold on every incoming path (None: no path)."""
     live = [s for s in states if s is not None]
@@ -191,10 +199,8 @@ def _join(*states):
         return None
     if len(live) == 1:
         return live[0]
-    common = frozenset.intersection(*(s[0] for s in live))
-    rest = [s[0] - common for s in live]
     # every path has its own guards: keep "one of these held" for each path
-    guards = common | {either(rest)} if all(rest) else common
+    guards = _any_of([s[0] for s in live])
     first = live[0][1]
     env = {k: v for k, v in first.items() if all(s[1].get(k, _MISSING) == v for s in live[1:])}
     return guards, env

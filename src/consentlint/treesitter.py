@@ -49,9 +49,13 @@ def query(name: str, purpose: str) -> tree_sitter.Query:
     return tree_sitter.Query(language(name), text)
 
 
-def captures(q: tree_sitter.Query, node: Node) -> dict[str, list[Node]]:
-    """Captures of ``q`` inside ``node``, by capture name (run in C)."""
-    return tree_sitter.QueryCursor(q).captures(node)
+def captures(q: tree_sitter.Query, node: Node, max_depth: int | None = None) -> dict[str, list[Node]]:
+    """Captures of ``q`` inside ``node``, by capture name (run in C);
+    ``max_depth`` limits how deep below ``node`` a match may start."""
+    cursor = tree_sitter.QueryCursor(q)
+    if max_depth is not None:
+        cursor.set_max_start_depth(max_depth)
+    return cursor.captures(node)
 
 
 def text(node: Node) -> str:

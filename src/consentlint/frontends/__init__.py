@@ -11,6 +11,17 @@ PYTHON_EXTENSIONS = (".py", ".pyi")
 FRONTENDS: dict[str, tuple[str, str, str]] = {
     ".py": ("python", "python", "consentlint.frontends.python"),
     ".pyi": ("python", "python", "consentlint.frontends.python"),
+    ".js": ("javascript", "javascript", "consentlint.frontends.javascript"),
+    ".jsx": ("javascript", "javascript", "consentlint.frontends.javascript"),
+    ".mjs": ("javascript", "javascript", "consentlint.frontends.javascript"),
+    ".cjs": ("javascript", "javascript", "consentlint.frontends.javascript"),
+    ".ts": ("typescript", "typescript", "consentlint.frontends.javascript"),
+    ".mts": ("typescript", "typescript", "consentlint.frontends.javascript"),
+    ".cts": ("typescript", "typescript", "consentlint.frontends.javascript"),
+    ".tsx": ("typescript", "tsx", "consentlint.frontends.javascript"),
+    ".java": ("java", "java", "consentlint.frontends.java"),
+    ".kt": ("kotlin", "kotlin", "consentlint.frontends.kotlin"),
+    ".kts": ("kotlin", "kotlin", "consentlint.frontends.kotlin"),
 }
 
 # Every extension consentlint scans (DESIGN section 12); those without a
