@@ -121,8 +121,8 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
             seen.add(key)
             out.files.append(Path(shown))
 
-    def walk(shown: str, absolute: str, stack: tuple, visiting: frozenset):
-        real = os.path.realpath(absolute)
+    def walk(shown: str, absolute: str, real: str, stack: tuple, visiting: frozenset):
+        # `real` is the folder's resolved path: only a symlink can lead back up
         if real in visiting:
             out.errors.append((shown, "symlink loop, skipped"))
             return
@@ -136,20 +136,21 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
         stack = push(stack, absolute)
         for entry in entries:
             name = entry.name
-            child_abs = os.path.join(absolute, name)
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 continue
             if not is_dir and not name.endswith(extensions):
                 continue
+            child_abs = entry.path
             if excludes.match(child_abs, name, is_dir):
                 continue
             if stack and ignores.ignored(child_abs, is_dir, stack):
                 continue
             child_shown = name if shown == "." else f"{shown}/{name}"
             if is_dir:
-                walk(child_shown, child_abs, stack, visiting)
+                child_real = os.path.realpath(child_abs) if entry.is_symlink() else os.path.join(real, name)
+                walk(child_shown, child_abs, child_real, stack, visiting)
             elif entry.is_file():
                 add(child_shown, child_abs)
 
@@ -159,7 +160,7 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
         if path.is_dir():
             if force_exclude and _excluded_path(excludes, absolute, True):
                 continue
-            walk(shown, absolute, repository_stack(absolute), frozenset())
+            walk(shown, absolute, os.path.realpath(absolute), repository_stack(absolute), frozenset())
         elif path.is_file():
             if force_exclude and _excluded_path(excludes, absolute, False):
                 continue

@@ -161,11 +161,10 @@ def _may_matter(data: bytes, prefilter, module: str | None, interest: Interest) 
     (SPELLED_LANGUAGES), a file that mentions no last segment of a catalogued
     API or manifest function cannot use one either."""
     roots, leaves = prefilter
-    if leaves is not None and leaves.search(data) is None:
+    in_tracked_package = module is not None and module.split(".", 1)[0] in interest.roots
+    if not in_tracked_package and (roots is None or roots.search(data) is None):
         return False
-    if module and module.split(".", 1)[0] in interest.roots:
-        return True
-    return roots is not None and roots.search(data) is not None
+    return leaves is None or leaves.search(data) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -77,6 +77,7 @@ class _Lowerer:
         self.conventions: list[tuple[str, str]] = []
         self.hits: list[int] = []  # byte offsets of mentions of tracked names
         self.bound_tokens: frozenset[str] = frozenset()
+        self.bound_hits: list[int] = []  # the hits that are module-level bound names
         self.hot_names: set[bytes] = set()
 
     # ------------------------------------------------------------------ driver
@@ -91,7 +92,9 @@ class _Lowerer:
         ]
         functions = []
         self._find_hits()
-        self._class_attributes([(cls, node) for cls, node in classes if self._mentions(node)])
+        leaves = _words(self.interest.leaves) if self.interest.leaves else None
+        self._class_attributes([(cls, node) for cls, node in classes if self._mentions(node) and (
+            leaves is None or leaves.search(self.source, node.start_byte, node.end_byte))])
         wanted = self._wanted_units(units, module_stmts, classes)
         for unit in wanted:
             if unit is None:
@@ -179,17 +182,17 @@ class _Lowerer:
         return units, module_stmts, classes
 
     def _class_attributes(self, classes) -> None:
-        """``self.x = Ctor(...)`` in a class that mentions a tracked name types
-        ``self.x`` (nested classes: the innermost one wins)."""
+        """``self.x = Ctor(...)`` or ``self.x = module.thing`` in a class that
+        mentions a tracked name types ``self.x`` (nested classes: the innermost
+        one wins). A text match suffices: the right side is a dotted name."""
         for cls, node in sorted(classes, key=lambda c: c[1].start_byte):
-            for assignment in ts.captures(ts.query(LANGUAGE, "self_attributes"), node).get("assignment", ()):
-                right = assignment.child_by_field_name("right")
-                if right.type == "call":
-                    right = right.child_by_field_name("function")
-                resolved = self._resolve_static(right)
+            for match in _SELF_ASSIGNMENT.finditer(self.source, node.start_byte, node.end_byte):
+                parts = match.group(2).decode().split(".")
+                resolved = self._lookup_global(parts[0])
+                for part in parts[1:]:
+                    resolved = self.interest.member(resolved, part)
                 if self.interest.tracked(resolved):
-                    attr = assignment.child_by_field_name("left").child_by_field_name("attribute")
-                    cls.attrs[ts.text(attr)] = resolved
+                    cls.attrs[match.group(1).decode()] = resolved
 
     def _find_hits(self) -> None:
         """Byte offsets of every mention of a tracked name: a global bound to
@@ -202,7 +205,11 @@ class _Lowerer:
         self.bound_tokens = frozenset(bound)
         tokens = bound | self.interest.roots
         if tokens:
-            self.hits = [m.start() for m in _words(frozenset(tokens)).finditer(self.source)]
+            encoded = {t.encode() for t in bound}
+            for match in _words(frozenset(tokens)).finditer(self.source):
+                self.hits.append(match.start())
+                if match.group() in encoded:
+                    self.bound_hits.append(match.start())
 
     def _mentions(self, node) -> bool:
         i = bisect.bisect_left(self.hits, node.start_byte)
@@ -225,12 +232,16 @@ class _Lowerer:
             if ((unit.cls is not None and id(unit.cls) in typed) or self._mentions(unit.node)) \
                     and spells_a_leaf(unit.start, unit.end):
                 selected[unit.start] = unit
-        if module_stmts and self.hits:
-            bound = _words(self.bound_tokens) if self.bound_tokens else None
-            # a root alone at module level is an import, already bound
-            if bound is not None and any(bound.search(self.source, n.start_byte, n.end_byte) for n in module_stmts) \
-                    and any(spells_a_leaf(n.start_byte, n.end_byte) for n in module_stmts):
-                selected[-1] = None
+        if module_stmts and self.bound_hits:
+            # a bound name used outside every function or method (a root alone
+            # at module level is an import, already bound)
+            starts = [u.start for u in units]
+            for offset in self.bound_hits:
+                i = bisect.bisect_right(starts, offset) - 1
+                if i < 0 or units[i].end <= offset:
+                    if any(spells_a_leaf(n.start_byte, n.end_byte) for n in module_stmts):
+                        selected[-1] = None
+                    break
         return [selected[k] for k in sorted(selected)]
 
     def _relevant(self, node) -> bool:
@@ -878,6 +889,9 @@ class _FnScope(Scope):
 def _words(names: frozenset) -> re.Pattern:
     """A compiled pattern matching any of ``names`` as a whole word."""
     return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+
+
+_SELF_ASSIGNMENT = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)")
 
 
 def _has_word(text: bytes, word: bytes) -> bool:
