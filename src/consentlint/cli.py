@@ -9,12 +9,14 @@ by ``--exit-zero``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
 
 from consentlint import __version__
 from consentlint.errors import ConfigError, ConsentlintError
+from consentlint.report import FORMATS
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -54,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr")
 
     check = sub.add_parser("check", help="check collection sites against the manifest and consent guards")
-    scan_options(check, ("text", "json"), "text")
+    scan_options(check, FORMATS, "text")
     check.add_argument("--select", type=_codes, default=None, metavar="CODES",
                        help="comma-separated codes or prefixes to report (default: all)")
     check.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="codes or prefixes not to report")
@@ -154,10 +156,7 @@ def _scan(args) -> int:
     result.findings = [f for f in result.findings if chosen(f.code)]
 
     if is_check:
-        if args.format == "json":
-            from consentlint.report import json as reporter
-        else:
-            from consentlint.report import text as reporter
+        reporter = importlib.import_module(f"consentlint.report.{args.format}")
         output = reporter.render(result)
     else:
         from consentlint.report import inventory

@@ -203,6 +203,8 @@ class RunResult:
     collections: list[S.Collection] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     files: int = 0
+    # findings an in-source suppression silenced, with its reason (or None)
+    suppressed: list[tuple[Finding, str | None]] = field(default_factory=list)
 
     def exit_code(self, fail_on_warning: bool = False) -> int:
         return 1 if any(f.severity == ERROR or fail_on_warning for f in self.findings) else 0

@@ -1,3 +1,4 @@
-"""Reporters: one module per output format, each with ``render(run, ...) -> str``."""
+"""Reporters: one module per output format of ``consentlint check`` (the module
+named like the format), each with ``render(run) -> str``."""
 
 FORMATS = ("text", "json")
