@@ -45,8 +45,17 @@ def parse(name: str, source: bytes) -> Tree:
 @cache
 def query(name: str, purpose: str) -> tree_sitter.Query:
     """The query ``queries/<name>/<purpose>.scm`` compiled for grammar ``name``."""
+    return tree_sitter.Query(language(name), _query_text(name, purpose))
+
+
+def _query_text(name: str, purpose: str) -> str:
+    """A query file's text; a first line ``; inherits: other`` prepends the
+    same query of grammar ``other`` (as in nvim-treesitter: TSX reuses JS)."""
     text = resources.files("consentlint").joinpath("queries", name, f"{purpose}.scm").read_text("utf-8")
-    return tree_sitter.Query(language(name), text)
+    first = text.split("\n", 1)[0]
+    if first.startswith("; inherits:"):
+        text = _query_text(first.split(":", 1)[1].strip(), purpose) + "\n" + text
+    return text
 
 
 def captures(q: tree_sitter.Query, node: Node, max_depth: int | None = None) -> dict[str, list[Node]]:

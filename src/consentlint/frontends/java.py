@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
-from consentlint.frontends.jvm import NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, opaque, seq
+from consentlint.frontends.jvm import NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, opaque, seq, string_value
 from consentlint.frontends.names import Scope
 
 _CLASS_TYPES = frozenset(("class_declaration", "interface_declaration", "enum_declaration",
@@ -534,16 +534,7 @@ class _Java(JvmLowerer):
                           and c.type not in ("type_identifier", "dimensions", "dimensions_expr")]))
 
     def _string(self, node) -> str | None:
-        parts = []
-        for child in node.named_children:
-            if child.type == "string_fragment":
-                parts.append(ts.text(child))
-            elif child.type == "escape_sequence":
-                raw = ts.text(child)
-                parts.append(_ESCAPES.get(raw[1:2], raw))
-            else:
-                return None
-        return "".join(parts)
+        return string_value(node, "string_fragment", _ESCAPES)
 
     def _arguments(self, node, call_callee: str | None):
         """Lowered arguments; lambdas are lowered last, with the grant binding

@@ -600,3 +600,18 @@ def class_literal(qualified: str | None) -> Value:
     if qualified is None:
         return NOTHING
     return Value(F.Name("class", resolved=qualified), qualified, True)
+
+
+def string_value(node, fragment: str, escapes: dict) -> str | None:
+    """The value of a string literal made of ``fragment`` nodes and escape
+    sequences; None when it interpolates anything."""
+    parts = []
+    for child in node.named_children:
+        if child.type == fragment:
+            parts.append(ts.text(child))
+        elif child.type == "escape_sequence":
+            raw = ts.text(child)
+            parts.append(escapes.get(raw[1:2], raw))
+        else:
+            return None
+    return "".join(parts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from consentlint import facts as F
 from consentlint import treesitter as ts
 from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal,
-                                       getter_names, opaque, seq)
+                                       getter_names, opaque, seq, string_value)
 from consentlint.frontends.names import Scope
 
 _CLASS_TYPES = frozenset(("class_declaration", "object_declaration"))
@@ -665,16 +665,7 @@ class _Kotlin(JvmLowerer):
         return value
 
     def _string(self, node) -> str | None:
-        parts = []
-        for child in node.named_children:
-            if child.type == "string_content":
-                parts.append(ts.text(child))
-            elif child.type == "escape_sequence":
-                raw = ts.text(child)
-                parts.append(_ESCAPES.get(raw[1:2], raw))
-            else:
-                return None
-        return "".join(parts)
+        return string_value(node, "string_content", _ESCAPES)
 
     def _navigation(self, node) -> Value:
         children = node.named_children
