@@ -113,6 +113,7 @@ class _Lowerer:
         units: list[_Unit] = []
         module_stmts: list = []
         classes: list[tuple[_Class, object]] = []
+        inherited: dict[str, str] = {}  # class of this file -> catalogued base type
 
         def visit(block, in_handler=False, nested=False):
             # `nested`: inside a module-level if/try/with, whose statement is
@@ -165,9 +166,13 @@ class _Lowerer:
             if bases is not None:
                 for base in bases.named_children:
                     resolved = self._resolve_static(base)
+                    # a class of this file derived from a catalogued one passes its type on
+                    resolved = inherited.get(resolved, resolved)
                     if self.interest.tracked(resolved):
                         self_type = resolved
                         break
+            if self_type != qualname:
+                inherited[qualname] = self_type
             cls = _Class(name, qualname, self_type)
             classes.append((cls, cls_node))
             body = cls_node.child_by_field_name("body")
