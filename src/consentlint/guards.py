@@ -162,6 +162,9 @@ class GuardAnalysis:
             if expr.local and env.get(expr.name) is not None:
                 return self._cond(env[expr.name], env, depth + 1)
             return _NONE, _NONE
+        if kind is _Merged:
+            parts = [self._cond(v, env, depth + 1) for v in expr.values]
+            return _any_of([p[0] for p in parts]), _any_of([p[1] for p in parts])
         if kind is F.Not:
             when_true, when_false = self._cond(expr.value, env, depth + 1)
             return when_false, when_true
@@ -201,9 +204,30 @@ def _join(*states):
         return live[0]
     # every path has its own guards: keep "one of these held" for each path
     guards = _any_of([s[0] for s in live])
-    first = live[0][1]
-    env = {k: v for k, v in first.items() if all(s[1].get(k, _MISSING) == v for s in live[1:])}
+    env = {}
+    for key, value in live[0][1].items():
+        values = [s[1].get(key, _MISSING) for s in live]
+        if _MISSING in values:
+            continue
+        # a local set differently on the merged paths holds one of the values
+        env[key] = value if all(v == value for v in values) else _Merged(tuple(values))
     return guards, env
+
+
+class _Merged:
+    """The value of a local after paths that set it differently merged
+    (``let s = get(); if (s !== "granted") s = request();``): a check of it
+    holds what the check of each value would."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = values
+
+    def __eq__(self, other):
+        return isinstance(other, _Merged) and self.values == other.values
+
+    __hash__ = None
 
 
 _MISSING = object()
