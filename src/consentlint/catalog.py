@@ -79,6 +79,7 @@ class LanguageCatalog:
     fields: tuple[FieldPattern, ...]
     grant_values: dict  # literal or constant qualname -> True (granted) / False (denied)
     returns: dict | None = None  # api -> qualified type of its result (Java/Kotlin factories)
+    attributes: dict | None = None  # (class, attribute) -> qualified type of that attribute
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
@@ -87,6 +88,7 @@ class LanguageCatalog:
         names = [*self.sources, *self.permission_checks, *self.type_aliases,
                  *self.type_aliases.values(), *(p[1] for p in self.parameters)]
         names += [*(self.returns or {}), *(self.returns or {}).values()]
+        names += [n for (cls, _), type_ in (self.attributes or {}).items() for n in (cls, type_)]
         names += [c[0].rstrip(".") for c in self.constants]
         return frozenset(_prefixes(names))
 
@@ -141,6 +143,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     parameters: dict[str, list] = {lang: [] for lang in LANGUAGES}
     grants: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     returns: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    attributes: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
@@ -191,6 +194,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 parameters[lang] += [(p["name"], p["type"], tuple(p["when_imported"])) for p in raw.get("parameter", ())]
                 grants[lang].update({g["value"]: g["means"] == "granted" for g in raw.get("grant_value", ())})
                 returns[lang].update({api: r["type"] for r in raw.get("return_type", ()) for api in r["api"]})
+                attributes[lang].update({(a["class"], a["name"]): a["type"] for a in raw.get("attribute", ())})
     by_language = {}
     for lang in LANGUAGES:
         index: dict[str, list] = {}
@@ -208,6 +212,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             fields=tuple(fields),
             grant_values=grants[lang],
             returns=returns[lang],
+            attributes=attributes[lang],
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

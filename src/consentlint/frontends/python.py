@@ -779,8 +779,13 @@ class _Lowerer:
             attr = ts.text(node.child_by_field_name("attribute"))
             if obj.type == "identifier" and isinstance(scope, _FnScope):
                 cls_scope = scope.method_scope()
-                if cls_scope is not None and cls_scope.self_name == ts.text(obj) and attr in cls_scope.cls.attrs:
-                    return cls_scope.cls.attrs[attr]
+                if cls_scope is not None and cls_scope.self_name == ts.text(obj):
+                    cls = cls_scope.cls
+                    if attr in cls.attrs:
+                        return cls.attrs[attr]
+                    catalogued = (self.catalog.attributes or {}).get((cls.self_type, attr))
+                    if catalogued is not None:
+                        return catalogued
             return self.interest.member(self._resolve(obj, scope), attr)
         if t == "call":
             callee = self._resolve(node.child_by_field_name("function"), scope)
