@@ -391,10 +391,14 @@ class _Lowerer:
             node = _definition(node)
         name = _name(node)
         scope = _FnScope(parent, cls, None)
+        declared: list = []
         params = self._params(node.child_by_field_name("parameters"), scope, cls,
-                              is_static=any(d.text in ("staticmethod", "classmethod") for d in decorators))
+                              is_static=any(d.text in ("staticmethod", "classmethod") for d in decorators),
+                              declared=declared)
         body_node = node.child_by_field_name("body")
         body = self._block(body_node, scope) if body_node is not None else F.EMPTY
+        if declared:
+            body = F.Block((*declared, *body.stmts))
         return F.Function(name, prefix + name, params, tuple(decorators), body, self.positions.span(node))
 
     def _decorator(self, node, scope) -> F.Decorator:
@@ -404,7 +408,11 @@ class _Lowerer:
             args, _ = self._arguments(node.child_by_field_name("arguments"), scope)
         return F.Decorator(self._resolve(target, scope), ts.text(target), args, self.positions.span(target))
 
-    def _params(self, node, scope: _FnScope, cls: _Class | None, is_static: bool) -> tuple[str, ...]:
+    def _params(self, node, scope: _FnScope, cls: _Class | None, is_static: bool,
+                declared: list | None = None) -> tuple[str, ...]:
+        """Bind the parameters; ``declared`` receives the collection a framework
+        does for a parameter before the body runs (FastAPI ``email: str =
+        Form()`` or ``Annotated[str, Form()]``: the field is the parameter name)."""
         names = []
         if node is None:
             return ()
@@ -443,7 +451,24 @@ class _Lowerer:
             scope.bind(name, Binding(qualname))
             if self.interest.tracked(qualname):
                 self._heat(name)
+            if declared is not None and t in ("typed_default_parameter", "default_parameter", "typed_parameter"):
+                declared.extend(self._declared_fields(param, name, scope))
         return tuple(names)
+
+    def _declared_fields(self, param, name: str, scope) -> list:
+        out = []
+        for part in (param.child_by_field_name("value"), param.child_by_field_name("type")):
+            if part is None or not self._mentions(part):
+                continue
+            for call in ts.captures(ts.query(LANGUAGE, "calls"), part).get("call", ()):
+                function = call.child_by_field_name("function")
+                callee = self._resolve(function, scope)
+                if callee in self.catalog.sources:
+                    self.next_id += 1
+                    name_node = function.child_by_field_name("attribute") if function.type == "attribute" else function
+                    out.append(F.Eval(F.Call(self.next_id, callee, _short(function), "call",
+                                             self.positions.span(name_node), key=name)))
+        return out
 
     # --------------------------------------------------------------- statements
 

@@ -1,0 +1,3 @@
+; Every call inside a node (used on parameter defaults and annotations).
+; Capture names: @call.
+(call) @call
