@@ -100,9 +100,10 @@ def test_user_catalog_extends_and_broken_catalog_is_exit_2(tmp_path):
     (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "network"\n')
     run = lambda *a: subprocess.run([sys.executable, "-m", "consentlint", "check", *a], cwd=tmp_path,
                                     capture_output=True, text=True)
-    assert run("app.py").stdout == ""
+    assert run("app.py").stdout == "All clear: 1 file checked.\n"
     assert run("--catalog", "mychecks", "app.py").stdout == (
-        "app.py:3:8: PDC201 `beacon.scan` collects network.bluetooth on a path that no consent check for it guards\n")
+        "app.py:3:8: PDC201 `beacon.scan` collects network.bluetooth on a path that no consent check for it guards\n"
+        "Found 1 finding (1 error) in 1 file.\n")
     (extra / "acme.toml").write_text('language = "python"\n\n[[source]]\nid = "Bad Id"\napi = ["x"]\nkind = "call"\n')
     proc = run("--catalog", "mychecks", "app.py")
     assert proc.returncode == 2 and proc.stdout == ""

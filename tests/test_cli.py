@@ -38,6 +38,7 @@ def test_demo_app_findings_and_exit_1(demo):
     proc = run("check", cwd=demo, check=1)
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
+    assert re.fullmatch(r"Found \d+ findings \(\d+ errors, \d+ warnings\) in \d+ files\.", lines.pop())
     assert "demo/tracking.py:15:9: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards" in lines
     for line in lines:
         path, lineno, column, rest = line.split(":", 3)
@@ -48,6 +49,7 @@ def test_demo_app_findings_and_exit_1(demo):
 def test_exit_zero_and_selection(demo):
     assert run("check", "--exit-zero", cwd=demo, check=0).stdout
     only = run("check", "--select", "PDC1", cwd=demo, check=1).stdout.splitlines()
+    assert only.pop().startswith("Found ")
     assert only and all(" PDC1" in line for line in only)
     run("check", "--select", "PDC102,PDC002", cwd=demo, check=0)  # warnings only
     run("check", "--select", "PDC102", "--fail-on", "warning", cwd=demo, check=1)
@@ -110,6 +112,7 @@ def test_no_manifest_is_reported_once_and_everything_is_undeclared(tmp_path):
         "app.py:3:5: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards",
         "privacy-manifest.toml:1:1: PDC002 no privacy-manifest.toml found here or in a parent folder: "
         "every collected category counts as undeclared",
+        "Found 3 findings (2 errors, 1 warning) in 1 file.",
     ]
 
 

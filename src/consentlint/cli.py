@@ -53,7 +53,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="scan files that .gitignore excludes")
         p.add_argument("--no-cache", action="store_true",
                        help="do not use a facts cache (accepted for scripts; this version keeps no cache)")
-        p.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr")
+        p.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr and no summary line")
+        p.add_argument("--config", type=Path, metavar="FILE",
+                       help="configuration file (default: nearest consentlint.toml or pyproject.toml with "
+                            "[tool.consentlint] upward from the first path)")
+        p.add_argument("--isolated", action="store_true", help="ignore configuration files")
 
     check = sub.add_parser("check", help="check collection sites against the manifest and consent guards")
     scan_options(check, FORMATS, "text")
@@ -63,6 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (a 2 is never hidden)")
     check.add_argument("--fail-on", choices=("error", "warning"), default="error",
                        help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="ignore the findings recorded in FILE (see --write-baseline); only new ones count")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record the current findings' fingerprints in FILE and exit 0")
+    check.add_argument("--report-suppressions", action="store_true",
+                       help="also list the findings that noqa comments suppress, with their reasons")
+    check.add_argument("--show-source", action="store_true",
+                       help="show the offending source line with a caret under the span (text format)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text output (auto: when stdout is a terminal or FORCE_COLOR is set, "
+                            "and NO_COLOR is not)")
     check.add_argument("--project", action="store_true",
                        help="run project-scope rules (PDC002 unused consent functions, PDC102) "
                             "even when the paths do not cover the manifest's folder")
@@ -78,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--language", choices=("python", "java", "kotlin", "javascript", "typescript"))
     catalog.add_argument("--categories", action="store_true", help="list the category taxonomy instead")
     catalog.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(subparsers={"check": check, "inventory": inventory})
     return parser
 
 
@@ -93,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command in ("check", "inventory"):
-            return _scan(args)
+            return _scan(_configured(parser, args, argv))
         if args.command == "rule":
             return _rule(args)
         return _catalog(args)
@@ -104,6 +120,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 2
+
+
+def _configured(parser, args, argv):
+    """Re-parse with the configuration file's values as defaults: flags win."""
+    from consentlint.config import find_config, load_config
+
+    if args.isolated:
+        return args
+    path = args.config
+    if path is not None and not path.is_file():
+        raise ConfigError(f"--config {path}: no such file")
+    path = path or find_config(args.paths[0])
+    if path is None:
+        return args
+    sub = args.subparsers[args.command]
+    formats = next(a.choices for a in sub._actions if a.dest == "format")
+    sub.set_defaults(**load_config(path, args.command, formats))
+    return parser.parse_args(argv)
 
 
 def _selected(select, ignore):
@@ -152,20 +186,77 @@ def _scan(args) -> int:
             print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
     project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
     jobs = args.jobs or os.cpu_count() or 1
-    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors)
-    result.findings = [f for f in result.findings if chosen(f.code)]
+    known = None
+    if is_check and args.baseline is not None and args.write_baseline is None:
+        from consentlint.baseline import load_baseline
 
-    if is_check:
-        reporter = importlib.import_module(f"consentlint.report.{args.format}")
-        output = reporter.render(result)
-    else:
+        known = load_baseline(args.baseline)  # before the scan: a bad baseline fails fast
+    machine = args.format not in ("text", "markdown")
+    progress = None if args.quiet or machine else _progress_line(len(found.files))
+    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
+                        progress=progress)
+    result.findings = [f for f in result.findings if chosen(f.code)]
+    result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
+
+    if not is_check:
         from consentlint.report import inventory
 
-        output = inventory.render(result, manifest, args.format)
+        _write(inventory.render(result, manifest, args.format), args.output)
+        return 0
+    if args.write_baseline is not None:
+        from consentlint import baseline
+
+        _write(baseline.render(result.findings), args.write_baseline, "--write-baseline")
+        if not args.quiet:
+            print(f"consentlint: wrote {len(result.findings)} findings to {args.write_baseline}", file=sys.stderr)
+        return 0
+    if known is not None:
+        from consentlint.baseline import split
+
+        result.findings, old = split(result.findings, known)
+        result.baselined = len(old)
+    reporter = importlib.import_module(f"consentlint.report.{args.format}")
+    if args.format == "text":
+        output = reporter.render(result, show_source=args.show_source, color=_color(args),
+                                 report_suppressions=args.report_suppressions, summary=not args.quiet)
+    elif args.format == "json":
+        output = reporter.render(result, report_suppressions=args.report_suppressions)
+    else:
+        output = reporter.render(result)
     _write(output, args.output)
-    if not is_check or args.exit_zero:
+    if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
+
+
+def _color(args) -> bool:
+    if args.color != "auto":
+        return args.color == "always"
+    if os.environ.get("NO_COLOR") or args.output is not None:
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def _progress_line(total: int):
+    """A one-line progress bar on stderr for long scans, only on a terminal and
+    outside CI; erased when the scan ends."""
+    if total < 200 or os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+    width = 30
+    shown = [-1]
+
+    def update(done: int, total: int) -> None:
+        step = done * width // total
+        if step == shown[0] and done != total:
+            return
+        shown[0] = step
+        if done == total:
+            sys.stderr.write("\r\x1b[K")
+        else:
+            sys.stderr.write(f"\r[{'#' * step}{'.' * (width - step)}] {done}/{total} files")
+        sys.stderr.flush()
+
+    return update
 
 
 def _covers(paths, root: Path) -> bool:
@@ -177,7 +268,7 @@ def _covers(paths, root: Path) -> bool:
     return False
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, flag: str = "--output") -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -185,7 +276,7 @@ def _write(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, "utf-8")
     except OSError as exc:
-        raise ConfigError(f"--output {output}: {exc.strerror or exc}") from None
+        raise ConfigError(f"{flag} {output}: {exc.strerror or exc}") from None
 
 
 def _rule(args) -> int:

@@ -44,6 +44,8 @@ class Settings:
     manifest_path: str | None
     catalog_dirs: tuple[str, ...] = ()
     prefilter: bool = True
+    # in-source `noqa` suppressions (off under flake8, which handles its own)
+    suppressions: bool = True
 
 
 class Engine:
@@ -124,6 +126,9 @@ class Engine:
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]
+        if self.settings.suppressions and b"noqa" in data:
+            text = data.decode("utf-8", "replace")
+            return _suppress(result, findings, text, language)
         if findings:
             lines = data.decode("utf-8", "replace").splitlines()
             result.findings = fingerprint(findings, lines)
@@ -146,6 +151,22 @@ class Engine:
         result.findings = fingerprint([f for rule in R.FILE_RULES for f in rule.check(ctx)], [])
         result.errors = [message]
         return result
+
+
+def _suppress(result: FileResult, findings: list[Finding], text: str, language: str) -> FileResult:
+    """Apply the file's `noqa` comments: silenced findings move to
+    ``result.suppressed``; unused PDC codes become PDC003."""
+    from consentlint import suppressions
+    from consentlint.rules import unused_suppression
+
+    found = suppressions.scan(text, language)
+    lines = text.splitlines()
+    kept, silenced, unused = suppressions.apply(fingerprint(findings, lines), found)
+    # fingerprints hash the code, so PDC003's own never disturb the others'
+    extra = fingerprint(list(unused_suppression.check(R.FileContext(result.path, (), (), None, tuple(unused)))), lines)
+    result.findings = sorted([*kept, *extra], key=Finding.sort_key)
+    result.suppressed = silenced
+    return result
 
 
 def _words(names) -> re.Pattern | None:
@@ -205,6 +226,7 @@ class RunResult:
     files: int = 0
     # findings an in-source suppression silenced, with its reason (or None)
     suppressed: list[tuple[Finding, str | None]] = field(default_factory=list)
+    baselined: int = 0  # known findings a --baseline dropped
 
     def exit_code(self, fail_on_warning: bool = False) -> int:
         return 1 if any(f.severity == ERROR or fail_on_warning for f in self.findings) else 0
@@ -232,12 +254,19 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
-def analyze_files(engine: Engine, files: list[Path], jobs: int) -> list[FileResult]:
-    """Analyse ``files``; results in input order, identical for any ``jobs``."""
+def analyze_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> list[FileResult]:
+    """Analyse ``files``; results in input order, identical for any ``jobs``.
+    ``progress(done, total)``, when given, is called as files finish."""
     items = [(str(p), display_path(p)) for p in files]
     if jobs <= 1 or len(items) < 16:
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
-        return [engine.analyze_file(Path(p), d) for p, d in items]
+        if progress is None:
+            return [engine.analyze_file(Path(p), d) for p, d in items]
+        results = []
+        for p, d in items:
+            results.append(engine.analyze_file(Path(p), d))
+            progress(len(results), len(items))
+        return results
     size = max(1, min(64, len(items) // (jobs * 4)))
     batches = [items[i:i + size] for i in range(0, len(items), size)]
     import multiprocessing
@@ -246,19 +275,25 @@ def analyze_files(engine: Engine, files: list[Path], jobs: int) -> list[FileResu
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=(engine.settings,)) as pool:
-        return [r for batch in pool.map(_work, batches) for r in batch]
+        results = []
+        for batch in pool.map(_work, batches):
+            results += batch
+            if progress is not None:
+                progress(len(results), len(items))
+        return results
 
 
 def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expected_manifest: str,
-        discovery_errors=()) -> RunResult:
+        discovery_errors=(), progress=None) -> RunResult:
     """The whole scan: every file, then the run- and project-scope rules."""
-    results = analyze_files(engine, files, jobs)
+    results = analyze_files(engine, files, jobs, progress)
     out = RunResult(files=len(files))
     used: set[str] = set()
     for result in results:
         out.findings += result.findings
         out.collections += result.collections
         out.errors += [(result.path, message) for message in result.errors]
+        out.suppressed += result.suppressed
         used |= result.used_names
     out.errors += list(discovery_errors)
     manifest = engine.manifest
@@ -267,9 +302,15 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
                            tuple(out.collections), frozenset(used))
     project = [f for rule in R.RUN_RULES for f in rule.check(ctx)]
     if project:
-        text = manifest.text.splitlines() if manifest else []
-        out.findings += fingerprint(project, text)
+        text = manifest.text if manifest else ""
+        if engine.settings.suppressions and "noqa" in text:
+            done = _suppress(FileResult(manifest_display), project, text, "toml")
+            out.findings += done.findings
+            out.suppressed += done.suppressed
+        else:
+            out.findings += fingerprint(project, text.splitlines())
     out.findings.sort(key=Finding.sort_key)
+    out.suppressed.sort(key=lambda item: item[0].sort_key())
     out.collections.sort(key=lambda c: (c.path, c.span.line, c.span.column, c.category, c.source.id))
     out.errors.sort()
     return out

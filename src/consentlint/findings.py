@@ -69,3 +69,4 @@ class FileResult:
     collections: list = field(default_factory=list)
     used_names: frozenset[str] = frozenset()
     errors: list[str] = field(default_factory=list)
+    suppressed: list = field(default_factory=list)  # (Finding, reason or None), silenced by a noqa

@@ -50,7 +50,7 @@ class Plugin:
             manifest = Path(self.manifest_option) if self.manifest_option else find_manifest(path if path.exists() else Path.cwd())
             key = str(manifest.resolve()) if manifest else None
             if key not in _ENGINES:
-                _ENGINES[key] = Engine(Settings(key))
+                _ENGINES[key] = Engine(Settings(key, suppressions=False))
             engine = _ENGINES[key]
         except ConsentlintError as exc:
             yield 1, 0, f"PDC002 invalid manifest: {exc}", type(self)

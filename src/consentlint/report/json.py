@@ -29,7 +29,7 @@ def collection(c) -> dict:
     }
 
 
-def render(run) -> str:
+def render(run, report_suppressions: bool = False) -> str:
     doc = {
         "version": 1,
         "tool": {"name": "consentlint", "version": __version__},
@@ -37,4 +37,6 @@ def render(run) -> str:
         "collections": [collection(c) for c in run.collections],
         "errors": [{"path": p, "message": m} for p, m in run.errors],
     }
+    if report_suppressions:
+        doc["suppressions"] = [{**finding(f), "reason": reason} for f, reason in run.suppressed]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

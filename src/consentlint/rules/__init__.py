@@ -16,6 +16,7 @@ from consentlint.rules import (
     unguarded_collection,
     unreadable_source,
     unused_declaration,
+    unused_suppression,
 )
 
 RULES = {
@@ -23,6 +24,7 @@ RULES = {
     for module in (
         unreadable_source,
         manifest_problem,
+        unused_suppression,
         undeclared_collection,
         unused_declaration,
         unguarded_collection,
@@ -40,6 +42,7 @@ class FileContext:
     problems: tuple  # facts.SyntaxProblem, incl. unreadable or undecodable input
     collections: tuple  # sites.Collection
     manifest: object  # manifest.Manifest or None
+    unused_suppressions: tuple = ()  # suppressions.Suppression that silenced nothing (PDC003)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""Baselines: the fingerprints of known findings, so that a project adopting
+consentlint fails only on new ones (``--write-baseline`` / ``--baseline``).
+
+A fingerprint hashes the code, path, enclosing function, catalog entry,
+category and the text of the finding's line, never its line number: a known
+finding stays known when lines are added or removed above it. Paths are the
+printed ones (relative to the current directory), so run from the same folder
+that wrote the baseline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from consentlint.errors import ConfigError
+
+VERSION = 1
+
+
+def render(findings) -> str:
+    """The baseline file for ``findings``: JSON, sorted, one entry per finding."""
+    entries = [{"path": f.path, "code": f.code, "fingerprint": f.fingerprint, "message": f.message}
+               for f in sorted(findings, key=lambda f: f.sort_key())]
+    return json.dumps({"version": VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_baseline(path: Path) -> frozenset[tuple[str, str]]:
+    """(code, fingerprint) pairs of a baseline file; a bad file is a ConfigError."""
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"--baseline {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"--baseline {path}: not a consentlint baseline (invalid JSON: {exc})") from None
+    entries = doc.get("findings") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("code"), str) and isinstance(e.get("fingerprint"), str)
+            for e in entries):
+        raise ConfigError(f"--baseline {path}: not a consentlint baseline "
+                          "(expected {\"findings\": [{\"code\": ..., \"fingerprint\": ...}]})")
+    return frozenset((e["code"], e["fingerprint"]) for e in entries)
+
+
+def split(findings, known: frozenset[tuple[str, str]]):
+    """(new findings, findings the baseline already knows)."""
+    new, old = [], []
+    for f in findings:
+        (old if (f.code, f.fingerprint) in known else new).append(f)
+    return new, old

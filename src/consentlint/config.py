@@ -1,0 +1,145 @@
+"""Configuration files: ``[tool.consentlint]`` in ``pyproject.toml``, or the
+top level of ``consentlint.toml`` (for non-Python repositories).
+
+The file is looked for from the first scanned path upward; the nearest folder
+with one wins, and in one folder ``consentlint.toml`` wins over
+``pyproject.toml`` (a ``pyproject.toml`` without ``[tool.consentlint]`` is
+skipped). Keys are the long command-line flag names, with ``-`` or ``_``
+(``extend-exclude``, ``fail_on``; ``respect-gitignore = false`` or
+``no-respect-gitignore = true``); lists are TOML arrays; relative paths
+(``manifest``, ``catalog``, ``baseline``, ``output``) are relative to the
+config file's folder. Command-line flags win over the file; ``catalog``
+folders from both add up. An unknown key or a wrong type is exit 2 naming
+file, line and key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from consentlint import schema
+from consentlint.errors import ConfigError
+
+CONFIG_NAME = "consentlint.toml"
+PYPROJECT = "pyproject.toml"
+_TOML_LINE = re.compile(r"line (\d+)")
+
+# key -> (argparse dest, kind); kinds: codes, strings, path, paths, int, bool, and choice tuples
+KEYS: dict[str, tuple[str, object]] = {
+    "select": ("select", "codes"),
+    "ignore": ("ignore", "codes"),
+    "manifest": ("manifest", "path"),
+    "catalog": ("catalog", "paths"),
+    "format": ("format", "format"),
+    "output": ("output", "path"),
+    "jobs": ("jobs", "int"),
+    "exclude": ("exclude", "strings"),
+    "extend-exclude": ("extend_exclude", "strings"),
+    "force-exclude": ("force_exclude", "bool"),
+    "respect-gitignore": ("respect_gitignore", "bool"),
+    "no-respect-gitignore": ("respect_gitignore", "not-bool"),
+    "no-cache": ("no_cache", "bool"),
+    "quiet": ("quiet", "bool"),
+    "exit-zero": ("exit_zero", "bool"),
+    "fail-on": ("fail_on", ("error", "warning")),
+    "project": ("project", "bool"),
+    "baseline": ("baseline", "path"),
+    "show-source": ("show_source", "bool"),
+    "color": ("color", ("auto", "always", "never")),
+    "report-suppressions": ("report_suppressions", "bool"),
+}
+# keys `inventory` ignores: check-only flags, and the report's format and file
+# (a `format = "sarif"` meant for `check` must not break or overwrite the inventory)
+CHECK_ONLY = frozenset(("select", "ignore", "exit-zero", "fail-on", "project", "baseline", "show-source",
+                        "color", "report-suppressions", "format", "output"))
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file from ``start`` (a file or folder) upward."""
+    folder = Path(start).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        own = candidate / CONFIG_NAME
+        if own.is_file():
+            return own
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_section(pyproject):
+            return pyproject
+    return None
+
+
+def _has_section(path: Path) -> bool:
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    # cheap test first: most pyproject.toml files are not ours
+    return re.search(r"^\s*\[\s*tool\s*\.\s*consentlint\s*[\].]", text, re.M) is not None
+
+
+def load_config(path: Path, command: str, formats) -> dict[str, object]:
+    """argparse defaults (dest -> value) from a config file, validated."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        line = match.group(1) if match else max(1, len(text.splitlines()))
+        raise ConfigError(f"{path}:{line}: invalid TOML: {exc}") from None
+    prefix: tuple = ()
+    if path.name == PYPROJECT:
+        prefix = ("tool", "consentlint")
+        raw = raw.get("tool", {}).get("consentlint", {})
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}:{schema.locate(text, prefix)}: key tool.consentlint: expected a table")
+    base = path.parent
+    out: dict[str, object] = {}
+    for key, value in raw.items():
+        name = key.replace("_", "-")
+
+        def fail(problem: str):
+            where = ".".join((*prefix, key))
+            line = schema.locate(text, (*prefix, key))
+            raise ConfigError(f"{path}:{line}: key {where}: {problem}")
+
+        if name not in KEYS:
+            fail(f"unknown key (known: {', '.join(sorted(KEYS))})")
+        if command != "check" and name in CHECK_ONLY:
+            continue
+        dest, kind = KEYS[name]
+        if kind == "format":
+            kind = tuple(formats)
+        out[dest] = _convert(value, kind, base, fail)
+    return out
+
+
+def _convert(value, kind, base: Path, fail):
+    if isinstance(kind, tuple):
+        if not isinstance(value, str) or value not in kind:
+            fail(f"expected one of {', '.join(kind)}, got {value!r}")
+        return value
+    if kind in ("bool", "not-bool"):
+        if not isinstance(value, bool):
+            fail(f"expected true or false, got {value!r}")
+        return value if kind == "bool" else not value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            fail(f"expected a positive integer, got {value!r}")
+        return value
+    if kind == "path":
+        if not isinstance(value, str) or not value:
+            fail(f"expected a path string, got {value!r}")
+        return base / value
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        fail(f"expected an array of strings, got {value!r}")
+    if kind == "paths":
+        return [base / v for v in value]
+    if kind == "codes":
+        return tuple(v.strip().upper() for v in value)
+    return tuple(v.strip() for v in value)

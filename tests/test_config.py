@@ -1,0 +1,103 @@
+"""Configuration files: `[tool.consentlint]` in pyproject.toml or a
+consentlint.toml, nearest upward from the first path; keys are flag names;
+flags win; relative paths are relative to the config file; mistakes are exit 2
+with file, line and key."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+CODE = "from plyer import gps\n\ngps.start()\n"
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "consentlint", "check", *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def codes(proc) -> list[str]:
+    return sorted({f["code"] for f in json.loads(proc.stdout)["findings"]})
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "contacts"\n')
+    (tmp_path / "app.py").write_text(CODE)
+    return tmp_path
+
+
+def test_pyproject_section_keys_and_flags_win(project):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.consentlint]\nselect = ["PDC101"]\nformat = "json"\n'
+        'extend_exclude = ["skipped"]\n')
+    (project / "skipped").mkdir()
+    (project / "skipped" / "s.py").write_text(CODE)
+    proc = run(".", cwd=project)
+    assert proc.returncode == 1 and codes(proc) == ["PDC101"]
+    assert {f["path"] for f in json.loads(proc.stdout)["findings"]} == {"app.py"}
+    assert codes(run(".", "--select", "PDC201", cwd=project)) == ["PDC201"]  # the flag wins
+    assert run(".", "--format", "text", cwd=project).stdout.startswith("app.py:3:5: PDC101 ")
+    assert codes(run(".", "--isolated", "--format", "json", cwd=project)) == ["PDC101", "PDC102", "PDC201"]
+    # `inventory` shares the scan options but not check's format or report file
+    (project / "pyproject.toml").write_text('[tool.consentlint]\nformat = "sarif"\noutput = "report.sarif"\n'
+                                            'no-respect-gitignore = true\n')
+    (project / ".gitignore").write_text("skipped/\n")
+    inventory = subprocess.run([sys.executable, "-m", "consentlint", "inventory", "."], cwd=project,
+                               capture_output=True, text=True)
+    assert inventory.returncode == 0 and inventory.stdout.startswith("location.precise: 2 sites"), inventory.stdout
+    assert not (project / "report.sarif").exists()
+
+
+def test_consentlint_toml_wins_in_its_folder_and_nearest_wins(project):
+    (project / "pyproject.toml").write_text('[tool.consentlint]\nselect = ["PDC101"]\nformat = "json"\n')
+    (project / "consentlint.toml").write_text('select = ["PDC201"]\nformat = "json"\n')
+    assert codes(run(".", cwd=project)) == ["PDC201"]
+    sub = project / "sub"
+    sub.mkdir()
+    (sub / "a.py").write_text(CODE)
+    (sub / "pyproject.toml").write_text('[project]\nname = "no-section-here"\n')  # skipped: no [tool.consentlint]
+    assert codes(run("sub", cwd=project)) == ["PDC201"]
+    (sub / "pyproject.toml").write_text('[tool.consentlint]\nselect = ["PDC1"]\nformat = "json"\n')
+    assert codes(run("sub", cwd=project)) == ["PDC101"]
+
+
+def test_relative_paths_are_relative_to_the_config_file(tmp_path):
+    app = tmp_path / "app"
+    (app / "policy").mkdir(parents=True)
+    (app / "policy" / "m.toml").write_text('[[data]]\ncategory = "location"\n')
+    (app / "main.py").write_text(CODE)
+    (app / "consentlint.toml").write_text(
+        'manifest = "policy/m.toml"\nformat = "json"\nfail-on = "warning"\nbaseline = "known.json"\n')
+    (app / "known.json").write_text('{"version": 1, "findings": []}\n')
+    proc = run("app", cwd=tmp_path)  # run from elsewhere
+    assert proc.returncode == 1 and codes(proc) == ["PDC201"], proc.stderr
+    (app / "known.json").unlink()
+    assert run("app", cwd=tmp_path).stderr.startswith(f"consentlint: error: --baseline {app / 'known.json'}:")
+
+
+@pytest.mark.parametrize("text, line, key", [
+    ('[tool.consentlint]\nselect = ["PDC1"]\ncolour = "red"\n', 3, "tool.consentlint.colour"),
+    ('[tool.black]\nx = 1\n\n[tool.consentlint]\njobs = "4"\n', 5, "tool.consentlint.jobs"),
+    ('[tool.consentlint]\nselect = "PDC1"\n', 2, "tool.consentlint.select"),
+    ('[tool.consentlint]\nformat = "xml"\n', 2, "tool.consentlint.format"),
+    ('[tool.consentlint]\nexit-zero = 1\n', 2, "tool.consentlint.exit-zero"),
+])
+def test_bad_config_is_exit_2_with_file_line_and_key(project, text, line, key):
+    (project / "pyproject.toml").write_text(text)
+    proc = run(".", cwd=project)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith(f"consentlint: error: {project / 'pyproject.toml'}:{line}: key {key}: "), proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_broken_toml_and_missing_config(project):
+    (project / "consentlint.toml").write_text('select = ["PDC1"]\nformat = = "json"\n')
+    proc = run(".", cwd=project)
+    assert proc.returncode == 2 and proc.stderr.startswith(
+        f"consentlint: error: {project / 'consentlint.toml'}:2: invalid TOML")
+    proc = run(".", "--config", "nope.toml", cwd=project)
+    assert proc.returncode == 2 and proc.stderr == "consentlint: error: --config nope.toml: no such file\n"
