@@ -4,7 +4,6 @@ check, as TOML data under ``checks/`` (shipped) and user folders (``--catalog``)
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -153,7 +152,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
         for path in sorted(root.rglob("*.toml")):
             if path.name == "taxonomy.toml" and root == checks_dir():
                 continue
-            text, raw = _read(path)
+            text, raw = schema.read_toml(path, CatalogError, "catalog")
             if path.name == "fields.toml":
                 _validate(path, text, raw, "fields.schema.json")
                 for i, f in enumerate(raw["field"]):
@@ -215,16 +214,6 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             attributes=attributes[lang],
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
-
-
-def _read(path: Path):
-    try:
-        text = path.read_text("utf-8")
-        return text, tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read catalog: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: invalid TOML: {exc}") from None
 
 
 def _validate(path, text, raw, schema_name):

@@ -280,7 +280,7 @@ def _write(text: str, output: Path | None, flag: str = "--output") -> None:
 
 
 def _rule(args) -> int:
-    from consentlint.rules import RULES, docs, summary
+    from consentlint.rules import RULES, summary
 
     if args.code is None:
         for code, module in RULES.items():

@@ -16,7 +16,6 @@ file, line and key.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from consentlint import schema
@@ -24,7 +23,6 @@ from consentlint.errors import ConfigError
 
 CONFIG_NAME = "consentlint.toml"
 PYPROJECT = "pyproject.toml"
-_TOML_LINE = re.compile(r"line (\d+)")
 
 # key -> (argparse dest, kind); kinds: codes, strings, path, paths, int, bool, and choice tuples
 KEYS: dict[str, tuple[str, object]] = {
@@ -82,16 +80,7 @@ def _has_section(path: Path) -> bool:
 
 def load_config(path: Path, command: str, formats) -> dict[str, object]:
     """argparse defaults (dest -> value) from a config file, validated."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE.search(str(exc))
-        line = match.group(1) if match else max(1, len(text.splitlines()))
-        raise ConfigError(f"{path}:{line}: invalid TOML: {exc}") from None
+    text, raw = schema.read_toml(path, ConfigError, "configuration")
     prefix: tuple = ()
     if path.name == PYPROJECT:
         prefix = ("tool", "consentlint")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,22 +89,10 @@ def find_manifest(start: Path) -> Path | None:
     return None
 
 
-_TOML_LINE = re.compile(r"at line (\d+)")
-
-
 def load_manifest(path: Path) -> Manifest:
     """Read and validate a manifest; a problem raises ``ManifestError`` naming
     file, line and key."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"{path}: cannot read manifest: {exc}") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE.search(str(exc))
-        line = match.group(1) if match else str(max(1, len(text.splitlines())))
-        raise ManifestError(f"{path}:{line}: invalid TOML: {exc}") from None
+    text, raw = schema.read_toml(path, ManifestError, "manifest")
     problems = schema.validate(raw, schema.load_schema("privacy-manifest.schema.json"))
     if problems:
         where, message = problems[0]

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from functools import cache
 from importlib import resources
+from pathlib import Path as FilePath
 
 _TYPES = {
     "object": dict,
@@ -32,6 +34,24 @@ def load_schema(name: str) -> dict:
     """Return a schema shipped in ``consentlint/schemas``."""
     text = resources.files("consentlint").joinpath("schemas", name).read_text("utf-8")
     return json.loads(text)
+
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, dict]:
+    """``(text, data)`` of a TOML file; unreadable or invalid TOML raises
+    ``error`` naming the file and line."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {what}: {exc}") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        line = match.group(1) if match else max(1, len(text.splitlines()))
+        raise error(f"{path}:{line}: invalid TOML: {exc}") from None
 
 
 def validate(data, schema: dict) -> list[tuple[Path, str]]:
