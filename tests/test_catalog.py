@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -16,7 +14,7 @@ from consentlint import engine, schema, taxonomy
 from consentlint.catalog import load_catalog
 from consentlint.catalog_files import checks_dir
 from consentlint.frontends import FRONTENDS
-from consentlint.manifest import find_manifest, load_manifest
+from consentlint.manifest import find_manifest
 
 SCHEMAS = ("privacy-manifest.schema.json", "catalog.schema.json", "fields.schema.json")
 

@@ -3,14 +3,12 @@ finding, parallel runs equal serial ones, bad files never stop a run."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import FIXTURES
 from consentlint import engine
 from consentlint.frontends import FRONTENDS
-from consentlint.manifest import find_manifest, load_manifest
+from consentlint.manifest import find_manifest
 
 
 def _all_fixture_files():
