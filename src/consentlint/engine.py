@@ -128,7 +128,7 @@ class Engine:
             result.errors = [p.message for p in problems]
         if self.settings.suppressions and b"noqa" in data:
             text = data.decode("utf-8", "replace")
-            return _suppress(result, findings, text, language)
+            return _suppress(result, findings, text, language, lambda i: ts.is_comment_at(tree, text, i))
         if findings:
             lines = data.decode("utf-8", "replace").splitlines()
             result.findings = fingerprint(findings, lines)
@@ -153,13 +153,15 @@ class Engine:
         return result
 
 
-def _suppress(result: FileResult, findings: list[Finding], text: str, language: str) -> FileResult:
+def _suppress(result: FileResult, findings: list[Finding], text: str, language: str,
+              in_comment=None) -> FileResult:
     """Apply the file's `noqa` comments: silenced findings move to
-    ``result.suppressed``; unused PDC codes become PDC003."""
+    ``result.suppressed``; unused PDC codes become PDC003. ``in_comment(index)``
+    tells whether a text position is inside a comment (not a string)."""
     from consentlint import suppressions
     from consentlint.rules import unused_suppression
 
-    found = suppressions.scan(text, language)
+    found = suppressions.scan(text, language, in_comment)
     lines = text.splitlines()
     kept, silenced, unused = suppressions.apply(fingerprint(findings, lines), found)
     # fingerprints hash the code, so PDC003's own never disturb the others'

@@ -10,9 +10,9 @@ or ``# noqa: E501`` silences no PDC finding (unlike ruff's blanket noqa, so a
 stray blanket noqa cannot hide a consent problem). A PDC code that silences
 nothing on its line is PDC003 (unused-suppression).
 
-Scanning is one regex over the text, only for files that contain ``noqa``; the
-comment is not checked against the syntax tree, so a ``// noqa: PDC201`` inside
-a string literal counts too.
+Scanning is one regex over the text, only for files that contain ``noqa``;
+each match is then checked against the syntax tree, so ``noqa`` text inside a
+string literal or docstring is not a suppression.
 """
 
 from __future__ import annotations
@@ -44,10 +44,13 @@ def _pattern(language: str) -> re.Pattern:
     return _PATTERNS[opener]
 
 
-def scan(text: str, language: str) -> dict[int, list[Suppression]]:
-    """Suppressions by 1-based line."""
+def scan(text: str, language: str, in_comment=None) -> dict[int, list[Suppression]]:
+    """Suppressions by 1-based line; ``in_comment(index)``, when given, tells
+    whether a position of ``text`` is inside a comment."""
     out: dict[int, list[Suppression]] = {}
     for match in _pattern(language).finditer(text):
+        if in_comment is not None and not in_comment(match.start()):
+            continue
         start = text.rfind("\n", 0, match.start()) + 1
         line = text.count("\n", 0, start) + 1
         rest = match.group("rest")

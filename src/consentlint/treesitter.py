@@ -95,6 +95,14 @@ class Positions:
         return Span(r1 + 1, self.column(r1, c1), r2 + 1, self.column(r2, c2))
 
 
+def is_comment_at(tree: Tree, text: str, index: int) -> bool:
+    """Whether character ``index`` of the decoded source ``text`` lies in a
+    comment node (any grammar's comment, line_comment, block_comment, ...)."""
+    offset = len(text[:index].encode("utf-8"))
+    node = tree.root_node.descendant_for_byte_range(offset, offset + 1)
+    return node is not None and "comment" in node.type
+
+
 def syntax_problems(tree: Tree, positions: Positions) -> tuple[SyntaxProblem, ...]:
     """The first ERROR or MISSING node of a broken tree (one report per file,
     like a compiler's first error), or nothing."""
