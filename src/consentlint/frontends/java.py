@@ -233,17 +233,6 @@ class _Java(JvmLowerer):
 
     # -------------------------------------------------------------- statements
 
-    def _block(self, node) -> F.Block:
-        saved, self.scope = self.scope, Scope(self.scope)
-        out: list = []
-        if node.type == "block":
-            for child in node.named_children:
-                self._stmt(child, out)
-        else:
-            self._stmt(node, out)
-        self.scope = saved
-        return F.Block(tuple(out))
-
     def _stmt(self, node, out: list) -> None:
         t = node.type
         if t in ("expression_statement", "local_variable_declaration") and not self.matters(node):

@@ -229,6 +229,20 @@ class JvmLowerer:
     """Language-neutral half of the Java and Kotlin lowerers."""
 
     LANGUAGE = ""
+    # node types whose children are a block's statements
+    BLOCK_TYPES: tuple = ("block",)
+
+    def _block(self, node) -> F.Block:
+        """A nested block in its own scope (``self._stmt`` lowers each statement)."""
+        saved, self.scope = self.scope, Scope(self.scope)
+        out: list = []
+        if node.type in self.BLOCK_TYPES:
+            for child in node.named_children:
+                self._stmt(child, out)
+        else:
+            self._stmt(node, out)
+        self.scope = saved
+        return F.Block(tuple(out))
 
     def __init__(self, source: bytes, module: str | None, catalog, interest: Interest):
         self.source = source

@@ -63,6 +63,7 @@ def _type_child(node):
 
 
 class _Kotlin(JvmLowerer):
+    BLOCK_TYPES = ("block", "statements", "control_structure_body")
     LANGUAGE = "kotlin"
 
     def __init__(self, *args):
@@ -305,17 +306,6 @@ class _Kotlin(JvmLowerer):
         return F.Block((F.Exit("return", expr),)) if expr is not None else F.EMPTY
 
     # -------------------------------------------------------------- statements
-
-    def _block(self, node) -> F.Block:
-        saved, self.scope = self.scope, Scope(self.scope)
-        out: list = []
-        if node.type in ("block", "statements", "control_structure_body"):
-            for child in node.named_children:
-                self._stmt(child, out)
-        else:
-            self._stmt(node, out)
-        self.scope = saved
-        return F.Block(tuple(out))
 
     def _stmt(self, node, out: list) -> None:
         t = node.type
