@@ -475,15 +475,8 @@ class _Java(JvmLowerer):
             return Value(F.Lit(None))
         if t == "binary_expression":
             op = node.child_by_field_name("operator").type
-            left = self.expr(node.child_by_field_name("left"))
-            right = self.expr(node.child_by_field_name("right"))
-            if op == "&&":
-                return Value(F.BoolOp("and", (left.expr, right.expr)))
-            if op == "||":
-                return Value(F.BoolOp("or", (left.expr, right.expr)))
-            if op in ("==", "!="):
-                return Value(F.Compare(left.expr, "eq" if op == "==" else "ne", right.expr))
-            return Value(seq((left, right)))
+            return self.binary(op, self.expr(node.child_by_field_name("left")),
+                               self.expr(node.child_by_field_name("right")))
         if t == "unary_expression":
             operand = self.expr(node.child_by_field_name("operand"))
             if node.child_by_field_name("operator").type == "!":

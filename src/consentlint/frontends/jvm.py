@@ -232,6 +232,20 @@ class JvmLowerer:
     # node types whose children are a block's statements
     BLOCK_TYPES: tuple = ("block",)
 
+    @staticmethod
+    def binary(op: str, left: Value, right: Value) -> Value:
+        """A binary operator: short-circuit ``&&``/``||`` and (in)equality keep
+        their meaning for the guard analysis; the rest just evaluates both sides."""
+        if op == "&&":
+            return Value(F.BoolOp("and", (left.expr, right.expr)))
+        if op == "||":
+            return Value(F.BoolOp("or", (left.expr, right.expr)))
+        if op in ("==", "==="):
+            return Value(F.Compare(left.expr, "eq", right.expr))
+        if op in ("!=", "!=="):
+            return Value(F.Compare(left.expr, "ne", right.expr))
+        return Value(seq((left, right)))
+
     def _block(self, node) -> F.Block:
         """A nested block in its own scope (``self._stmt`` lowers each statement)."""
         saved, self.scope = self.scope, Scope(self.scope)

@@ -562,17 +562,9 @@ class _Kotlin(JvmLowerer):
             op = op_node.type if op_node is not None else ""
             left = self.expr(node.child_by_field_name("left"))
             right = self.expr(node.child_by_field_name("right"))
-            if op == "&&":
-                return Value(F.BoolOp("and", (left.expr, right.expr)))
-            if op == "||":
-                return Value(F.BoolOp("or", (left.expr, right.expr)))
-            if op in ("==", "==="):
-                return Value(F.Compare(left.expr, "eq", right.expr))
-            if op in ("!=", "!=="):
-                return Value(F.Compare(left.expr, "ne", right.expr))
             if op == "?:":
                 return Value(F.BoolOp("or", (left.expr, right.expr)), left.type or right.type)
-            return Value(seq((left, right)))
+            return self.binary(op, left, right)
         if t == "unary_expression":
             if node.id in self._strip:
                 return self.expr(node.child_by_field_name("argument"))
