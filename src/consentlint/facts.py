@@ -236,6 +236,19 @@ class Import:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassDecl:
+    """A class, interface, object or companion declared in the file: its
+    qualified name (the form functions use: ``pkg.Outer.Inner``, Python
+    ``pkg.mod.Class``, JS/TS ``<module>#Class``) and its direct supertypes,
+    qualified where the front-end can resolve them, else as written."""
+
+    qualname: str
+    supers: tuple[str, ...]
+    span: Span
+    interface: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SyntaxProblem:
     span: Span
     message: str
@@ -249,3 +262,5 @@ class FileFacts:
     imports: tuple[Import, ...]
     functions: tuple[Function, ...]
     problems: tuple[SyntaxProblem, ...] = ()
+    # the file's classes (for the project index: hierarchy, overrides, dispatch)
+    classes: tuple[ClassDecl, ...] = ()
