@@ -83,13 +83,22 @@ def test_selective_lowering_equals_lowering_everything(folder):
         assert a.used_names == b.used_names, path
 
 
-def test_unrelated_file_is_not_lowered():
-    """A file that names no tracked class costs one regular-expression scan."""
+def test_whole_program_facts_of_a_file_naming_no_catalogued_class():
+    """Every method, call edge and class is lowered for the project index, with
+    project types resolved through the file's package and imports; a method name
+    alone still matches no catalog entry."""
     from consentlint.frontends import java
 
     catalog = load_catalog().for_language("java")
     eng = engine.Engine(engine.Settings(None))
     _, _, interest, _ = eng.language("java")
-    source = b"class A { void f(Note n) { n.getLastKnownLocation(); } }"
+    source = (b"package app; import app.util.Perms;\n"
+              b"class A extends Base { @Override void f(Note n) { n.getLastKnownLocation(); Perms.has(this::g); } }")
     facts = java.extract(source, ts.parse("java", source), "A.java", None, None, catalog, interest)
-    assert facts.functions == ()
+    (function,) = facts.functions
+    assert (function.qualname, function.override) == ("app.A.f", True)
+    calls = [s.expr for s in function.body.stmts]
+    assert calls[0].callee == "app.Note.getLastKnownLocation"
+    assert (calls[1].callee, calls[1].args[0].kind, calls[1].args[0].callee) == ("app.util.Perms.has", "ref", "app.A.g")
+    assert [(c.qualname, c.supers) for c in facts.classes] == [("app.A", ("app.Base",))]
+    assert eng.analyze_source(source, Path("A.java"), "A.java").collections == []

@@ -13,8 +13,12 @@ from consentlint import taxonomy
 class Guard:
     """A check known to have succeeded at some point of the code.
 
-    ``kind`` is consent, permission, decorator or request; ``values`` are the
-    categories/purposes (or permissions) it was for, empty when unknown."""
+    ``kind`` is consent, permission, decorator or request; ``helper`` for a
+    call of a project function whose result or return implies ``inner`` (its
+    check summary), with ``via`` the helpers from the call to the check.
+    ``values`` are the categories/purposes (or permissions) it was for, empty
+    when unknown; ``param`` is the index of the enclosing function's parameter
+    the value came from (filled in at each call of that function)."""
 
     kind: str
     api: str
@@ -22,6 +26,17 @@ class Guard:
     line: int
     # kind "either": paths that merged, each with its own guards (one must cover per path)
     options: tuple[frozenset, ...] = ()
+    inner: Guard | None = None
+    via: tuple[str, ...] = ()
+    param: int | None = None
+
+    @property
+    def check(self) -> Guard:
+        """The consent or permission check itself, behind any helpers."""
+        guard = self
+        while guard.inner is not None:
+            guard = guard.inner
+        return guard
 
     def describe(self) -> str:
         if self.kind == "either":
@@ -72,25 +87,36 @@ class ConsentModel:
             return self.catalog.constant_value(expr.resolved)
         return None
 
-    def check_guard(self, call: F.Call) -> Guard | None:
-        """The guard that holds when ``call`` returned true, if it is a check."""
+    def check_guard(self, call: F.Call, params: tuple[str, ...] = (), env=None) -> Guard | None:
+        """The guard that holds when ``call`` returned true, if it is a check;
+        ``params`` are the enclosing function's parameters (a value passed
+        in through one is filled in at each call of that function; ``env`` maps locals to what they hold)."""
         callee = call.callee
         if callee is None:
             return None
         if callee in self.checks and call.kind == "call":
             index = self.checks[callee]
-            value = self._value(call.args[index]) if index < len(call.args) else None
-            return Guard("consent", callee, (value,) if value else (), call.span.line)
+            arg = call.args[index] if index < len(call.args) else None
+            value = self._value(arg)
+            return Guard("consent", callee, (value,) if value else (), call.span.line,
+                         param=_param(arg, params, env) if not value else None)
         permission = self.catalog.permission_checks.get(callee)
         if permission is not None and self.platform and permission.kind == call.kind:
+            param = None
             if permission.permission_arg is not None:
                 index = permission.permission_arg
-                value = self._value(call.args[index]) if index < len(call.args) else None
+                arg = call.args[index] if index < len(call.args) else None
+                value = self._value(arg)
                 values = (value,) if value else ()
+                param = _param(arg, params, env) if not value else None
             else:
                 values = permission.permissions
-            return Guard("permission", callee, values, call.span.line)
+            return Guard("permission", callee, values, call.span.line, param=param)
         return None
+
+    def value_of(self, expr) -> str | None:
+        """The string an argument stands for (a literal or a known constant)."""
+        return self._value(expr)
 
     def grant_meaning(self, expr) -> bool | None:
         """True when comparing a check result with ``expr`` means "granted",
@@ -124,9 +150,24 @@ class ConsentModel:
         """Whether ``guard`` is consent for ``category`` (DESIGN section 12)."""
         if guard.kind == "either":
             return all(any(self.covers(g, category, permissions) for g in option) for option in guard.options)
+        if guard.inner is not None:
+            return self.covers(guard.inner, category, permissions)
         if not guard.values:
             return True
         if guard.kind == "permission":
             return any(v in permissions for v in guard.values)
         purposes = self.manifest.purposes(category) if self.manifest else frozenset()
         return any(taxonomy.covers(v, category) or v in purposes for v in guard.values)
+
+
+def _param(arg, params: tuple[str, ...], env=None) -> int | None:
+    """The index of the parameter ``arg`` names, when it is a plain parameter
+    (or a local that holds one, such as a for-each element)."""
+    for _ in range(4):
+        if not (isinstance(arg, F.Name) and arg.local):
+            return None
+        if env is not None and arg.name in env and env[arg.name] is not None:
+            arg = env[arg.name]
+            continue
+        return params.index(arg.name) if arg.name in params else None
+    return None

@@ -1,10 +1,14 @@
-"""The pipeline (DESIGN section 7): files -> front-end -> facts -> guard
-analysis -> collection sites -> rules -> findings, in parallel across files.
+"""The pipeline (DESIGN section 7): files -> front-end -> facts (in parallel
+across files, cached) -> project index -> summaries -> guard analysis ->
+collection sites -> rules -> findings.
 
 ``Engine`` holds what is loaded once per run (catalog, manifest, what each
-language is interested in); ``analyze_file`` runs one file through the whole
-pipeline and never raises for bad input: an unreadable, undecodable or broken
-file becomes a PDC001 finding and the run goes on.
+language is interested in). ``lower_file`` runs the per-file stage (read,
+parse, lower to facts) and never raises for bad input: an unreadable,
+undecodable or broken file becomes a PDC001 finding and the run goes on.
+``judge`` runs the rest for a set of lowered files over one project index, so
+a helper's check in one file guards a call in another. ``analyze_file`` does
+both for a single file (its own index).
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from consentlint.findings import ERROR, FileResult, Finding, fingerprint
 from consentlint.frontends import FRONTENDS
 from consentlint.frontends.names import Interest
 from consentlint.guards import GuardAnalysis
+from consentlint.index import ProjectIndex
 from consentlint.manifest import MANIFEST_NAME, Manifest, load_manifest
+from consentlint.summaries import Summaries
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -46,6 +52,23 @@ class Settings:
     prefilter: bool = True
     # in-source `noqa` suppressions (off under flake8, which handles its own)
     suppressions: bool = True
+    # where module paths of JS/TS/Java/Kotlin files are taken from (the
+    # project root; default: the manifest's folder)
+    root: str | None = None
+
+
+@dataclass
+class Lowered:
+    """One file after the per-file stage: its facts (None when it could not
+    be analysed or cannot matter), what went wrong, and the `noqa` comments
+    found in it (by line), for the project stage."""
+
+    path: str  # as given
+    result: FileResult
+    language: str | None = None
+    facts: F.FileFacts | None = None
+    noqa: dict | None = None
+    source: bytes | None = None  # kept only in process (flake8, stdin)
 
 
 class Engine:
@@ -71,67 +94,113 @@ class Engine:
                 interest = replace(interest, leaves=leaves)
             if not self.settings.prefilter:
                 interest = replace(interest, leaves=frozenset(), everything=True)
+            # whole-program: every function, call edge and return is lowered
+            interest = replace(interest, project=True)
             prefilter = (_words(interest.roots), _words(leaves))
             self._languages[name] = (catalog, model, interest, prefilter)
         return self._languages[name]
 
     def analyze_file(self, path: Path, display: str) -> FileResult:
-        """Run one file through the pipeline; bad input becomes PDC001."""
-        result = FileResult(display)
-        frontend = FRONTENDS.get(path.suffix)
-        if frontend is None:
-            return result
+        """Run one file through the whole pipeline, on its own."""
+        return self.judge([self.lower_file(path, display)])[0]
+
+    def analyze_source(self, data: bytes, path: Path, display: str) -> FileResult:
+        """Run source text (flake8, stdin) through the whole pipeline, on its own."""
+        return self.judge([self.lower_source(data, path, display, keep_source=True)])[0]
+
+    def lower_file(self, path: Path, display: str) -> Lowered:
+        """The per-file stage for a file on disk; bad input becomes PDC001."""
+        if FRONTENDS.get(path.suffix) is None:
+            return Lowered(str(path), FileResult(display))
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return self._unreadable(result, f"cannot read file: {exc.strerror or exc}")
-        return self.analyze_source(data, path, display, result)
+            return self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}")
+        return self.lower_source(data, path, display)
 
-    def analyze_source(self, data: bytes, path: Path, display: str, result: FileResult | None = None) -> FileResult:
-        result = result or FileResult(display)
+    def lower_source(self, data: bytes, path: Path, display: str, keep_source: bool = False) -> Lowered:
         language, grammar, module_name = FRONTENDS[path.suffix]
         if len(data) > MAX_FILE_BYTES:
-            return self._unreadable(result, f"file too large to analyse ({len(data) // 1_000_000} MB)")
+            return self._unreadable(str(path), display, f"file too large to analyse ({len(data) // 1_000_000} MB)")
         if b"\0" in data[:8192]:
-            return self._unreadable(result, "binary file, not source text")
+            return self._unreadable(str(path), display, "binary file, not source text")
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            return self._unreadable(result, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
+            return self._unreadable(str(path), display,
+                                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
         tree = ts.parse(grammar, data)
         catalog, model, interest, prefilter = self.language(language)
         if language == "python":
             module, package = module_name_of(path)
         else:
             module, package = self._module_path(path), None
-        if self.settings.prefilter and not _may_matter(data, prefilter, module, interest):
-            problems = ts.syntax_problems(tree, ts.Positions(data))
-            collections = ()
+        lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
+        if self.settings.prefilter and not interest.project and not _may_matter(data, prefilter, module, interest):
+            lowered.facts = F.FileFacts(display, language, module, (), (), ts.syntax_problems(tree, ts.Positions(data)))
         else:
             frontend = importlib.import_module(module_name)
             try:
-                facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+                lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
             except RecursionError:
-                return self._unreadable(result, "too deeply nested to analyse")
-            analysis = GuardAnalysis(model)
-            sites = analysis.run(facts)
-            collections = tuple(S.collections(display, sites, catalog, model))
-            problems = facts.problems
-            result.used_names = frozenset(analysis.used)
-        result.collections = list(collections)
-        ctx = R.FileContext(display, problems, collections, self.manifest)
+                return self._unreadable(str(path), display, "too deeply nested to analyse")
+        if self.settings.suppressions and b"noqa" in data:
+            from consentlint import suppressions
+
+            text = data.decode("utf-8", "replace")
+            lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
+        return lowered
+
+    def judge(self, files: list[Lowered], index: ProjectIndex | None = None) -> list[FileResult]:
+        """The project stage: index and summaries over ``files``' facts, then
+        guards, sites and file-scope rules for each file."""
+        analysable = [f for f in files if f.facts is not None]
+        if index is None:
+            index = ProjectIndex(f.facts for f in analysable)
+        models = {lang: self.language(lang)[1] for lang in {f.language for f in analysable}}
+        summaries = Summaries(index, models)
+        summaries.compute()
+        analysed = []
+        for lowered in analysable:
+            catalog, model, _, _ = self.language(lowered.language)
+            analysis = GuardAnalysis(model, summaries)
+            sites = analysis.run(lowered.facts)
+            summaries.add_sites(sites)
+            analysed.append((lowered, sites, analysis.used))
+        for lowered, sites, used in analysed:
+            catalog, model, _, _ = self.language(lowered.language)
+            found = S.collections(lowered.result.path, sites, catalog, model)
+            lowered.result.collections = S.by_callers(found, summaries, model)
+            lowered.result.used_names = frozenset(used)
+        return [self._rules(lowered) for lowered in files]
+
+    def _rules(self, lowered: Lowered) -> FileResult:
+        """File-scope rules, suppressions and fingerprints for one file."""
+        result = lowered.result
+        if lowered.facts is None:
+            return result
+        problems = lowered.facts.problems
+        ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest)
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]
-        if self.settings.suppressions and b"noqa" in data:
-            text = data.decode("utf-8", "replace")
-            return _suppress(result, findings, text, language, lambda i: ts.is_comment_at(tree, text, i))
-        if findings:
-            lines = data.decode("utf-8", "replace").splitlines()
-            result.findings = fingerprint(findings, lines)
+        if not findings and not lowered.noqa:
+            return result
+        data = lowered.source
+        if data is None:
+            try:
+                data = Path(lowered.path).read_bytes()
+            except OSError:
+                data = b""
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        lines = data.decode("utf-8", "replace").splitlines()
+        if lowered.noqa:
+            return _suppress(result, findings, lines, lowered.noqa)
+        result.findings = fingerprint(findings, lines)
         return result
 
     def _module_path(self, path: Path) -> str | None:
@@ -145,24 +214,21 @@ class Engine:
             return None
         return relative.with_suffix("").as_posix()
 
-    def _unreadable(self, result: FileResult, message: str, line: int = 1) -> FileResult:
+    def _unreadable(self, path: str, display: str, message: str, line: int = 1) -> Lowered:
+        result = FileResult(display)
         problem = F.SyntaxProblem(F.Span(line, 1, line, 1), message)
-        ctx = R.FileContext(result.path, (problem,), (), self.manifest)
+        ctx = R.FileContext(display, (problem,), (), self.manifest)
         result.findings = fingerprint([f for rule in R.FILE_RULES for f in rule.check(ctx)], [])
         result.errors = [message]
-        return result
+        return Lowered(path, result)
 
 
-def _suppress(result: FileResult, findings: list[Finding], text: str, language: str,
-              in_comment=None) -> FileResult:
-    """Apply the file's `noqa` comments: silenced findings move to
-    ``result.suppressed``; unused PDC codes become PDC003. ``in_comment(index)``
-    tells whether a text position is inside a comment (not a string)."""
+def _suppress(result: FileResult, findings: list[Finding], lines: list[str], found: dict) -> FileResult:
+    """Apply the file's `noqa` comments (``found``, by line): silenced findings
+    move to ``result.suppressed``; unused PDC codes become PDC003."""
     from consentlint import suppressions
     from consentlint.rules import unused_suppression
 
-    found = suppressions.scan(text, language, in_comment)
-    lines = text.splitlines()
     kept, silenced, unused = suppressions.apply(fingerprint(findings, lines), found)
     # fingerprints hash the code, so PDC003's own never disturb the others'
     extra = fingerprint(list(unused_suppression.check(R.FileContext(result.path, (), (), None, tuple(unused)))), lines)
@@ -243,8 +309,8 @@ def _init_worker(settings: Settings) -> None:
     _WORKER = Engine(settings)
 
 
-def _work(batch: list[tuple[str, str]]) -> list[FileResult]:
-    return [_WORKER.analyze_file(Path(p), d) for p, d in batch]
+def _work(batch: list[tuple[str, str]]) -> list[Lowered]:
+    return [_WORKER.lower_file(Path(p), d) for p, d in batch]
 
 
 def display_path(path: Path) -> str:
@@ -257,17 +323,22 @@ def display_path(path: Path) -> str:
 
 
 def analyze_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> list[FileResult]:
-    """Analyse ``files``; results in input order, identical for any ``jobs``.
-    ``progress(done, total)``, when given, is called as files finish."""
+    """Analyse ``files`` as one project; results in input order, identical
+    for any ``jobs``. ``progress(done, total)``, when given, is called as
+    files are lowered."""
+    return engine.judge(lower_files(engine, files, jobs, progress))
+
+
+def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> list[Lowered]:
+    """The per-file stage for ``files``, in parallel; results in input order."""
     items = [(str(p), display_path(p)) for p in files]
     if jobs <= 1 or len(items) < 16:
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
-        if progress is None:
-            return [engine.analyze_file(Path(p), d) for p, d in items]
         results = []
         for p, d in items:
-            results.append(engine.analyze_file(Path(p), d))
-            progress(len(results), len(items))
+            results.append(engine.lower_file(Path(p), d))
+            if progress is not None:
+                progress(len(results), len(items))
         return results
     size = max(1, min(64, len(items) // (jobs * 4)))
     batches = [items[i:i + size] for i in range(0, len(items), size)]
@@ -306,7 +377,10 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     if project:
         text = manifest.text if manifest else ""
         if engine.settings.suppressions and "noqa" in text:
-            done = _suppress(FileResult(manifest_display), project, text, "toml")
+            from consentlint import suppressions
+
+            done = _suppress(FileResult(manifest_display), project, text.splitlines(),
+                             suppressions.scan(text, "toml"))
             out.findings += done.findings
             out.suppressed += done.suppressed
         else:

@@ -48,7 +48,9 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """A call (``kind="call"``) or a property read (``kind="read"``).
+    """A call (``kind="call"``), a property read (``kind="read"``), or a
+    reference to a function passed on as a value (``kind="ref"``: ``this::onGranted``,
+    ``self.on_grant``), which lets it be called from anywhere.
 
     ``callee`` is the resolved qualified name (None when resolution fails);
     ``text`` is the callee as written; ``span`` is the identifier of the called
@@ -221,6 +223,10 @@ class Function:
     decorators: tuple[Decorator, ...]
     body: Block
     span: Span
+    # declared as overriding a supertype's method (Kotlin ``override``, Java
+    # ``@Override``): when no project supertype declares it, the framework
+    # calls it, so it is an entry point
+    override: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,10 @@ nested blocks and loop bodies, decorators, consent-request callbacks, and check
 results kept in local variables. At a join the guards of all incoming paths
 are intersected. A check whose result is ignored adds nothing; a check that
 runs after a call does not reach back to it.
+
+Across functions it reads the project's summaries (``summaries.py``): a call
+of a helper whose result implies a check is that check, and a call of a
+helper that returns only when a check held guards what follows it.
 """
 
 from __future__ import annotations
@@ -21,12 +25,21 @@ _NONE: frozenset = frozenset()
 class GuardAnalysis:
     """Finds, for every call and read in a file, the guards that dominate it."""
 
-    def __init__(self, model: ConsentModel):
+    def __init__(self, model: ConsentModel, summaries=None, on_return=None):
         self.model = model
+        # project summaries: ``check(call)`` -> (when true, when false) guards or
+        # None, ``after(call)`` -> guards that hold once the call returned
+        self.summaries = summaries
+        # ``on_return(value, guards, env)`` for each normal exit of a top-level
+        # function (value None for a bare return or the end of the body)
+        self.on_return = on_return
         self.sites: list[tuple[F.Call, frozenset, str]] = []
         self.used: set[str] = set()  # manifest consent functions seen in use
         self._breaks: list[bool] = []
         self._function = ""
+        self._params: tuple[str, ...] = ()
+        self._depth = 0
+        self._after: set = set()  # guards established by helper calls just evaluated
 
     def run(self, facts: F.FileFacts) -> list[tuple[F.Call, frozenset, str]]:
         """``(call, guards, enclosing function)`` for every call in ``facts``."""
@@ -45,8 +58,24 @@ class GuardAnalysis:
                 self.used.add(guard.api)
         outer, self._function = self._function, function.qualname
         breaks, self._breaks = self._breaks, []
-        self._block(function.body, (frozenset(guards), {}))
-        self._function, self._breaks = outer, breaks
+        params, self._params = self._params, function.params
+        pending, self._after = self._after, set()
+        self._depth += 1
+        end = self._block(function.body, (frozenset(guards), {}))
+        if end is not None and self._depth == 1 and self.on_return is not None:
+            self.on_return(None, end[0], end[1])
+        self._depth -= 1
+        self._function, self._breaks, self._params, self._after = outer, breaks, params, pending
+
+    def _effects(self, expr, guards: frozenset, env) -> frozenset:
+        """Evaluate ``expr``; the guards that hold after it (helpers that
+        return only when a check held add theirs)."""
+        self._after = set()
+        self._eval(expr, guards, env)
+        if self._after:
+            guards = guards | self._after
+            self._after = set()
+        return guards
 
     def _block(self, block: F.Block, state):
         for stmt in block.stmts:
@@ -59,10 +88,10 @@ class GuardAnalysis:
         guards, env = state
         kind = type(stmt)
         if kind is F.Eval:
-            self._eval(stmt.expr, guards, env)
-            return state
+            after = self._effects(stmt.expr, guards, env)
+            return state if after is guards else (after, env)
         if kind is F.Assign:
-            self._eval(stmt.value, guards, env)
+            guards = self._effects(stmt.value, guards, env)
             value = stmt.value
             if isinstance(value, F.Name) and value.local and value.name in env:
                 value = env[value.name]
@@ -74,6 +103,8 @@ class GuardAnalysis:
                          self._block(stmt.orelse, (guards | when_false, env)))
         if kind is F.Exit:
             self._eval(stmt.value, guards, env)
+            if stmt.kind == "return" and self._depth == 1 and self.on_return is not None:
+                self.on_return(stmt.value, guards, env)
             if stmt.kind == "break" and self._breaks:
                 self._breaks[-1] = True
             return None
@@ -81,9 +112,14 @@ class GuardAnalysis:
             self._eval(stmt.test, guards, env)
             when_true, when_false = self._cond(stmt.test, env, 0) if stmt.test is not None else (_NONE, _NONE)
             self._breaks.append(False)
-            self._block(stmt.body, (guards | when_true, env))
+            end = self._block(stmt.body, (guards | when_true, env))
             broke = self._breaks.pop()
             after = (guards | (when_false if not broke else _NONE), env)
+            if stmt.test is None and end is not None and not broke:
+                # a for-each that exits unless each element passed a check of a
+                # value from a parameter: every element passed
+                each = frozenset(g for g in end[0] - guards if g.param is not None)
+                after = (after[0] | each, env)
             if stmt.orelse.stmts:
                 done = self._block(stmt.orelse, after)
                 return _join(done, state) if broke else done
@@ -129,6 +165,8 @@ class GuardAnalysis:
             self.sites.append((expr, guards, self._function))
             if expr.callee in self.model.names:
                 self.used.add(expr.callee)
+            if self.summaries is not None:
+                self._after |= self.summaries.after(expr, self.model, self._params)
         elif kind is F.BoolOp:
             for value in expr.values:
                 self._eval(value, guards, env)
@@ -156,8 +194,14 @@ class GuardAnalysis:
             return _NONE, _NONE
         kind = type(expr)
         if kind is F.Call:
-            guard = self.model.check_guard(expr)
-            return (frozenset((guard,)), _NONE) if guard is not None else (_NONE, _NONE)
+            guard = self.model.check_guard(expr, self._params, env)
+            if guard is not None:
+                return frozenset((guard,)), _NONE
+            if self.summaries is not None:
+                found = self.summaries.check(expr, self.model, self._params)
+                if found is not None:
+                    return found
+            return _NONE, _NONE
         if kind is F.Name:
             if expr.local and env.get(expr.name) is not None:
                 return self._cond(env[expr.name], env, depth + 1)

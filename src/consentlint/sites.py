@@ -3,7 +3,7 @@ verdict of the guard analysis (guarded, mismatched or unguarded)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from consentlint import facts as F
 from consentlint.catalog import Constraint, LanguageCatalog, Source
@@ -24,6 +24,9 @@ class Collection:
     status: str  # "guarded" | "mismatched" | "unguarded"
     guard: Guard | None  # the guard that covers it, or the mismatched one
     needs_consent: bool
+    # functions from an unguarded caller down to this site's function, when
+    # other callers are guarded (``MainActivity.onCreate -> Tracker.start``)
+    via: tuple[str, ...] = ()
 
     @property
     def guarded(self) -> bool:
@@ -126,3 +129,29 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel)
 
 def _order(guard: Guard):
     return guard.line, guard.kind, guard.api, guard.values
+
+
+def by_callers(sites: list[Collection], summaries, model: ConsentModel) -> list[Collection]:
+    """Sites not guarded in their own function that every project caller
+    guards become guarded (guard kind ``callers``); the others keep one
+    unguarded path when some caller is guarded."""
+    out = []
+    for site in sites:
+        if site.status == "guarded" or not site.needs_consent:
+            out.append(site)
+            continue
+        category, permissions = site.category, site.source.permissions
+
+        def covers(guard, category=category, permissions=permissions):
+            return model.covers(guard, category, permissions)
+
+        guarded, path, witness = summaries.by_callers(site.function, covers, (category, permissions, id(model)))
+        if guarded:
+            check, chain = witness
+            guard = Guard("callers", chain[0], check.values, check.line, inner=check, via=chain)
+            out.append(replace(site, status="guarded", guard=guard))
+        elif path:
+            out.append(replace(site, via=path))
+        else:
+            out.append(site)
+    return out

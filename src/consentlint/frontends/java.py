@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
-from consentlint.frontends.jvm import NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, opaque, seq, string_value
+from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, for_each, opaque, seq,
+                                      string_value)
 from consentlint.frontends.names import Scope
 
 _CLASS_TYPES = frozenset(("class_declaration", "interface_declaration", "enum_declaration",
@@ -105,6 +106,7 @@ class _Java(JvmLowerer):
         qual = qual or (f"{outer}.{name}" if outer else name)
         info = ClassInfo(name, qual, supers if supers is not None else self._supers(node), Scope(parent_scope))
         self.class_scopes.setdefault(qual, []).append(info.scope)
+        self.declare_class(qual, info.supers, node, node.type == "interface_declaration")
         body = node.child_by_field_name("body") if node.type != "class_body" else node
         if body is None:
             return info
@@ -198,7 +200,8 @@ class _Java(JvmLowerer):
         if guard is not None:
             body = F.Block((F.If(guard, body, F.EMPTY),))
         self.scope, self.cls = saved, outer_cls
-        return self.function(name, f"{info.qualname}.{name}", params, decorators, body, node)
+        return self.function(name, f"{info.qualname}.{name}", params, decorators, body, node,
+                             override=_overrides(node))
 
     def _params(self, node) -> list[str]:
         out = []
@@ -297,7 +300,9 @@ class _Java(JvmLowerer):
             if name is not None:
                 declared = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
                 self.bind(ts.text(name), Var(declared, local=True))
-            out.append(F.Loop(None, self._block(node.child_by_field_name("body")), F.EMPTY))
+            body = self._block(node.child_by_field_name("body"))
+            element = ts.text(name) if name is not None else None
+            out.append(F.Loop(None, for_each(element, value, body), F.EMPTY))
             self.scope = saved
         elif t in ("try_statement", "try_with_resources_statement"):
             saved, self.scope = self.scope, Scope(self.scope)
@@ -504,8 +509,10 @@ class _Java(JvmLowerer):
             return Value(seq((self.expr(node.child_by_field_name("left")) if
                               node.child_by_field_name("left").type != "identifier" else NOTHING,
                               self.expr(node.child_by_field_name("right")))))
+        if t == "method_reference":
+            return self._method_reference(node)
         if t in ("this", "super", "character_literal", "decimal_floating_point_literal",
-                 "hex_floating_point_literal", "method_reference", "text_block"):
+                 "hex_floating_point_literal", "text_block"):
             return NOTHING
         if t == "switch_expression":
             choice = self._switch(node)
@@ -517,6 +524,17 @@ class _Java(JvmLowerer):
 
     def _string(self, node) -> str | None:
         return string_value(node, "string_fragment", _ESCAPES)
+
+    def _method_reference(self, node) -> Value:
+        """``this::onGranted``, ``Foo::bar``, ``obj::bar`` (``::new`` refers to no method)."""
+        parts = node.named_children
+        if len(parts) < 2 or parts[-1].type != "identifier":
+            return NOTHING
+        target = parts[0]
+        receiver = None if target.type in ("this", "super") else self.expr(target)
+        if receiver is not None and receiver.type is None:
+            return Value(receiver.expr)
+        return self.reference(receiver, ts.text(parts[-1]), parts[-1])
 
     def _arguments(self, node, call_callee: str | None):
         """Lowered arguments; lambdas are lowered last, with the grant binding
@@ -615,3 +633,16 @@ class _Java(JvmLowerer):
         self.scope = saved
         qual = f"{self.cls.qualname}.<lambda>" if self.cls else "<lambda>"
         return self.function("<lambda>", qual, params, (), F.Block(tuple(stmts)), node)
+
+
+def _overrides(node) -> bool:
+    """Whether a method declaration carries ``@Override``."""
+    modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+    if modifiers is None:
+        return False
+    for child in modifiers.named_children:
+        if child.type in ("marker_annotation", "annotation"):
+            name = child.child_by_field_name("name")
+            if name is not None and ts.text(name).rsplit(".", 1)[-1] == "Override":
+                return True
+    return False

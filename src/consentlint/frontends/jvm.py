@@ -97,6 +97,13 @@ class ClassInfo:
 
 _CACHE: dict = {}
 
+# java.lang types: never project classes, though unqualified and not imported
+_JAVA_LANG = frozenset(("Object", "String", "Integer", "Long", "Boolean", "Double", "Float", "Short", "Byte",
+                        "Character", "Math", "System", "Thread", "Runnable", "Exception", "RuntimeException",
+                        "Override", "Deprecated", "SuppressWarnings", "Class", "Iterable", "StringBuilder",
+                        "Throwable", "Error", "Void", "Number", "Enum", "Record", "CharSequence",
+                        "Unit", "Any", "Int", "List", "Map", "Set", "Array", "Pair", "Result", "Lazy"))
+
 # kinds of tracked words (bit flags), see tracked_names()
 UNIT, FIELD, FILE, GUARD = 1, 2, 4, 8
 
@@ -264,6 +271,11 @@ class JvmLowerer:
         self.catalog = catalog
         self.interest = interest
         self.prefixes, self.words, self.kinds, self.gate = tracked_names(catalog, interest)
+        # lower every member and statement: the reference mode, and whole-program
+        # lowering (callers and helpers need not mention a catalogued name)
+        self.all = interest.everything or interest.project
+        self.project = interest.project
+        self.classes: list[F.ClassDecl] = []
         self.field_hits: list[int] = []
         self.any_hits: list[int] = []
         self.hot: set[bytes] = set()  # names of typed values: statements using them matter
@@ -287,7 +299,7 @@ class JvmLowerer:
     def find_hits(self) -> bool:
         """Find the words that can matter; False when the file names none of
         the tracked classes (then nothing in it can resolve)."""
-        if self.interest.everything:
+        if self.all:
             self.hits = self.field_hits = self.any_hits = [0]
             return True
         if self.words is None:
@@ -309,7 +321,7 @@ class JvmLowerer:
 
     def mentions(self, node) -> bool:
         """Whether ``node`` spells a word of a collecting API or manifest function."""
-        if self.interest.everything:
+        if self.all:
             return True
         i = bisect.bisect_left(self.hits, node.start_byte)
         return i < len(self.hits) and self.hits[i] < node.end_byte
@@ -319,7 +331,7 @@ class JvmLowerer:
         tracked word of any kind (API, factory, class, check, manifest name).
         Other plain statements are not lowered (locals they declare or assign
         are still bound, as unknown)."""
-        if self.interest.everything:
+        if self.all:
             return True
         i = bisect.bisect_left(self.any_hits, node.start_byte)
         if i < len(self.any_hits) and self.any_hits[i] < node.end_byte:
@@ -331,7 +343,7 @@ class JvmLowerer:
 
     def types_value(self, node) -> bool:
         """Whether an initialiser may give its variable a tracked type."""
-        if self.interest.everything:
+        if self.all:
             return True
         i = bisect.bisect_left(self.field_hits, node.start_byte)
         return i < len(self.field_hits) and self.field_hits[i] < node.end_byte
@@ -341,7 +353,8 @@ class JvmLowerer:
         if self.find_hits():
             self.module_pass(tree.root_node)
         return F.FileFacts(path=path, language=self.LANGUAGE, module=self.module,
-                           imports=tuple(self.imports), functions=tuple(self.functions), problems=problems)
+                           imports=tuple(self.imports), functions=tuple(self.functions), problems=problems,
+                           classes=tuple(self.classes))
 
     def module_pass(self, root) -> None:  # pragma: no cover - per language
         raise NotImplementedError
@@ -370,18 +383,36 @@ class JvmLowerer:
 
     def resolve_type(self, name: str) -> str | None:
         """A simple or dotted type name as written -> qualified name, when it
-        can matter (a tracked prefix)."""
+        can matter: a tracked prefix, or (whole-program) a type of the project."""
         head, dot, rest = name.partition(".")
         qualified = self._resolve_simple_type(head)
         if qualified is None:
             if head in self.prefixes and head[:1].islower():
                 qualified = head  # a package root: android.provider.Settings
             else:
-                return None
+                return self.project_type(name)
         if dot:
             qualified = f"{qualified}.{rest}"
         qualified = self.canonical(qualified)
-        return qualified if qualified in self.prefixes else None
+        if qualified in self.prefixes:
+            return qualified
+        return self.project_type(name)
+
+    def project_type(self, name: str) -> str | None:
+        """Whole-program: the qualified name a type of the project would have
+        (imported, declared in this file, or in the file's own package); the
+        project index decides whether it is one."""
+        if not self.project or not name:
+            return None
+        head, dot, rest = name.partition(".")
+        if not head[:1].isupper():
+            return name if dot and name.rsplit(".", 1)[-1][:1].isupper() else None
+        qualified = self.types.get(head) or self.local_types.get(head)
+        if qualified is None:
+            if head in _JAVA_LANG:
+                return None
+            qualified = f"{self.package}.{head}" if self.package else head
+        return f"{qualified}.{rest}" if dot else qualified
 
     def _resolve_simple_type(self, name: str) -> str | None:
         if name in self.types:
@@ -484,8 +515,9 @@ class JvmLowerer:
                 return Value(F.Lit(var.const))
         return None
 
-    def method_callee(self, receiver: Value | None, name: str) -> str | None:
-        """The qualified method ``name`` called on ``receiver`` (None: unqualified)."""
+    def method_callee(self, receiver: Value | None, name: str, project: bool = True) -> str | None:
+        """The qualified method ``name`` called on ``receiver`` (None: unqualified);
+        ``project``: an unqualified name no catalog knows is this class's."""
         if receiver is None:
             member = self.members.get(name)
             if member is not None:
@@ -499,7 +531,13 @@ class JvmLowerer:
                     candidate = self.canonical(f"{sup}.{name}")
                     if candidate in self.prefixes:
                         return candidate
-            return self._implicit(name)
+            implicit = self._implicit(name)
+            if implicit is None and self.project and project:
+                # a method of this class, a supertype or an enclosing scope:
+                # the project index looks it up
+                owner = cls.qualname if cls is not None and cls.qualname else self.package
+                return f"{owner}.{name}" if owner else name
+            return implicit
         if receiver.type is None or receiver.type.startswith((_MULTI, _GRANTS)):
             return self._implicit(name) if receiver.static is False and receiver.type is None else None
         return self.canonical(f"{receiver.type}.{name}")
@@ -601,8 +639,32 @@ class JvmLowerer:
                 return arg.type
         return None
 
-    def function(self, name, qualname, params, decorators, body, node) -> F.Function:
-        return F.Function(name, qualname, tuple(params), tuple(decorators), body, self.positions.span(node))
+    def function(self, name, qualname, params, decorators, body, node, override=False) -> F.Function:
+        return F.Function(name, qualname, tuple(params), tuple(decorators), body, self.positions.span(node),
+                          override)
+
+    def declare_class(self, qualname: str, supers, node, interface: bool = False) -> None:
+        """Whole-program: record a class and its supertypes for the index."""
+        if self.project:
+            self.classes.append(F.ClassDecl(qualname, tuple(supers), self.positions.span(node), interface))
+
+    def reference(self, receiver: Value | None, name: str, node) -> Value:
+        """``this::onGranted`` / ``Foo::bar`` / ``::helper``: the function may
+        now be called from anywhere (an entry point for caller guards)."""
+        callee = self.method_callee(receiver, name) if self.project else None
+        if callee is None:
+            return NOTHING
+        return Value(self.call(callee, name, "ref", node))
+
+
+def for_each(element: str | None, iterable, body: F.Block) -> F.Block:
+    """A for-each body that starts by binding its element to (an element of)
+    what is iterated, when that is a plain local or parameter: a loop over a
+    helper's parameter that exits unless each element is granted leaves every
+    element granted (``for (p : permissions) if (check(p) != GRANTED) return false``)."""
+    if element is None or not (isinstance(iterable, F.Name) and iterable.local):
+        return body
+    return F.Block((F.Assign(element, iterable), *body.stmts))
 
 
 def seq(values) -> F.Expr | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
-from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal,
+from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, for_each,
                                        getter_names, opaque, seq, string_value)
 from consentlint.frontends.names import Scope
 
@@ -121,6 +121,7 @@ class _Kotlin(JvmLowerer):
         qual = qual or (f"{outer}.{name}" if outer else name)
         info = ClassInfo(name, qual, supers if supers is not None else self._supers(node), Scope(parent_scope))
         self.class_scopes.setdefault(qual, []).append(info.scope)
+        self.declare_class(qual, info.supers, node, any(c.type == "interface" for c in node.children))
         outer_cls, self.cls = self.cls, info
         saved, self.scope = self.scope, info.scope
         init: list = []
@@ -292,7 +293,7 @@ class _Kotlin(JvmLowerer):
             body = F.Block((F.If(guard, body, F.EMPTY),))
         self.scope, self.cls = saved, outer_cls
         qual = f"{info.qualname}.{name}" if info.qualname else name
-        return self.function(name, qual, params, decorators, body, node)
+        return self.function(name, qual, params, decorators, body, node, override=_overrides(node))
 
     def _body(self, node) -> F.Block:
         if node.type == "block":
@@ -358,12 +359,13 @@ class _Kotlin(JvmLowerer):
             out.extend(self._when(node, statement=True))
         elif t == "for_statement":
             saved, self.scope = self.scope, Scope(self.scope)
-            body, items = None, []
+            body, items, element = None, [], None
             for child in node.named_children:
                 if child.type in ("variable_declaration", "multi_variable_declaration"):
                     ident = next((c for c in child.named_children if c.type == "identifier"), None)
                     if ident is not None:
                         self.bind(ts.text(ident), Var(None, local=True))
+                        element = ts.text(ident)
                 elif child.type in ("block", "control_structure_body"):
                     body = child
                 elif body is None and child.type not in ("annotation", "label"):
@@ -371,7 +373,7 @@ class _Kotlin(JvmLowerer):
             expr = seq(items)
             if expr is not None:
                 out.append(F.Eval(expr))
-            out.append(F.Loop(None, self._branch(body), F.EMPTY))
+            out.append(F.Loop(None, for_each(element, expr, self._branch(body)), F.EMPTY))
             self.scope = saved
         elif t in ("while_statement", "do_while_statement"):
             cond = node.child_by_field_name("condition")
@@ -611,7 +613,12 @@ class _Kotlin(JvmLowerer):
         if t in ("return_expression", "throw_expression", "jump_expression"):
             value = next((c for c in node.named_children if c.type != "label"), None)
             return Value(self.expr(value).expr) if value is not None else NOTHING
-        if t in ("this_expression", "super_expression", "character_literal", "callable_reference",
+        if t == "callable_reference":
+            ident = node.named_children[-1] if node.named_child_count else None
+            if ident is not None and ident.type == "identifier" and node.named_child_count == 1:
+                return self.reference(None, ts.text(ident), ident)
+            return NOTHING
+        if t in ("this_expression", "super_expression", "character_literal",
                  "line_comment", "block_comment", "label", "type_arguments", "user_type", "nullable_type"):
             return NOTHING
         # check/range/infix/... expressions: evaluate the parts
@@ -641,7 +648,7 @@ class _Kotlin(JvmLowerer):
                 and self.scope.lookup(name) is None:
             # a property of `this` or an implicit Context: contentResolver, packageManager
             for getter in getter_names(name)[:1]:
-                callee = self.method_callee(None, getter)
+                callee = self.method_callee(None, getter, project=False)
                 if callee is not None:
                     return Value(self.call(callee, name, "call", node), self.returns.get(callee))
         return value
@@ -659,7 +666,10 @@ class _Kotlin(JvmLowerer):
         if op == "::":
             if name == "class":
                 return class_literal(self.resolve_type(self._type_name(receiver_node) or ""))
-            return NOTHING
+            if receiver_node.type == "this_expression":
+                return self.reference(None, name, ident)
+            base = self.expr(receiver_node)
+            return self.reference(base, name, ident) if base.type is not None else Value(base.expr)
         if receiver_node.type == "this_expression":
             var = self.cls.scope.lookup(name) if self.cls else None
             if var is not None:
@@ -860,3 +870,10 @@ def _returned(expr):
         if len(stmts) == 1 and isinstance(stmts[0], F.Exit) and stmts[0].kind == "return":
             return stmts[0].value
     return None
+
+
+def _overrides(node) -> bool:
+    """Whether a declaration carries the ``override`` modifier."""
+    modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+    return modifiers is not None and any(
+        m.type == "member_modifier" and ts.text(m) == "override" for m in modifiers.named_children)

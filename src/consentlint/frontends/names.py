@@ -21,6 +21,9 @@ class Interest:
     # lower every function and statement (no text shortcuts): the reference
     # the shortcuts are tested against
     everything: bool = False
+    # whole-program lowering: every function, call edge and return is kept
+    # (the project index needs callers and helpers that mention no catalog name)
+    project: bool = False
 
     @classmethod
     def build(cls, names, aliases=None) -> Interest:

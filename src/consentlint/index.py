@@ -1,0 +1,138 @@
+"""The project index (DESIGN section 7): every function and class in the
+project's facts, the class hierarchy, and which project functions a call can
+run (its callee, an inherited method, or any override in a subtype: dispatch
+through interfaces and abstract methods reaches every implementation).
+
+Names are the front-ends' qualified names (DESIGN section 12): a call's
+``callee`` names a project function when it equals that function's
+``qualname``, or names a method of a project class that a supertype declares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consentlint import facts as F
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    """A named project function (lambdas and anonymous classes are not named:
+    they run where they are handed to, with the guards in force there)."""
+
+    function: F.Function
+    path: str
+    language: str
+
+    @property
+    def qualname(self) -> str:
+        return self.function.qualname
+
+
+class ProjectIndex:
+    def __init__(self, files):
+        self.functions: dict[str, list[FunctionInfo]] = {}
+        self.classes: dict[str, F.ClassDecl] = {}
+        self._subtypes: dict[str, set[str]] = {}
+        self._targets: dict[str, tuple[FunctionInfo, ...]] = {}
+        for facts in files:
+            for cls in facts.classes:
+                self.classes.setdefault(cls.qualname, cls)
+            for function in facts.functions:
+                self._add(function, facts)
+        for cls in self.classes.values():
+            for sup in cls.supers:
+                self._subtypes.setdefault(self._class_name(sup), set()).add(cls.qualname)
+
+    def _add(self, function: F.Function, facts: F.FileFacts) -> None:
+        if not function.name.startswith("<"):
+            self.functions.setdefault(function.qualname, []).append(
+                FunctionInfo(function, facts.path, facts.language))
+        for stmt in _defs(function.body):
+            self._add(stmt.function, facts)
+
+    def _class_name(self, name: str) -> str:
+        return name
+
+    def supertypes(self, qualname: str):
+        """Project supertypes of a class, nearest first (each once)."""
+        seen, queue, out = {qualname}, [qualname], []
+        while queue:
+            cls = self.classes.get(queue.pop(0))
+            if cls is None:
+                continue
+            for sup in cls.supers:
+                if sup not in seen:
+                    seen.add(sup)
+                    out.append(sup)
+                    queue.append(sup)
+        return out
+
+    def subtypes(self, qualname: str):
+        """Every project class below ``qualname``."""
+        seen, queue = set(), [qualname]
+        while queue:
+            for sub in self._subtypes.get(queue.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    queue.append(sub)
+        return seen
+
+    def external_supers(self, qualname: str) -> bool:
+        """Whether a class (or a project class above it) extends or implements
+        a type outside the project, whose methods the framework may call."""
+        for name in (qualname, *self.supertypes(qualname)):
+            cls = self.classes.get(name)
+            if cls is not None and any(s not in self.classes for s in cls.supers):
+                return True
+        return False
+
+    def targets(self, callee: str | None) -> tuple[FunctionInfo, ...]:
+        """The project functions a call of ``callee`` may run."""
+        if callee is None:
+            return ()
+        hit = self._targets.get(callee)
+        if hit is not None:
+            return hit
+        owner, _, name = callee.rpartition(".")
+        found: list[FunctionInfo] = list(self.functions.get(callee, ()))
+        declared = callee if found else None
+        if not found and owner in self.classes:
+            for sup in self.supertypes(owner):
+                inherited = self.functions.get(f"{sup}.{name}")
+                if inherited:
+                    found += inherited
+                    break
+        if owner in self.classes:
+            for sub in sorted(self.subtypes(owner)):
+                found += self.functions.get(f"{sub}.{name}", ())
+        elif declared is None:
+            found = []
+        result = tuple(dict.fromkeys(found))
+        self._targets[callee] = result
+        return result
+
+    def declared_by_project_super(self, info: FunctionInfo) -> bool:
+        """Whether a project supertype of the function's class declares it."""
+        owner, _, name = info.qualname.rpartition(".")
+        return any(f"{sup}.{name}" in self.functions for sup in self.supertypes(owner))
+
+
+def _defs(block: F.Block):
+    """Nested function definitions in a body (not inside lambdas)."""
+    for stmt in block.stmts:
+        kind = type(stmt)
+        if kind is F.Def:
+            yield stmt
+        elif kind is F.If:
+            yield from _defs(stmt.body)
+            yield from _defs(stmt.orelse)
+        elif kind is F.Loop:
+            yield from _defs(stmt.body)
+            yield from _defs(stmt.orelse)
+        elif kind is F.Try:
+            for part in (stmt.body, *stmt.handlers, stmt.orelse, stmt.final):
+                yield from _defs(part)
+        elif kind is F.Choice:
+            for arm in stmt.arms:
+                yield from _defs(arm)
