@@ -103,7 +103,7 @@ class Summaries:
 
     def check(self, call: F.Call, model, params=()):
         """(guards when the call returned true, when false), or None."""
-        targets = self.index.targets(call.callee)
+        targets = _concrete(self.index.targets(call.callee))
         if not targets:
             return None
         parts = [self._checks.get(t.qualname) for t in targets]
@@ -199,6 +199,13 @@ class Summaries:
 # Java marks overrides only by convention (@Override is optional): framework
 # callbacks there are recognised by name as well
 _NAMED_CALLBACKS = frozenset(("java",))
+
+
+def _concrete(targets):
+    """Targets that can return a value: a method without a body (abstract, or
+    declared by an interface) runs one of its implementations, which the index
+    lists beside it, and an empty body returns nothing to test."""
+    return tuple(t for t in targets if t.function.body.stmts)
 
 
 def _all_of(parts) -> frozenset:

@@ -293,7 +293,23 @@ class _Kotlin(JvmLowerer):
             body = F.Block((F.If(guard, body, F.EMPTY),))
         self.scope, self.cls = saved, outer_cls
         qual = f"{info.qualname}.{name}" if info.qualname else name
+        extended = self._extension_receiver(node, name_node)
+        if extended is not None:
+            qual = f"{extended}.{name}"  # called as a member of its receiver type
         return self.function(name, qual, params, decorators, body, node, override=_overrides(node))
+
+    def _extension_receiver(self, node, name_node) -> str | None:
+        """``fun Context.hasFine()``: the qualified receiver type, if any."""
+        if name_node is None or not self.project:
+            return None
+        previous = None
+        for child in node.children:
+            if child.start_byte >= name_node.start_byte:
+                break
+            if child.type == "." and previous is not None and previous.type in ("user_type", "nullable_type"):
+                return self.resolve_type(type_text(previous) or "")
+            previous = child
+        return None
 
     def _body(self, node) -> F.Block:
         if node.type == "block":
