@@ -14,27 +14,27 @@ FIXTURES = ROOT / "fixtures"
 ANNOTATION = re.compile(r"(?:#|//)\s*(todo-expect|todo-ok|expect|ok):\s*(PDC\d{3}(?:\s*,\s*PDC\d{3})*)")
 
 
-def annotations(path: Path) -> dict[str, set[tuple[int, str]]]:
-    """(line, code) pairs by annotation kind."""
-    out: dict[str, set] = {"expect": set(), "ok": set(), "todo-expect": set(), "todo-ok": set()}
+def annotations(path: Path) -> dict[str, list[tuple[int, str]]]:
+    """(line, code) pairs by annotation kind, once per time a code is named."""
+    out: dict[str, list] = {"expect": [], "ok": [], "todo-expect": [], "todo-ok": []}
     text = path.read_bytes().decode("utf-8", "replace")
     for number, line in enumerate(text.splitlines(), 1):
         for kind, codes in ANNOTATION.findall(line):
             for code in re.split(r"\s*,\s*", codes.strip()):
-                out[kind].add((number, code))
+                out[kind].append((number, code))
     return out
 
 
-def expected_findings(path: Path) -> set[tuple[int, str]]:
+def expected_findings(path: Path) -> list[tuple[int, str]]:
     """What the engine must report: `expect`, plus known false positives
     (`todo-ok`); `ok` and `todo-expect` lines must not have the code."""
     marks = annotations(path)
-    return marks["expect"] | marks["todo-ok"]
+    return marks["expect"] + marks["todo-ok"]
 
 
 def forbidden_findings(path: Path) -> set[tuple[int, str]]:
     marks = annotations(path)
-    return marks["ok"] | marks["todo-expect"]
+    return set(marks["ok"]) | set(marks["todo-expect"])
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ the last segment of the API (``start`` in ``gps.start()``, ``POST`` in
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from conftest import FIXTURES, annotations, expected_findings, forbidden_findings
 from consentlint import engine
 from consentlint.frontends import FRONTENDS
+from consentlint.frontends.jvm import kotlin_property
 from consentlint.manifest import find_manifest, load_manifest
 
 SINGLE = sorted(
@@ -31,19 +34,34 @@ def _engine(manifest_path: Path | None) -> engine.Engine:
 
 
 def _check_positions(findings, files: dict[str, Path]):
+    """Each finding about an API sits exactly on its identifier: the API's last
+    segment (or its Kotlin property form), or a local that holds the API's
+    value; two findings never share line, column, code and category."""
     for f in findings:
         if f.api is None or f.path not in files:
             continue
-        line = files[f.path].read_bytes().decode("utf-8", "replace").splitlines()[f.line - 1]
+        text = files[f.path].read_bytes().decode("utf-8", "replace").splitlines()
+        line = text[f.line - 1]
         covered = line[f.column - 1:f.end_column - 1] if f.end_line == f.line else line[f.column - 1:]
         assert covered and covered.isidentifier(), f"{f.path}:{f.line}:{f.column}: span {covered!r} is not an identifier"
-        assert covered == f.api.rsplit(".", 1)[-1] or covered in line, (f, covered)
+        leaf = re.split(r"[.#]", f.api)[-1]
+        names = {leaf, kotlin_property(leaf)}
+        after = line[f.end_column - 1:f.end_column + 1] if f.end_line == f.line else ""
+        # a local holding the API or its value: `data["email"]` after `data = request.POST`, `where()`
+        alias = after[:1] in ("[", ".", "(") and covered not in names
+        assert covered in names or alias, f"{f.path}:{f.line}:{f.column}: span {covered!r} is not {leaf!r}"
+    seen = Counter((f.path, f.line, f.column, f.code, f.category) for f in findings)
+    twice = [key for key, n in seen.items() if n > 1]
+    assert not twice, f"two findings at one position: {twice}"
 
 
-def _compare(actual: set, expected: set, forbidden: set, where: str):
-    missing = sorted(expected - actual)
-    unexpected = sorted(actual - expected)
-    contradictions = sorted(actual & forbidden)
+def _compare(actual, expected, forbidden: set, where: str):
+    """Multisets of (path, line, code): an annotation names a code once per
+    finding (`expect: PDC201, PDC201` for two on one line)."""
+    actual, expected = Counter(actual), Counter(expected)
+    missing = sorted((expected - actual).elements())
+    unexpected = sorted((actual - expected).elements())
+    contradictions = sorted(set(actual) & forbidden)
     message = []
     if missing:
         message.append("missing: " + ", ".join(f"{p}:{line} {code}" for p, line, code in missing))
@@ -58,8 +76,8 @@ def _compare(actual: set, expected: set, forbidden: set, where: str):
 def test_fixture(path: Path):
     eng = _engine(find_manifest(path))
     result = eng.analyze_file(path, path.as_posix())
-    actual = {(path.as_posix(), f.line, f.code) for f in result.findings}
-    expected = {(path.as_posix(), line, code) for line, code in expected_findings(path)}
+    actual = [(path.as_posix(), f.line, f.code) for f in result.findings]
+    expected = [(path.as_posix(), line, code) for line, code in expected_findings(path)]
     forbidden = {(path.as_posix(), line, code) for line, code in forbidden_findings(path)}
     _compare(actual, expected, forbidden, path.name)
     _check_positions(result.findings, {path.as_posix(): path})
@@ -74,10 +92,10 @@ def test_project(project: Path):
     eng = _engine(manifest_path)
     result = engine.run(eng, files, 1, True, (project / "privacy-manifest.toml").as_posix())
     by_display = {engine.display_path(p): p for p in [*files, *project.rglob("*.toml")]}
-    actual = {(f.path, f.line, f.code) for f in result.findings}
-    expected, forbidden = set(), set()
+    actual = [(f.path, f.line, f.code) for f in result.findings]
+    expected, forbidden = [], set()
     for display, path in by_display.items():
-        expected |= {(display, line, code) for line, code in expected_findings(path)}
+        expected += [(display, line, code) for line, code in expected_findings(path)]
         forbidden |= {(display, line, code) for line, code in forbidden_findings(path)}
     _compare(actual, expected, forbidden, project.name)
     _check_positions(result.findings, by_display)

@@ -193,8 +193,16 @@ def _scan(args) -> int:
         known = load_baseline(args.baseline)  # before the scan: a bad baseline fails fast
     machine = args.format not in ("text", "markdown")
     progress = None if args.quiet or machine else _progress_line(len(found.files))
+    context = []
+    root = engine.project_root(manifest, args.paths[0])
+    if root is not None and not _covers(args.paths, root):
+        # a partial scan (pre-commit, one file): the rest of the project is read
+        # for the index, so helpers and callers elsewhere count (DESIGN section 7)
+        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                           extend_exclude=args.extend_exclude, force_exclude=True,
+                           respect_gitignore=args.respect_gitignore).files
     result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
-                        progress=progress)
+                        progress=progress, context=context)
     result.findings = [f for f in result.findings if chosen(f.code)]
     result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
 

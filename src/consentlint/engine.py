@@ -357,9 +357,14 @@ def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> 
 
 
 def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expected_manifest: str,
-        discovery_errors=(), progress=None) -> RunResult:
-    """The whole scan: every file, then the run- and project-scope rules."""
-    results = analyze_files(engine, files, jobs, progress)
+        discovery_errors=(), progress=None, context: list[Path] = ()) -> RunResult:
+    """The whole scan: every file, then the run- and project-scope rules.
+    ``context`` are the project's other files: lowered for the project index
+    (so a guard in a caller or helper there counts) but not reported on."""
+    named = {os.path.abspath(p) for p in files}
+    extra = [p for p in context if os.path.abspath(p) not in named]
+    lowered = lower_files(engine, [*files, *extra], jobs, progress)
+    results = engine.judge(lowered)[:len(files)]
     out = RunResult(files=len(files))
     used: set[str] = set()
     for result in results:
@@ -390,6 +395,18 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     out.collections.sort(key=lambda c: (c.path, c.span.line, c.span.column, c.category, c.source.id))
     out.errors.sort()
     return out
+
+
+def project_root(manifest: Manifest | None, first: Path) -> Path | None:
+    """The project whose index a scan uses (DESIGN section 7): the manifest's
+    folder, else the version-control root above the first path."""
+    if manifest is not None:
+        return Path(manifest.root)
+    folder = Path(os.path.abspath(first if first.is_dir() else first.parent))
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 def expected_manifest_path(first: Path) -> str:

@@ -26,6 +26,8 @@ class Finding:
     catalog_id: str | None = None
     context: str = ""  # enclosing function or manifest key: part of the fingerprint
     fingerprint: str = ""
+    # other places that explain it: (path, span, message), e.g. an unguarded call path
+    related: tuple = ()
 
     @classmethod
     def at(cls, code: str, severity: str, path: str, span: F.Span, message: str, **extra) -> Finding:
@@ -35,8 +37,9 @@ class Finding:
     @classmethod
     def at_site(cls, code: str, severity: str, site, message: str) -> Finding:
         """A finding about a collection site (``sites.Collection``)."""
+        related = tuple((step.path, step.span, f"`{step.name}`") for step in site.via if step.path)
         return cls.at(code, severity, site.path, site.span, message, category=site.category, api=site.api,
-                      catalog_id=site.source.id, context=site.function)
+                      catalog_id=site.source.id, context=site.function, related=related)
 
     def sort_key(self):
         return (self.path, self.line, self.column, self.code, self.message)

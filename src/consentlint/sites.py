@@ -7,7 +7,21 @@ from dataclasses import dataclass, replace
 
 from consentlint import facts as F
 from consentlint.catalog import Constraint, LanguageCatalog, Source
-from consentlint.consent import ConsentModel, Guard
+from consentlint.consent import ConsentModel, Guard, short_name
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One function on a call path, where it is defined."""
+
+    function: str
+    path: str | None
+    span: F.Span | None
+
+    @property
+    def name(self) -> str:
+        """``Class.method`` (or ``module.function``), as messages print it."""
+        return short_name(self.function)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +40,7 @@ class Collection:
     needs_consent: bool
     # functions from an unguarded caller down to this site's function, when
     # other callers are guarded (``MainActivity.onCreate -> Tracker.start``)
-    via: tuple[str, ...] = ()
+    via: tuple[Step, ...] = ()
 
     @property
     def guarded(self) -> bool:
@@ -151,7 +165,14 @@ def by_callers(sites: list[Collection], summaries, model: ConsentModel) -> list[
             guard = Guard("callers", chain[0], check.values, check.line, inner=check, via=chain)
             out.append(replace(site, status="guarded", guard=guard))
         elif path:
-            out.append(replace(site, via=path))
+            out.append(replace(site, via=tuple(_step(summaries.index, f) for f in path)))
         else:
             out.append(site)
     return out
+
+
+def _step(index, function: str) -> Step:
+    infos = index.functions.get(function)
+    if not infos:
+        return Step(function, None, None)
+    return Step(function, infos[0].path, infos[0].function.span)

@@ -15,17 +15,38 @@ def finding(f) -> dict:
     }
 
 
+# how a site is guarded (DESIGN section 7), from the kind of its guard
+_HOW = {"consent": "check", "permission": "check", "either": "check", "helper": "helper",
+        "callers": "callers", "decorator": "decorator", "request": "callback"}
+
+
+def _check(guard) -> dict:
+    if guard.kind == "either":
+        guard = min((g for option in guard.options for g in option), key=lambda g: g.line)
+    inner = guard.check
+    permission = inner.kind == "permission"
+    return {"kind": inner.kind, "api": inner.api, "line": inner.line,
+            "category": guard.values[0] if guard.values and not permission else None,
+            "permissions": list(guard.values) if permission else None}
+
+
+def guard(g) -> dict:
+    """``kind`` (check, helper, callers, decorator, callback), ``via`` (the
+    helpers or callers between the site and the check) and the ``check``; the
+    check's fields are repeated at the top level, as before."""
+    check = _check(g)
+    return {"kind": _HOW.get(g.kind, g.kind), "via": list(g.via), "check": check,
+            **{k: check[k] for k in ("api", "line", "category", "permissions")}}
+
+
 def collection(c) -> dict:
-    guard = None
-    if c.guard is not None and c.status == "guarded":
-        guard = {"kind": c.guard.kind, "api": c.guard.api, "line": c.guard.line,
-                 "category": c.guard.values[0] if c.guard.values and c.guard.kind != "permission" else None,
-                 "permissions": list(c.guard.values) if c.guard.kind == "permission" else None}
     return {
         "path": c.path, "line": c.span.line, "column": c.span.column, "end_line": c.span.end_line,
         "end_column": c.span.end_column, "category": c.category, "api": c.api, "catalog_id": c.source.id,
-        "function": c.function, "guarded": c.status == "guarded", "guard": guard,
+        "function": c.function, "guarded": c.status == "guarded",
+        "guard": guard(c.guard) if c.guard is not None and c.status == "guarded" else None,
         "needs_consent": c.needs_consent,
+        "via": [step.function for step in c.via],
     }
 
 

@@ -90,6 +90,11 @@ def result(f, index: dict[str, int], suppressed: bool, reason: str | None) -> di
     if f.line >= 1:
         location["region"] = region(f)
     out["locations"] = [{"physicalLocation": location}]
+    if f.related:
+        out["relatedLocations"] = [
+            {"id": i, "message": {"text": text},
+             "physicalLocation": {"artifactLocation": artifact(path), "region": region_of(span)}}
+            for i, (path, span, text) in enumerate(f.related, 1)]
     if f.fingerprint:
         out["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     if suppressed:
@@ -111,6 +116,10 @@ def region(f) -> dict:
     if end_line == f.line:
         end_column = max(end_column, start_column)
     return {"startLine": f.line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+
+
+def region_of(span) -> dict:
+    return {"startLine": span.line, "startColumn": max(span.column, 1)}
 
 
 def artifact(path: str) -> dict:

@@ -11,6 +11,15 @@ manifest, inside a callback handed to a consent request, or through a local
 variable that holds the check's result. With `platform_permissions` (the
 default), a runtime-permission check for one of the API's permissions counts too.
 
+Checks count across functions and files: a call of an app helper whose result
+implies a check (`hasLocationPermission()` wrapping `checkSelfPermission`, with
+the permission passed in or fixed), a helper that throws unless granted, and
+callers: a function whose every call in the project is guarded is guarded.
+Framework callbacks, functions passed on as values and functions nothing calls
+are entry points, never guarded by callers. When some callers check and one
+does not, the message names that unguarded path (`via MapScreen.onResume ->
+Tracker.latest`).
+
 A check whose result is ignored guards nothing, and neither does a check that
 runs after the call. Only categories whose legal basis is consent (the default)
 need a guard.
@@ -60,5 +69,7 @@ SCOPE = "file"
 def check(ctx):
     for site in ctx.collections:
         if site.needs_consent and site.status == "unguarded":
+            via = f" (via {' -> '.join(step.name for step in site.via)})" if site.via else ""
             yield Finding.at_site(CODE, SEVERITY, site,
-                             f"`{site.text}` collects {site.category} on a path that no consent check for it guards")
+                                  f"`{site.text}` collects {site.category} on a path that no consent check "
+                                  f"for it guards{via}")
