@@ -29,6 +29,13 @@ _EXITS = frozenset(("return_statement", "raise_statement", "break_statement", "c
 _KEY_METHODS = frozenset(("get", "getlist", "pop", "get_all"))
 _COMPARE_OPS = {"==": "eq", "is": "eq", "!=": "ne", "is not": "ne"}
 _LITERALS = {"true": True, "false": False, "none": None}
+# statements the text shortcut may skip; any other is always lowered (imports,
+# definitions, exits, compound statements whose blocks are filtered in turn)
+_SKIPPABLE = frozenset(("expression_statement", "assert_statement", "delete_statement", "pass_statement",
+                        "global_statement", "nonlocal_statement", "print_statement", "exec_statement",
+                        "comment", "type_alias_statement"))
+# what a skippable statement must spell to possibly call, bind or define something
+_MAY_MATTER = re.compile(rb"[(=]|\b(?:lambda|yield|await)\b")
 
 
 def extract(source: bytes, tree, path: str, module: str | None, package: str | None,
@@ -52,13 +59,15 @@ class _Unit:
 
 
 class _Class:
-    __slots__ = ("name", "qualname", "self_type", "attrs")
+    __slots__ = ("name", "qualname", "self_type", "attrs", "instances")
 
     def __init__(self, name, qualname, self_type):
         self.name = name
         self.qualname = qualname
         self.self_type = self_type
         self.attrs: dict[str, str] = {}
+        # `self.x = Tracker()` with `Tracker` a class of the project: x -> its qualname
+        self.instances: dict[str, str] = {}
 
 
 class _Lowerer:
@@ -79,6 +88,7 @@ class _Lowerer:
         self.bound_tokens: frozenset[str] = frozenset()
         self.bound_hits: list[int] = []  # the hits that are module-level bound names
         self.hot_names: set[bytes] = set()
+        self.classes: list[F.ClassDecl] = []
 
     # ------------------------------------------------------------------ driver
 
@@ -95,18 +105,22 @@ class _Lowerer:
         leaves = _words(self.interest.leaves) if self.interest.leaves else None
         self._class_attributes([(cls, node) for cls, node in classes if self._mentions(node) and (
             leaves is None or leaves.search(self.source, node.start_byte, node.end_byte))])
-        wanted = self._wanted_units(units, module_stmts, classes)
-        for unit in wanted:
-            if unit is None:
-                functions.append(self._module_function(root, module_stmts))
-            else:
-                functions.append(self._function(unit.node, self.globals, unit.cls, self._prefix(unit.cls)))
+        self._class_instances(classes)
+        # every unit is lowered (the project index needs every function, call
+        # edge and return); the text shortcuts only skip statements (_relevant)
+        if module_stmts:
+            functions.append(self._module_function(root, module_stmts))
+        for unit in units:
+            functions.append(self._function(unit.node, self.globals, unit.cls, self._prefix(unit.cls)))
+        self.classes.sort(key=lambda c: (c.span.line, c.span.column))
         return F.FileFacts(path=path, language=LANGUAGE, module=self.module or None,
-                           imports=tuple(self.imports), functions=tuple(functions), problems=problems)
+                           imports=tuple(self.imports), functions=tuple(functions), problems=problems,
+                           classes=tuple(self.classes))
 
     def _prefix(self, cls: _Class | None) -> str:
-        base = self.module + "." if self.module else ""
-        return f"{base}{cls.name}." if cls else base
+        if cls is not None:
+            return cls.qualname + "."
+        return self.module + "." if self.module else ""
 
     def _module_pass(self, root):
         """Bind module-level names in textual order and list the units."""
@@ -156,11 +170,12 @@ class _Lowerer:
                 elif t != "comment" and not nested:
                     module_stmts.append(node)
 
-        def visit_class(node, definition):
+        def visit_class(node, definition, outer=None):
             cls_node = definition if definition.type == "class_definition" else _definition(definition)
             name = _name(cls_node)
-            qualname = self._prefix(None) + name
-            self._bind_global(name, Binding(qualname), False)
+            qualname = self._prefix(outer) + name
+            if outer is None:
+                self._bind_global(name, Binding(qualname), False)
             self_type = qualname
             bases = cls_node.child_by_field_name("superclasses")
             if bases is not None:
@@ -173,18 +188,58 @@ class _Lowerer:
                         break
             if self_type != qualname:
                 inherited[qualname] = self_type
+            self.classes.append(F.ClassDecl(qualname, self._supers(bases, self._resolve_static),
+                                            self.positions.span(cls_node)))
             cls = _Class(name, qualname, self_type)
             classes.append((cls, cls_node))
             body = cls_node.child_by_field_name("body")
             if body is None:
                 return
             for child in body.named_children:
-                if child.type in _FUNCTION_TYPES and _definition(child).type == "function_definition":
-                    units.append(_Unit(child, cls))
+                if child.type in _FUNCTION_TYPES:
+                    inner = _definition(child)
+                    if inner.type == "function_definition":
+                        units.append(_Unit(child, cls))
+                    elif inner.type == "class_definition":
+                        visit_class(child, inner, cls)
+                elif child.type == "class_definition":
+                    visit_class(child, child, cls)
 
         visit(root)
         units.sort(key=lambda u: u.start)
         return units, module_stmts, classes
+
+    def _supers(self, bases, resolve) -> tuple[str, ...]:
+        """The direct bases of a class, resolved to dotted names where the
+        names in scope tell (``app.base.Sensor``), else as written."""
+        if bases is None:
+            return ()
+        out = []
+        for base in bases.named_children:
+            t = base.type
+            if t in ("keyword_argument", "comment", "dictionary_splat", "list_splat"):
+                continue
+            target = base.child_by_field_name("value") if t in ("subscript", "generic_type") else base
+            resolved = resolve(target) if target is not None and target.type in ("identifier", "attribute") else None
+            out.append(resolved or _short(target if target is not None else base))
+        return tuple(out)
+
+    def _class_instances(self, classes) -> None:
+        """``self.x = Name(...)`` where ``Name`` is a class of the project (an
+        untracked name bound at module level, spelled like a class): calls of
+        ``self.x.method()`` resolve to ``Name``'s method. A text match suffices."""
+        for cls, node in sorted(classes, key=lambda c: c[1].start_byte):
+            for match in _SELF_INSTANCE.finditer(self.source, node.start_byte, node.end_byte):
+                dotted = match.group(2).decode()
+                if not dotted.rsplit(".", 1)[-1][:1].isupper():
+                    continue
+                parts = dotted.split(".")
+                binding = self.globals.names.get(parts[0])
+                resolved = binding.qualname if binding is not None else None
+                for part in parts[1:]:
+                    resolved = self.interest.member(resolved, part)
+                if resolved is not None and not self.interest.tracked(resolved):
+                    cls.instances.setdefault(match.group(1).decode(), resolved)
 
     def _class_attributes(self, classes) -> None:
         """``self.x = Ctor(...)`` or ``self.x = module.thing`` in a class that
@@ -220,40 +275,15 @@ class _Lowerer:
         i = bisect.bisect_left(self.hits, node.start_byte)
         return i < len(self.hits) and self.hits[i] < node.end_byte
 
-    def _wanted_units(self, units, module_stmts, classes):
-        """The units that mention a tracked name (or belong to a class whose
-        instances are typed) and spell the last segment of a catalogued API or
-        manifest function; None stands for the module body."""
-        selected: dict[int, object] = {}
-        typed = {id(cls) for cls, _ in classes if cls.self_type != cls.qualname or cls.attrs}
-        leaves = _words(self.interest.leaves) if self.interest.leaves else None
-
-        def spells_a_leaf(start, end):
-            return leaves is None or leaves.search(self.source, start, end) is not None
-
-        if self.interest.everything:
-            return [None, *units] if module_stmts else list(units)
-        for unit in units:
-            if ((unit.cls is not None and id(unit.cls) in typed) or self._mentions(unit.node)) \
-                    and spells_a_leaf(unit.start, unit.end):
-                selected[unit.start] = unit
-        if module_stmts and self.bound_hits:
-            # a bound name used outside every function or method (a root alone
-            # at module level is an import, already bound)
-            starts = [u.start for u in units]
-            for offset in self.bound_hits:
-                i = bisect.bisect_right(starts, offset) - 1
-                if i < 0 or units[i].end <= offset:
-                    if any(spells_a_leaf(n.start_byte, n.end_byte) for n in module_stmts):
-                        selected[-1] = None
-                    break
-        return [selected[k] for k in sorted(selected)]
-
     def _relevant(self, node) -> bool:
         """Whether a statement can matter: it mentions a tracked name or a local
-        that holds a tracked value. Skipping the others keeps the guards
-        unchanged: a statement without checks adds no guard on any path."""
-        if self.interest.everything or self._mentions(node):
+        that holds a tracked value, or it may call a project function (a call
+        edge, perhaps a check helper), return, bind a name or define one.
+        Skipping the others keeps the guards and the call graph unchanged: a
+        statement without calls adds no guard and no edge on any path."""
+        if self.interest.everything or node.type not in _SKIPPABLE or self._mentions(node):
+            return True
+        if _MAY_MATTER.search(self.source, node.start_byte, node.end_byte) is not None:
             return True
         if not self.hot_names:
             return False
@@ -378,6 +408,7 @@ class _Lowerer:
     def _module_function(self, root, stmts) -> F.Function:
         scope = _FnScope(self.globals, None, None)
         scope.is_module = True
+        scope.qualname = f"{self.module}.<module>" if self.module else "<module>"
         body = F.Block(tuple(s for node in stmts if self._relevant(node) for s in self._stmt(node, scope)))
         name = f"{self.module}.<module>" if self.module else "<module>"
         return F.Function("<module>", name, (), (), body, self.positions.span(root))
@@ -391,10 +422,13 @@ class _Lowerer:
             node = _definition(node)
         name = _name(node)
         scope = _FnScope(parent, cls, None)
+        scope.qualname = prefix + name
         declared: list = []
         params = self._params(node.child_by_field_name("parameters"), scope, cls,
                               is_static=any(d.text in ("staticmethod", "classmethod") for d in decorators),
                               declared=declared)
+        if cls is not None and params and any(d.text == "classmethod" for d in decorators):
+            scope.cls_name = params[0]
         body_node = node.child_by_field_name("body")
         body = self._block(body_node, scope) if body_node is not None else F.EMPTY
         if declared:
@@ -516,9 +550,10 @@ class _Lowerer:
                 return self._local_class(definition, scope)
             if module_level:
                 return []
-            function = self._function(node, scope, None, self._prefix(None))
-            scope.bind(function.name, UNKNOWN)
-            return [F.Def(function)]
+            prefix = scope.qualname + ".<locals>."
+            # bound first: the function's own body may call it (recursion)
+            scope.bind(_name(definition), Binding(prefix + _name(definition)))
+            return [F.Def(self._function(node, scope, None, prefix))]
         if t == "class_definition":
             return [] if module_level else self._local_class(node, scope)
         if t in ("import_statement", "import_from_statement", "future_import_statement"):
@@ -562,17 +597,26 @@ class _Lowerer:
             return out
         return [F.Eval(self._expr(node, scope))]
 
-    def _local_class(self, node, scope) -> list:
-        scope.bind(_name(node), UNKNOWN)
+    def _local_class(self, node, scope, qualname=None) -> list:
+        """A class defined in a function (``pkg.mod.f.<locals>.C``) or nested
+        in one: its methods become definitions of the enclosing function."""
+        if qualname is None:
+            qualname = scope.qualname + ".<locals>." + _name(node)
+            scope.bind(_name(node), Binding(qualname))
+        bases = node.child_by_field_name("superclasses")
+        self.classes.append(F.ClassDecl(qualname, self._supers(bases, lambda n: self._resolve(n, scope)),
+                                        self.positions.span(node)))
         body = node.child_by_field_name("body")
         if body is None:
             return []
-        qualname = self._prefix(None) + _name(node)
         cls = _Class(_name(node), qualname, qualname)
         out = []
         for child in body.named_children:
-            if child.type in _FUNCTION_TYPES and _definition(child).type == "function_definition":
+            inner = _definition(child) if child.type in _FUNCTION_TYPES else child
+            if inner.type == "function_definition":
                 out.append(F.Def(self._function(child, scope, cls, cls.qualname + ".")))
+            elif inner.type == "class_definition":
+                out.extend(self._local_class(inner, scope, qualname + "." + _name(inner)))
         return out
 
     def _else(self, node, scope) -> F.Block:
@@ -760,6 +804,7 @@ class _Lowerer:
 
     def _lambda(self, node, scope):
         inner = _FnScope(scope, None, None)
+        inner.qualname = self._prefix(None) + "<lambda>"
         params = []
         parameters = node.child_by_field_name("parameters")
         if parameters is not None:
@@ -835,9 +880,44 @@ class _Lowerer:
                 if source is not None:
                     return _with_key(source, args[0].value)
         callee = self._resolve(function, scope)
+        if function.type == "attribute" and not self.interest.tracked(callee):
+            callee = self._own_member(function, scope, callee)
         self.next_id += 1
         return F.Call(self.next_id, callee, _short(function), "call", self.positions.span(name_node),
                       receiver, args, keywords)
+
+    def _own_member(self, node, scope, resolved):
+        """``self.m`` / ``cls.m`` in a method of class ``C``: ``pkg.mod.C.m``
+        (the project index looks up inheritance); ``self.x.m`` with ``self.x =
+        Tracker()``: ``Tracker``'s ``m``. Only for names the catalogs do not
+        track, which resolve as before."""
+        if not isinstance(scope, _FnScope):
+            return resolved
+        obj = node.child_by_field_name("object")
+        inner = None
+        if obj.type == "attribute":
+            inner, obj = obj, obj.child_by_field_name("object")
+        if obj.type != "identifier":
+            return resolved
+        method = scope.method_scope()
+        if method is None:
+            return resolved
+        name = ts.text(obj)
+        if name != method.self_name and name != method.cls_name:
+            return resolved
+        if scope.lookup(name) is not method.names.get(name):
+            return resolved  # rebound in a nested function
+        cls = method.cls
+        if inner is not None:
+            if name != method.self_name:
+                return resolved
+            base = cls.instances.get(ts.text(inner.child_by_field_name("attribute")))
+            if base is None:
+                return resolved
+        else:
+            base = cls.qualname
+        own = f"{base}.{ts.text(node.child_by_field_name('attribute'))}"
+        return resolved if self.interest.tracked(own) else own
 
     def _keyed(self, value, node, scope):
         """The read or call whose result ``value`` is, when a key read from it
@@ -879,6 +959,9 @@ class _Lowerer:
         obj = self._expr(obj_node, scope)
         if isinstance(obj, F.Call):
             return obj  # `request.client.host`: the catalogued read of `request.client`
+        if not self.interest.tracked(resolved):
+            # a method reference (`callback=self.on_grant`)
+            resolved = self._own_member(node, scope, resolved)
         if resolved is not None:
             return F.Name(_short(node), resolved)
         return obj if obj is not None and not isinstance(obj, (F.Name, F.Lit)) else None
@@ -900,13 +983,15 @@ class _FnScope(Scope):
     """A function's scope; ``cls`` is set for methods, ``self_name`` names the
     parameter bound to the instance."""
 
-    __slots__ = ("cls", "is_module", "self_name")
+    __slots__ = ("cls", "cls_name", "is_module", "qualname", "self_name")
 
     def __init__(self, parent, cls, self_name):
         super().__init__(parent)
         self.cls = cls
         self.self_name = self_name
+        self.cls_name = None  # the first parameter of a classmethod
         self.is_module = False
+        self.qualname = ""
 
     def owns(self, name: str) -> bool:
         return name in self.names
@@ -927,6 +1012,7 @@ def _words(names: frozenset) -> re.Pattern:
 
 
 _SELF_ASSIGNMENT = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)")
+_SELF_INSTANCE = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*([A-Za-z_][\w.]*)\s*\(")
 
 
 def _has_word(text: bytes, word: bytes) -> bool:
