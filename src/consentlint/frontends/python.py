@@ -36,6 +36,9 @@ _SKIPPABLE = frozenset(("expression_statement", "assert_statement", "delete_stat
                         "comment", "type_alias_statement"))
 # what a skippable statement must spell to possibly call, bind or define something
 _MAY_MATTER = re.compile(rb"[(=]|\b(?:lambda|yield|await)\b")
+# what an expression must spell to hold a call or a function
+_MAY_CALL = re.compile(rb"\(|\blambda\b")
+_FULL, _LEAN, _SKIP = 2, 1, 0
 
 
 def extract(source: bytes, tree, path: str, module: str | None, package: str | None,
@@ -89,6 +92,7 @@ class _Lowerer:
         self.bound_hits: list[int] = []  # the hits that are module-level bound names
         self.hot_names: set[bytes] = set()
         self.classes: list[F.ClassDecl] = []
+        self.lean = False  # lowering a statement that can only matter to the project index
 
     # ------------------------------------------------------------------ driver
 
@@ -275,20 +279,35 @@ class _Lowerer:
         i = bisect.bisect_left(self.hits, node.start_byte)
         return i < len(self.hits) and self.hits[i] < node.end_byte
 
-    def _relevant(self, node) -> bool:
-        """Whether a statement can matter: it mentions a tracked name or a local
-        that holds a tracked value, or it may call a project function (a call
-        edge, perhaps a check helper), return, bind a name or define one.
-        Skipping the others keeps the guards and the call graph unchanged: a
-        statement without calls adds no guard and no edge on any path."""
-        if self.interest.everything or node.type not in _SKIPPABLE or self._mentions(node):
-            return True
-        if _MAY_MATTER.search(self.source, node.start_byte, node.end_byte) is not None:
-            return True
-        if not self.hot_names:
-            return False
-        segment = self.source[node.start_byte:node.end_byte]
-        return any(_has_word(segment, name) for name in self.hot_names)
+    def _relevance(self, node) -> int:
+        """How much of a statement can matter: ``_FULL`` when it mentions a
+        tracked name or a local that holds a tracked value (it may collect or
+        check); else ``_LEAN`` when it may call a project function (a call
+        edge, perhaps a check helper), return, bind a name or define one: its
+        control structure, calls, arguments, comparisons and assignments are
+        lowered, call-free containers are not; else ``_SKIP``. Neither
+        shortcut changes the guards of a collection: such a statement has no
+        catalogued call or check, so it adds no guard on any path."""
+        if self.interest.everything or self._mentions(node):
+            return _FULL
+        if self.hot_names:
+            segment = self.source[node.start_byte:node.end_byte]
+            if any(_has_word(segment, name) for name in self.hot_names):
+                return _FULL
+        if node.type not in _SKIPPABLE or _MAY_MATTER.search(self.source, node.start_byte, node.end_byte):
+            return _LEAN
+        return _SKIP
+
+    def _lowered(self, node, scope) -> list:
+        """``_stmt`` of a statement, with the detail its relevance asks for."""
+        relevance = node.type in _EXITS and _FULL or self._relevance(node)
+        if relevance is _SKIP:
+            return []
+        lean, self.lean = self.lean, relevance is _LEAN
+        try:
+            return self._stmt(node, scope)
+        finally:
+            self.lean = lean
 
     def _heat(self, name: str) -> None:
         """Mark a local as holding a tracked value: statements using it matter."""
@@ -409,7 +428,7 @@ class _Lowerer:
         scope = _FnScope(self.globals, None, None)
         scope.is_module = True
         scope.qualname = f"{self.module}.<module>" if self.module else "<module>"
-        body = F.Block(tuple(s for node in stmts if self._relevant(node) for s in self._stmt(node, scope)))
+        body = F.Block(tuple(s for node in stmts for s in self._lowered(node, scope)))
         name = f"{self.module}.<module>" if self.module else "<module>"
         return F.Function("<module>", name, (), (), body, self.positions.span(root))
 
@@ -509,8 +528,7 @@ class _Lowerer:
     def _block(self, node, scope) -> F.Block:
         out = []
         for child in node.named_children:
-            if child.type in _EXITS or self._relevant(child):
-                out.extend(self._stmt(child, scope))
+            out.extend(self._lowered(child, scope))
         return F.Block(tuple(out))
 
     def _stmt(self, node, scope) -> list:
@@ -715,7 +733,8 @@ class _Lowerer:
             elif isinstance(value, F.Lit):
                 binding.const, binding.has_const = value.value, True
             scope.bind(name, binding)
-            if binding.qualname or binding.alias or binding.has_const or _has_call(value):
+            # (a local set in a lean statement holds nothing tracked)
+            if not self.lean and (binding.qualname or binding.alias or binding.has_const or _has_call(value)):
                 self._heat(name)
             return [F.Assign(name, value)]
         if left is not None:
@@ -748,6 +767,8 @@ class _Lowerer:
         if t == "attribute":
             return self._attribute(node, scope)
         if t == "subscript":
+            if self.lean and _MAY_CALL.search(self.source, node.start_byte, node.end_byte) is None:
+                return None
             return self._subscript(node, scope)
         if t in ("string", "concatenated_string", "integer", "float", "true", "false", "none"):
             value = _literal(node)
@@ -786,6 +807,8 @@ class _Lowerer:
             return value
         if t in ("comment", "keyword_separator", "positional_separator"):
             return None
+        if self.lean and _MAY_CALL.search(self.source, node.start_byte, node.end_byte) is None:
+            return None  # a call-free container or operator: its value is not tracked
         return self._seq(node.named_children, scope)
 
     def _seq(self, nodes, scope):
@@ -840,9 +863,10 @@ class _Lowerer:
         """The qualified name (or value type) of a dotted expression."""
         t = node.type
         if t == "identifier":
-            binding = scope.lookup(ts.text(node))
+            name = ts.text(node)
+            binding = scope.lookup(name)
             if binding is None:
-                return self._lookup_star(ts.text(node))
+                return self._lookup_star(name) if self.stars else None
             return binding.qualname
         if t == "attribute":
             obj = node.child_by_field_name("object")
@@ -1063,7 +1087,9 @@ def _name(node) -> str:
 
 def _short(node) -> str:
     """The callee as written, on one line (chains may span lines)."""
-    text = re.sub(r"\s*\n\s*", "", ts.text(node))
+    text = ts.text(node)
+    if "\n" in text:
+        text = re.sub(r"\s*\n\s*", "", text)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
