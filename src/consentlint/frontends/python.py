@@ -29,6 +29,16 @@ _EXITS = frozenset(("return_statement", "raise_statement", "break_statement", "c
 _KEY_METHODS = frozenset(("get", "getlist", "pop", "get_all"))
 _COMPARE_OPS = {"==": "eq", "is": "eq", "!=": "ne", "is not": "ne"}
 _LITERALS = {"true": True, "false": False, "none": None}
+# statements the text shortcut may skip; any other is always lowered (imports,
+# definitions, exits, compound statements whose blocks are filtered in turn)
+_SKIPPABLE = frozenset(("expression_statement", "assert_statement", "delete_statement", "pass_statement",
+                        "global_statement", "nonlocal_statement", "print_statement", "exec_statement",
+                        "comment", "type_alias_statement"))
+# what a skippable statement must spell to possibly call, bind or define something
+_MAY_MATTER = re.compile(rb"[(=]|\b(?:lambda|yield|await)\b")
+# what an expression must spell to hold a call or a function
+_MAY_CALL = re.compile(rb"\(|\blambda\b")
+_FULL, _LEAN, _SKIP = 2, 1, 0
 
 
 def extract(source: bytes, tree, path: str, module: str | None, package: str | None,
@@ -52,13 +62,15 @@ class _Unit:
 
 
 class _Class:
-    __slots__ = ("name", "qualname", "self_type", "attrs")
+    __slots__ = ("name", "qualname", "self_type", "attrs", "instances")
 
     def __init__(self, name, qualname, self_type):
         self.name = name
         self.qualname = qualname
         self.self_type = self_type
         self.attrs: dict[str, str] = {}
+        # `self.x = Tracker()` with `Tracker` a class of the project: x -> its qualname
+        self.instances: dict[str, str] = {}
 
 
 class _Lowerer:
@@ -79,6 +91,8 @@ class _Lowerer:
         self.bound_tokens: frozenset[str] = frozenset()
         self.bound_hits: list[int] = []  # the hits that are module-level bound names
         self.hot_names: set[bytes] = set()
+        self.classes: list[F.ClassDecl] = []
+        self.lean = False  # lowering a statement that can only matter to the project index
 
     # ------------------------------------------------------------------ driver
 
@@ -95,18 +109,22 @@ class _Lowerer:
         leaves = _words(self.interest.leaves) if self.interest.leaves else None
         self._class_attributes([(cls, node) for cls, node in classes if self._mentions(node) and (
             leaves is None or leaves.search(self.source, node.start_byte, node.end_byte))])
-        wanted = self._wanted_units(units, module_stmts, classes)
-        for unit in wanted:
-            if unit is None:
-                functions.append(self._module_function(root, module_stmts))
-            else:
-                functions.append(self._function(unit.node, self.globals, unit.cls, self._prefix(unit.cls)))
+        self._class_instances(classes)
+        # every unit is lowered (the project index needs every function, call
+        # edge and return); the text shortcuts only skip statements (_relevant)
+        if module_stmts:
+            functions.append(self._module_function(root, module_stmts))
+        for unit in units:
+            functions.append(self._function(unit.node, self.globals, unit.cls, self._prefix(unit.cls)))
+        self.classes.sort(key=lambda c: (c.span.line, c.span.column))
         return F.FileFacts(path=path, language=LANGUAGE, module=self.module or None,
-                           imports=tuple(self.imports), functions=tuple(functions), problems=problems)
+                           imports=tuple(self.imports), functions=tuple(functions), problems=problems,
+                           classes=tuple(self.classes))
 
     def _prefix(self, cls: _Class | None) -> str:
-        base = self.module + "." if self.module else ""
-        return f"{base}{cls.name}." if cls else base
+        if cls is not None:
+            return cls.qualname + "."
+        return self.module + "." if self.module else ""
 
     def _module_pass(self, root):
         """Bind module-level names in textual order and list the units."""
@@ -156,11 +174,12 @@ class _Lowerer:
                 elif t != "comment" and not nested:
                     module_stmts.append(node)
 
-        def visit_class(node, definition):
+        def visit_class(node, definition, outer=None):
             cls_node = definition if definition.type == "class_definition" else _definition(definition)
             name = _name(cls_node)
-            qualname = self._prefix(None) + name
-            self._bind_global(name, Binding(qualname), False)
+            qualname = self._prefix(outer) + name
+            if outer is None:
+                self._bind_global(name, Binding(qualname), False)
             self_type = qualname
             bases = cls_node.child_by_field_name("superclasses")
             if bases is not None:
@@ -173,18 +192,58 @@ class _Lowerer:
                         break
             if self_type != qualname:
                 inherited[qualname] = self_type
+            self.classes.append(F.ClassDecl(qualname, self._supers(bases, self._resolve_static),
+                                            self.positions.span(cls_node)))
             cls = _Class(name, qualname, self_type)
             classes.append((cls, cls_node))
             body = cls_node.child_by_field_name("body")
             if body is None:
                 return
             for child in body.named_children:
-                if child.type in _FUNCTION_TYPES and _definition(child).type == "function_definition":
-                    units.append(_Unit(child, cls))
+                if child.type in _FUNCTION_TYPES:
+                    inner = _definition(child)
+                    if inner.type == "function_definition":
+                        units.append(_Unit(child, cls))
+                    elif inner.type == "class_definition":
+                        visit_class(child, inner, cls)
+                elif child.type == "class_definition":
+                    visit_class(child, child, cls)
 
         visit(root)
         units.sort(key=lambda u: u.start)
         return units, module_stmts, classes
+
+    def _supers(self, bases, resolve) -> tuple[str, ...]:
+        """The direct bases of a class, resolved to dotted names where the
+        names in scope tell (``app.base.Sensor``), else as written."""
+        if bases is None:
+            return ()
+        out = []
+        for base in bases.named_children:
+            t = base.type
+            if t in ("keyword_argument", "comment", "dictionary_splat", "list_splat"):
+                continue
+            target = base.child_by_field_name("value") if t in ("subscript", "generic_type") else base
+            resolved = resolve(target) if target is not None and target.type in ("identifier", "attribute") else None
+            out.append(resolved or _short(target if target is not None else base))
+        return tuple(out)
+
+    def _class_instances(self, classes) -> None:
+        """``self.x = Name(...)`` where ``Name`` is a class of the project (an
+        untracked name bound at module level, spelled like a class): calls of
+        ``self.x.method()`` resolve to ``Name``'s method. A text match suffices."""
+        for cls, node in sorted(classes, key=lambda c: c[1].start_byte):
+            for match in _SELF_INSTANCE.finditer(self.source, node.start_byte, node.end_byte):
+                dotted = match.group(2).decode()
+                if not dotted.rsplit(".", 1)[-1][:1].isupper():
+                    continue
+                parts = dotted.split(".")
+                binding = self.globals.names.get(parts[0])
+                resolved = binding.qualname if binding is not None else None
+                for part in parts[1:]:
+                    resolved = self.interest.member(resolved, part)
+                if resolved is not None and not self.interest.tracked(resolved):
+                    cls.instances.setdefault(match.group(1).decode(), resolved)
 
     def _class_attributes(self, classes) -> None:
         """``self.x = Ctor(...)`` or ``self.x = module.thing`` in a class that
@@ -220,45 +279,35 @@ class _Lowerer:
         i = bisect.bisect_left(self.hits, node.start_byte)
         return i < len(self.hits) and self.hits[i] < node.end_byte
 
-    def _wanted_units(self, units, module_stmts, classes):
-        """The units that mention a tracked name (or belong to a class whose
-        instances are typed) and spell the last segment of a catalogued API or
-        manifest function; None stands for the module body."""
-        selected: dict[int, object] = {}
-        typed = {id(cls) for cls, _ in classes if cls.self_type != cls.qualname or cls.attrs}
-        leaves = _words(self.interest.leaves) if self.interest.leaves else None
-
-        def spells_a_leaf(start, end):
-            return leaves is None or leaves.search(self.source, start, end) is not None
-
-        if self.interest.everything:
-            return [None, *units] if module_stmts else list(units)
-        for unit in units:
-            if ((unit.cls is not None and id(unit.cls) in typed) or self._mentions(unit.node)) \
-                    and spells_a_leaf(unit.start, unit.end):
-                selected[unit.start] = unit
-        if module_stmts and self.bound_hits:
-            # a bound name used outside every function or method (a root alone
-            # at module level is an import, already bound)
-            starts = [u.start for u in units]
-            for offset in self.bound_hits:
-                i = bisect.bisect_right(starts, offset) - 1
-                if i < 0 or units[i].end <= offset:
-                    if any(spells_a_leaf(n.start_byte, n.end_byte) for n in module_stmts):
-                        selected[-1] = None
-                    break
-        return [selected[k] for k in sorted(selected)]
-
-    def _relevant(self, node) -> bool:
-        """Whether a statement can matter: it mentions a tracked name or a local
-        that holds a tracked value. Skipping the others keeps the guards
-        unchanged: a statement without checks adds no guard on any path."""
+    def _relevance(self, node) -> int:
+        """How much of a statement can matter: ``_FULL`` when it mentions a
+        tracked name or a local that holds a tracked value (it may collect or
+        check); else ``_LEAN`` when it may call a project function (a call
+        edge, perhaps a check helper), return, bind a name or define one: its
+        control structure, calls, arguments, comparisons and assignments are
+        lowered, call-free containers are not; else ``_SKIP``. Neither
+        shortcut changes the guards of a collection: such a statement has no
+        catalogued call or check, so it adds no guard on any path."""
         if self.interest.everything or self._mentions(node):
-            return True
-        if not self.hot_names:
-            return False
-        segment = self.source[node.start_byte:node.end_byte]
-        return any(_has_word(segment, name) for name in self.hot_names)
+            return _FULL
+        if self.hot_names:
+            segment = self.source[node.start_byte:node.end_byte]
+            if any(_has_word(segment, name) for name in self.hot_names):
+                return _FULL
+        if node.type not in _SKIPPABLE or _MAY_MATTER.search(self.source, node.start_byte, node.end_byte):
+            return _LEAN
+        return _SKIP
+
+    def _lowered(self, node, scope) -> list:
+        """``_stmt`` of a statement, with the detail its relevance asks for."""
+        relevance = node.type in _EXITS and _FULL or self._relevance(node)
+        if relevance is _SKIP:
+            return []
+        lean, self.lean = self.lean, relevance is _LEAN
+        try:
+            return self._stmt(node, scope)
+        finally:
+            self.lean = lean
 
     def _heat(self, name: str) -> None:
         """Mark a local as holding a tracked value: statements using it matter."""
@@ -378,7 +427,8 @@ class _Lowerer:
     def _module_function(self, root, stmts) -> F.Function:
         scope = _FnScope(self.globals, None, None)
         scope.is_module = True
-        body = F.Block(tuple(s for node in stmts if self._relevant(node) for s in self._stmt(node, scope)))
+        scope.qualname = f"{self.module}.<module>" if self.module else "<module>"
+        body = F.Block(tuple(s for node in stmts for s in self._lowered(node, scope)))
         name = f"{self.module}.<module>" if self.module else "<module>"
         return F.Function("<module>", name, (), (), body, self.positions.span(root))
 
@@ -391,10 +441,13 @@ class _Lowerer:
             node = _definition(node)
         name = _name(node)
         scope = _FnScope(parent, cls, None)
+        scope.qualname = prefix + name
         declared: list = []
         params = self._params(node.child_by_field_name("parameters"), scope, cls,
                               is_static=any(d.text in ("staticmethod", "classmethod") for d in decorators),
                               declared=declared)
+        if cls is not None and params and any(d.text == "classmethod" for d in decorators):
+            scope.cls_name = params[0]
         body_node = node.child_by_field_name("body")
         body = self._block(body_node, scope) if body_node is not None else F.EMPTY
         if declared:
@@ -475,8 +528,7 @@ class _Lowerer:
     def _block(self, node, scope) -> F.Block:
         out = []
         for child in node.named_children:
-            if child.type in _EXITS or self._relevant(child):
-                out.extend(self._stmt(child, scope))
+            out.extend(self._lowered(child, scope))
         return F.Block(tuple(out))
 
     def _stmt(self, node, scope) -> list:
@@ -516,9 +568,10 @@ class _Lowerer:
                 return self._local_class(definition, scope)
             if module_level:
                 return []
-            function = self._function(node, scope, None, self._prefix(None))
-            scope.bind(function.name, UNKNOWN)
-            return [F.Def(function)]
+            prefix = scope.qualname + ".<locals>."
+            # bound first: the function's own body may call it (recursion)
+            scope.bind(_name(definition), Binding(prefix + _name(definition)))
+            return [F.Def(self._function(node, scope, None, prefix))]
         if t == "class_definition":
             return [] if module_level else self._local_class(node, scope)
         if t in ("import_statement", "import_from_statement", "future_import_statement"):
@@ -562,17 +615,26 @@ class _Lowerer:
             return out
         return [F.Eval(self._expr(node, scope))]
 
-    def _local_class(self, node, scope) -> list:
-        scope.bind(_name(node), UNKNOWN)
+    def _local_class(self, node, scope, qualname=None) -> list:
+        """A class defined in a function (``pkg.mod.f.<locals>.C``) or nested
+        in one: its methods become definitions of the enclosing function."""
+        if qualname is None:
+            qualname = scope.qualname + ".<locals>." + _name(node)
+            scope.bind(_name(node), Binding(qualname))
+        bases = node.child_by_field_name("superclasses")
+        self.classes.append(F.ClassDecl(qualname, self._supers(bases, lambda n: self._resolve(n, scope)),
+                                        self.positions.span(node)))
         body = node.child_by_field_name("body")
         if body is None:
             return []
-        qualname = self._prefix(None) + _name(node)
         cls = _Class(_name(node), qualname, qualname)
         out = []
         for child in body.named_children:
-            if child.type in _FUNCTION_TYPES and _definition(child).type == "function_definition":
+            inner = _definition(child) if child.type in _FUNCTION_TYPES else child
+            if inner.type == "function_definition":
                 out.append(F.Def(self._function(child, scope, cls, cls.qualname + ".")))
+            elif inner.type == "class_definition":
+                out.extend(self._local_class(inner, scope, qualname + "." + _name(inner)))
         return out
 
     def _else(self, node, scope) -> F.Block:
@@ -671,7 +733,8 @@ class _Lowerer:
             elif isinstance(value, F.Lit):
                 binding.const, binding.has_const = value.value, True
             scope.bind(name, binding)
-            if binding.qualname or binding.alias or binding.has_const or _has_call(value):
+            # (a local set in a lean statement holds nothing tracked)
+            if not self.lean and (binding.qualname or binding.alias or binding.has_const or _has_call(value)):
                 self._heat(name)
             return [F.Assign(name, value)]
         if left is not None:
@@ -704,6 +767,8 @@ class _Lowerer:
         if t == "attribute":
             return self._attribute(node, scope)
         if t == "subscript":
+            if self.lean and _MAY_CALL.search(self.source, node.start_byte, node.end_byte) is None:
+                return None
             return self._subscript(node, scope)
         if t in ("string", "concatenated_string", "integer", "float", "true", "false", "none"):
             value = _literal(node)
@@ -742,6 +807,8 @@ class _Lowerer:
             return value
         if t in ("comment", "keyword_separator", "positional_separator"):
             return None
+        if self.lean and _MAY_CALL.search(self.source, node.start_byte, node.end_byte) is None:
+            return None  # a call-free container or operator: its value is not tracked
         return self._seq(node.named_children, scope)
 
     def _seq(self, nodes, scope):
@@ -760,6 +827,7 @@ class _Lowerer:
 
     def _lambda(self, node, scope):
         inner = _FnScope(scope, None, None)
+        inner.qualname = self._prefix(None) + "<lambda>"
         params = []
         parameters = node.child_by_field_name("parameters")
         if parameters is not None:
@@ -795,9 +863,10 @@ class _Lowerer:
         """The qualified name (or value type) of a dotted expression."""
         t = node.type
         if t == "identifier":
-            binding = scope.lookup(ts.text(node))
+            name = ts.text(node)
+            binding = scope.lookup(name)
             if binding is None:
-                return self._lookup_star(ts.text(node))
+                return self._lookup_star(name) if self.stars else None
             return binding.qualname
         if t == "attribute":
             obj = node.child_by_field_name("object")
@@ -835,9 +904,44 @@ class _Lowerer:
                 if source is not None:
                     return _with_key(source, args[0].value)
         callee = self._resolve(function, scope)
+        if function.type == "attribute" and not self.interest.tracked(callee):
+            callee = self._own_member(function, scope, callee)
         self.next_id += 1
         return F.Call(self.next_id, callee, _short(function), "call", self.positions.span(name_node),
                       receiver, args, keywords)
+
+    def _own_member(self, node, scope, resolved):
+        """``self.m`` / ``cls.m`` in a method of class ``C``: ``pkg.mod.C.m``
+        (the project index looks up inheritance); ``self.x.m`` with ``self.x =
+        Tracker()``: ``Tracker``'s ``m``. Only for names the catalogs do not
+        track, which resolve as before."""
+        if not isinstance(scope, _FnScope):
+            return resolved
+        obj = node.child_by_field_name("object")
+        inner = None
+        if obj.type == "attribute":
+            inner, obj = obj, obj.child_by_field_name("object")
+        if obj.type != "identifier":
+            return resolved
+        method = scope.method_scope()
+        if method is None:
+            return resolved
+        name = ts.text(obj)
+        if name != method.self_name and name != method.cls_name:
+            return resolved
+        if scope.lookup(name) is not method.names.get(name):
+            return resolved  # rebound in a nested function
+        cls = method.cls
+        if inner is not None:
+            if name != method.self_name:
+                return resolved
+            base = cls.instances.get(ts.text(inner.child_by_field_name("attribute")))
+            if base is None:
+                return resolved
+        else:
+            base = cls.qualname
+        own = f"{base}.{ts.text(node.child_by_field_name('attribute'))}"
+        return resolved if self.interest.tracked(own) else own
 
     def _keyed(self, value, node, scope):
         """The read or call whose result ``value`` is, when a key read from it
@@ -879,6 +983,9 @@ class _Lowerer:
         obj = self._expr(obj_node, scope)
         if isinstance(obj, F.Call):
             return obj  # `request.client.host`: the catalogued read of `request.client`
+        if not self.interest.tracked(resolved):
+            # a method reference (`callback=self.on_grant`)
+            resolved = self._own_member(node, scope, resolved)
         if resolved is not None:
             return F.Name(_short(node), resolved)
         return obj if obj is not None and not isinstance(obj, (F.Name, F.Lit)) else None
@@ -900,13 +1007,15 @@ class _FnScope(Scope):
     """A function's scope; ``cls`` is set for methods, ``self_name`` names the
     parameter bound to the instance."""
 
-    __slots__ = ("cls", "is_module", "self_name")
+    __slots__ = ("cls", "cls_name", "is_module", "qualname", "self_name")
 
     def __init__(self, parent, cls, self_name):
         super().__init__(parent)
         self.cls = cls
         self.self_name = self_name
+        self.cls_name = None  # the first parameter of a classmethod
         self.is_module = False
+        self.qualname = ""
 
     def owns(self, name: str) -> bool:
         return name in self.names
@@ -927,6 +1036,7 @@ def _words(names: frozenset) -> re.Pattern:
 
 
 _SELF_ASSIGNMENT = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)")
+_SELF_INSTANCE = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*([A-Za-z_][\w.]*)\s*\(")
 
 
 def _has_word(text: bytes, word: bytes) -> bool:
@@ -977,7 +1087,9 @@ def _name(node) -> str:
 
 def _short(node) -> str:
     """The callee as written, on one line (chains may span lines)."""
-    text = re.sub(r"\s*\n\s*", "", ts.text(node))
+    text = ts.text(node)
+    if "\n" in text:
+        text = re.sub(r"\s*\n\s*", "", text)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
