@@ -286,8 +286,10 @@ interface Shape { area(): number }
     assert {"./src/nest#outer", "./src/nest#outer.inner", "./src/nest#outer.later"} <= set(fns)
     assert callees(fns["./src/nest#outer"]) == {"later": "./src/nest#outer.later"}
     assert callees(fns["./src/nest#outer.later"]) == {"inner": "./src/nest#outer.inner"}
-    assert [(c.qualname, c.supers) for c in facts.classes] == [
-        ("./src/nest#outer.Local", ("./src/mixins#Mixin",)), ("./src/nest#Child", ("./src/base#Base",))]
+    assert [(c.qualname, c.supers, c.interface) for c in facts.classes] == [
+        ("./src/nest#Shape", (), True),
+        ("./src/nest#outer.Local", ("./src/mixins#Mixin",), False),
+        ("./src/nest#Child", ("./src/base#Base",), False)]
 
 
 def test_packages_resolve_as_before(engine, tmp_path):
@@ -305,3 +307,20 @@ def test_unknown_module_emits_nothing_extra(engine, tmp_path):
     catalog, _, interest, _ = engine.language("javascript")
     facts = javascript.extract(data, ts.parse("javascript", data), "x.js", None, None, catalog, interest)
     assert facts.functions == () and facts.imports == () and facts.classes == ()
+
+
+def test_interfaces_class_expressions_and_super(engine, tmp_path):
+    facts = extract(engine, tmp_path, "src/shapes", """\
+import { Base } from './base';
+import * as geo from './geo';
+interface Shape extends geo.Sized<number>, Named {}
+const Square = class extends Base implements Shape {
+  area() { return super.area() * this.side(); }
+  side() { return 1; }
+};
+""")
+    assert [(c.qualname, c.supers, c.interface) for c in facts.classes] == [
+        ("./src/shapes#Shape", ("./src/geo#Sized", "Named"), True),
+        ("./src/shapes#Square", ("./src/base#Base", "./src/shapes#Shape"), False)]
+    area = functions(facts)["./src/shapes#Square.area"]
+    assert callees(area) == {"super.area": "./src/base#Base.area", "this.side": "./src/shapes#Square.side"}

@@ -176,6 +176,7 @@ class _Lowerer:
         self.owner = None  # qualname of the function being lowered (None: module level)
         self.this_class = None  # qualname of the class `this` stands for
         self.classes: list[F.ClassDecl] = []
+        self.class_supers: dict[str, tuple] = {}
 
     # ------------------------------------------------------------------ driver
 
@@ -252,18 +253,24 @@ class _Lowerer:
                 units.append(_Unit(inner, "default", "function"))
             elif t in _DECLARATIONS:
                 declarators = [d for d in inner.named_children if d.type == "variable_declarator"]
+                values = self._unit_values if self.modname is not None else _FUNCTION_VALUES
                 if declarators and all((d.child_by_field_name("value") is not None
-                                        and d.child_by_field_name("value").type in _FUNCTION_VALUES)
+                                        and d.child_by_field_name("value").type in values)
                                        for d in declarators):
                     for d in declarators:
                         name = _field_text(d, "name") or "<anonymous>"
-                        units.append(_Unit(d, name, "declaration"))
+                        # `const C = class extends B {}` is class C
+                        kind = "class" if d.child_by_field_name("value").type == "class" else "declaration"
+                        units.append(_Unit(d, name, kind))
                         self._bind_definition(name)
                 else:
                     for d in declarators:
                         self._bind_global_declarator(d)
                     module_stmts.append(inner)
-            elif t in ("comment", "empty_statement", "type_alias_declaration", "interface_declaration",
+            elif t == "interface_declaration":
+                if self.modname is not None:
+                    self._interface(inner)
+            elif t in ("comment", "empty_statement", "type_alias_declaration",
                        "ambient_declaration", "enum_declaration", "module", "internal_module",
                        "import_alias", "hash_bang_line"):
                 continue
@@ -529,7 +536,9 @@ class _Lowerer:
         qualname = self._static(value) if value is not None else None
         if name.type == "identifier":
             binding = UNKNOWN
-            if qualname is not None:
+            if value is not None and value.type in _FUNCTION_VALUES:
+                binding = self._project_binding(ts.text(name))
+            elif qualname is not None:
                 binding = _JsBinding(qualname)
             elif value is not None:
                 const = _literal(value)
@@ -631,6 +640,10 @@ class _Lowerer:
                 return None
             if obj.type == "this":
                 base = self.this_class
+            elif obj.type == "super":
+                # the first supertype when it is a project class
+                supers = self.class_supers.get(self.this_class, ())
+                base = supers[0] if supers and supers[0].startswith(".") else None
             elif obj.type == "call_expression":
                 base = self._require(obj, record=False)
             else:
@@ -663,9 +676,13 @@ class _Lowerer:
 
     # ------------------------------------------------------------------- units
 
+    _unit_values = _FUNCTION_VALUES | {"class"}
+
     def _unit(self, unit: _Unit) -> list[F.Function]:
         node = unit.node
         if unit.kind == "class":
+            if node.type == "variable_declarator":
+                node = node.child_by_field_name("value")
             return [d.function for d in self._class(node, self.globals, unit.name)]
         if unit.kind == "declaration":
             node = node.child_by_field_name("value")
@@ -740,7 +757,9 @@ class _Lowerer:
         the module is known, its ``ClassDecl``; ``this`` in members is the class."""
         qualname = self._qual(name)
         if self.modname is not None:
-            self.classes.append(F.ClassDecl(qualname, self._supers(node, scope), self.positions.span(node)))
+            supers = self._supers(node, scope)
+            self.class_supers[qualname] = supers
+            self.classes.append(F.ClassDecl(qualname, supers, self.positions.span(node)))
         out = []
         body = node.child_by_field_name("body")
         if body is None:
@@ -783,6 +802,18 @@ class _Lowerer:
         finally:
             self.owner, self.this_class = owner, this_class
         return out
+
+    def _interface(self, node) -> None:
+        """A TS interface: a ``ClassDecl`` with ``interface`` set (for dispatch)."""
+        name = _field_text(node, "name")
+        if not name:
+            return
+        clause = next((c for c in node.named_children if c.type == "extends_type_clause"), None)
+        supers = tuple(self._type_name(c, self.globals) for c in clause.named_children
+                       if c.type != "comment") if clause is not None else ()
+        self.classes.append(F.ClassDecl(self._qual(name), supers, self.positions.span(node), interface=True))
+        if name not in self.globals.names and name not in self.prefixes:  # a type: never hide a value
+            self._bind_definition(name)
 
     def _supers(self, node, scope) -> tuple[str, ...]:
         """Direct supertypes of a class (``extends``, TS ``implements``),
