@@ -48,10 +48,35 @@ refs assigned in callbacks (``ref={r => this.camera = r}``) are not typed,
 and the guard of a helper function does not reach its callers (DESIGN
 section 12: cross-function guards are a later issue).
 
-Only the top-level units (functions, classes, function-valued declarations,
-the module body) that mention a tracked name are lowered: a search of the
-source for the tracked globals and the names bound to tracked modules finds
-the mentions (``interest.everything`` lowers all of them, as the reference).
+Project facts (DESIGN section 7), when the file's module is known (``module``,
+its path from the manifest folder without extension; with None none of this
+is emitted and functions are named by their bare name):
+
+- function identities: ``./src/privacy#hasConsent`` for module-level
+  functions and consts bound to functions (``exports.x = function`` too),
+  ``./src/privacy#Consent.isGranted`` for class methods and fields,
+  ``./src/a#default`` for an anonymous default export, nested functions under
+  their enclosing function (``./src/a#outer.inner``, ``./src/a#outer.<lambda>``),
+  the module body ``./src/a#<module>``; the module part is the file's path
+  normalised as relative specifiers are (``src/perms/index`` ->
+  ``./src/perms``), spelled as the manifest spells it when it names the file;
+- call edges: a call that resolves to no tracked name but may call a project
+  function gets that function's name (``helper()``, named/default/namespace
+  imports and ``require`` of relative modules, ``this.m()`` and
+  ``super.m()`` in a class, ``Cls.m()``); a callee naming a class (``new C()``)
+  runs its constructor; names standing for project functions
+  (``_ProjectBinding``) are invisible to catalog matching, which sees exactly
+  the names it saw before;
+- ``FileFacts.classes``: every class, class expression bound to a name and TS
+  interface, with its ``extends``/``implements`` resolved like call targets;
+- exports and re-exports as entries of ``FileFacts.imports`` (see ``_exports``).
+
+Without a known module, only the top-level units (functions, classes,
+function-valued declarations, the module body) that mention a tracked name
+are lowered: a search of the source for the tracked globals and the names
+bound to tracked modules finds the mentions (``interest.everything`` lowers
+all of them, as the reference). With one, every unit is lowered: the project
+index needs every function, edge and return.
 """
 
 from __future__ import annotations
