@@ -324,3 +324,19 @@ const Square = class extends Base implements Shape {
         ("./src/shapes#Square", ("./src/base#Base", "./src/shapes#Shape"), False)]
     area = functions(facts)["./src/shapes#Square.area"]
     assert callees(area) == {"super.area": "./src/base#Base.area", "this.side": "./src/shapes#Square.side"}
+
+
+def test_this_only_names_own_methods(engine, tmp_path):
+    facts = extract(engine, tmp_path, "src/svc", """\
+class Api {
+  constructor(private readonly store: Store) {}
+  load() { this.store.read(); this.#secret(); this.save?.(); }
+  #secret() { function plain() { this.load(); } }
+  save() { [1].map(() => this.load()); }
+}
+""")
+    fns = functions(facts)
+    assert callees(fns["./src/svc#Api.load"]) == {
+        "this.store.read": None, "this.#secret": "./src/svc#Api.#secret", "this.save": "./src/svc#Api.save"}
+    assert callees(fns["./src/svc#Api.#secret.plain"]) == {"this.load": None}
+    assert callees(fns["./src/svc#Api.save.<lambda>"]) == {"this.load": "./src/svc#Api.load"}

@@ -645,12 +645,14 @@ class _Lowerer:
             return None
         return None
 
-    def _project(self, node, scope) -> str | None:
+    def _project(self, node, scope, top=True) -> str | None:
         """The project function or class a callee may name when it is no
         tracked name (``helper`` -> ``./src/file#helper``, ``p.hasPerm`` of
         ``import * as p from "./perms"`` -> ``./src/perms#hasPerm``,
         ``require("./perms").hasPerm``, ``this.start`` in class ``C`` ->
-        ``./src/file#C.start``), or None. Project names start with ``.``."""
+        ``./src/file#C.start``), or None. Project names start with ``.``.
+        ``this.x`` / ``super.x`` name a method only as the callee itself
+        (``top``): ``this.svc.load()`` calls a method of a field, unknown here."""
         t = node.type
         if t == "identifier":
             binding = scope.lookup(ts.text(node))
@@ -661,10 +663,12 @@ class _Lowerer:
         if t == "member_expression":
             obj = node.child_by_field_name("object")
             prop = node.child_by_field_name("property")
-            if obj is None or prop is None or prop.type != "property_identifier":
+            if obj is None or prop is None or prop.type not in ("property_identifier", "private_property_identifier"):
                 return None
             if obj.type == "this":
-                base = self.this_class
+                base = self.this_class if top else None
+            elif not top and obj.type == "super":
+                base = None
             elif obj.type == "super":
                 # the first supertype when it is a project class
                 supers = self.class_supers.get(self.this_class, ())
@@ -672,13 +676,14 @@ class _Lowerer:
             elif obj.type == "call_expression":
                 base = self._require(obj, record=False)
             else:
-                base = self._project(obj, scope)
+                base = self._project(obj, scope, False)
             if base is None:
                 return None
             name = ts.text(prop)
             return base + name if base.endswith("#") else f"{base}.{name}"
         if t in _TRANSPARENT and node.named_child_count:
-            return self._project(node.named_children[-1] if t == "type_assertion" else node.named_children[0], scope)
+            return self._project(node.named_children[-1] if t == "type_assertion" else node.named_children[0],
+                                 scope, top)
         return None
 
     def _type_of(self, annotation, scope) -> str | None:
