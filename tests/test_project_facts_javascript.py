@@ -340,3 +340,41 @@ class Api {
         "this.store.read": None, "this.#secret": "./src/svc#Api.#secret", "this.save": "./src/svc#Api.save"}
     assert callees(fns["./src/svc#Api.#secret.plain"]) == {"this.load": None}
     assert callees(fns["./src/svc#Api.save.<lambda>"]) == {"this.load": "./src/svc#Api.load"}
+
+
+def test_jsx_of_project_components_is_a_call(engine, tmp_path):
+    facts = extract(engine, tmp_path, "src/App", """\
+import CameraScreen from './CameraScreen';
+import * as UI from './ui';
+function Local({ kind }) { return <div>{kind}</div>; }
+export default function App({ granted }) {
+  return <UI.Frame>{granted && <CameraScreen kind="front" onDone={() => Local({})} />}<Local /></UI.Frame>;
+}
+""", ext=".tsx")
+    app = functions(facts)["./src/App#App"]
+    assert [(e.callee, e.text) for e in _all_calls(app)] == [
+        ("./src/ui#Frame", "UI.Frame"), ("./src/CameraScreen#default", "CameraScreen"),
+        ("./src/App#Local", "Local"), ("./src/App#Local", "Local")]
+    screen = next(e for e in _all_calls(app) if e.text == "CameraScreen")
+    assert screen.keywords[0] == ("kind", F.Lit("front")) and isinstance(screen.keywords[1][1], F.Lambda)
+    assert callees(functions(facts)["./src/App#Local"]) == {}
+
+
+def _all_calls(function):
+    out = []
+
+    def expr(e):
+        if isinstance(e, F.Call):
+            out.append(e)
+            for sub in (e.receiver, *e.args, *(v for _, v in e.keywords)):
+                expr(sub)
+        elif isinstance(e, (F.Seq, F.BoolOp)):
+            for sub in (e.items if isinstance(e, F.Seq) else e.values):
+                expr(sub)
+        elif isinstance(e, F.Lambda):
+            for s in e.function.body.stmts:
+                expr(getattr(s, "value", None) if not isinstance(s, F.Eval) else s.expr)
+
+    for s in function.body.stmts:
+        expr(getattr(s, "value", None) if not isinstance(s, F.Eval) else s.expr)
+    return out

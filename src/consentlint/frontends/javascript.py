@@ -1270,6 +1270,10 @@ class _Lowerer:
         if t == "class":
             defs = self._class(node, scope, _field_text(node, "name") or "<class>")
             return F.Seq(tuple(F.Lambda(d.function) for d in defs)) if defs else None
+        if t in ("jsx_self_closing_element", "jsx_opening_element") and self.modname is not None:
+            element = self._jsx_call(node, scope)
+            if element is not None:
+                return element
         if t in ("jsx_element", "jsx_self_closing_element", "jsx_opening_element", "jsx_fragment"):
             return self._seq(node.named_children, scope)
         if t == "jsx_attribute":
@@ -1277,6 +1281,25 @@ class _Lowerer:
         if t in _SKIP or t.endswith("_type") or t == "this" or t == "super":
             return None
         return self._seq(node.named_children, scope)
+
+    def _jsx_call(self, node, scope):
+        """``<CameraScreen kind="front" onDone={...} />`` of a project
+        component: a call of it (callee ``./src/CameraScreen#default``, say),
+        its props as keywords (a bare prop is ``true``)."""
+        name = node.child_by_field_name("name")
+        callee = self._project(name, scope) if name is not None else None
+        if callee is None or callee in self.prefixes:
+            return None
+        keywords = []
+        for attr in node.children_by_field_name("attribute"):
+            if attr.type == "jsx_attribute":
+                parts = attr.named_children
+                key = ts.text(parts[0]) if parts else ""
+                keywords.append((key, self._expr(parts[1], scope) if len(parts) > 1 else F.Lit(True)))
+            else:
+                keywords.append(("", self._expr(attr, scope)))
+        self.next_id += 1
+        return F.Call(self.next_id, callee, _short(name), "call", self.positions.span(name), None, (), tuple(keywords))
 
     def _seq(self, nodes, scope):
         items = tuple(e for e in (self._expr(n, scope) for n in nodes if n is not None) if e is not None)
