@@ -48,10 +48,35 @@ refs assigned in callbacks (``ref={r => this.camera = r}``) are not typed,
 and the guard of a helper function does not reach its callers (DESIGN
 section 12: cross-function guards are a later issue).
 
-Only the top-level units (functions, classes, function-valued declarations,
-the module body) that mention a tracked name are lowered: a search of the
-source for the tracked globals and the names bound to tracked modules finds
-the mentions (``interest.everything`` lowers all of them, as the reference).
+Project facts (DESIGN section 7), when the file's module is known (``module``,
+its path from the manifest folder without extension; with None none of this
+is emitted and functions are named by their bare name):
+
+- function identities: ``./src/privacy#hasConsent`` for module-level
+  functions and consts bound to functions (``exports.x = function`` too),
+  ``./src/privacy#Consent.isGranted`` for class methods and fields,
+  ``./src/a#default`` for an anonymous default export, nested functions under
+  their enclosing function (``./src/a#outer.inner``, ``./src/a#outer.<lambda>``),
+  the module body ``./src/a#<module>``; the module part is the file's path
+  normalised as relative specifiers are (``src/perms/index`` ->
+  ``./src/perms``), spelled as the manifest spells it when it names the file;
+- call edges: a call that resolves to no tracked name but may call a project
+  function gets that function's name (``helper()``, named/default/namespace
+  imports and ``require`` of relative modules, ``this.m()`` and
+  ``super.m()`` in a class, ``Cls.m()``); a callee naming a class (``new C()``)
+  runs its constructor; names standing for project functions
+  (``_ProjectBinding``) are invisible to catalog matching, which sees exactly
+  the names it saw before;
+- ``FileFacts.classes``: every class, class expression bound to a name and TS
+  interface, with its ``extends``/``implements`` resolved like call targets;
+- exports and re-exports as entries of ``FileFacts.imports`` (see ``_exports``).
+
+Without a known module, only the top-level units (functions, classes,
+function-valued declarations, the module body) that mention a tracked name
+are lowered: a search of the source for the tracked globals and the names
+bound to tracked modules finds the mentions (``interest.everything`` lowers
+all of them, as the reference). With one, every unit is lowered: the project
+index needs every function, edge and return.
 """
 
 from __future__ import annotations
@@ -105,6 +130,19 @@ class _JsBinding(Binding):
         self.ref = ref
 
 
+class _ProjectBinding(_JsBinding):
+    """A name that stands for a project function or class (``target``, e.g.
+    ``./src/perms#hasPerm``) but is no tracked name: resolution for catalog
+    matching sees nothing (``qualname`` None, as for any untracked local);
+    only call edges (``_project``) and function references read ``target``."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, target):
+        super().__init__()
+        self.target = target
+
+
 class _FnScope(Scope):
     """A function's scope, or a block inside it (``function`` is the scope of
     the enclosing function)."""
@@ -153,6 +191,17 @@ class _Lowerer:
         # ref local -> (offset, component) of the JSX elements it is attached to
         self.jsx_refs: dict[str, list] = {}
         self.relative, self.checkish, self.roots = _language_facts(catalog, interest)
+        # the module part of this file's qualified names (``./src/privacy``,
+        # spelled as the manifest spells it when it names this file), None
+        # when the file's module is unknown (then no project facts are emitted)
+        self.modname = None
+        if module:
+            norm = _normalise("./" + posixpath.normpath(module))
+            self.modname = self.relative.get(norm, norm)
+        self.owner = None  # qualname of the function being lowered (None: module level)
+        self.this_class = None  # qualname of the class `this` stands for
+        self.classes: list[F.ClassDecl] = []
+        self.class_supers: dict[str, tuple] = {}
 
     # ------------------------------------------------------------------ driver
 
@@ -176,10 +225,25 @@ class _Lowerer:
             else:
                 functions.extend(self._unit(unit))
         return F.FileFacts(path=path, language=self.catalog.language, module=self.module,
-                           imports=tuple(self.imports), functions=tuple(functions), problems=problems)
+                           imports=tuple(self.imports), functions=tuple(functions), problems=problems,
+                           classes=tuple(self.classes))
 
     def _qual(self, name: str) -> str:
-        return f"{self.module}.{name}" if self.module else name
+        """``./src/file#name`` at module level, ``<enclosing qualname>.name``
+        inside a function (``./src/file#outer.inner``)."""
+        if self.modname is None:
+            return name
+        if self.owner is None:
+            return f"{self.modname}#{name}"
+        return f"{self.owner}.{name}"
+
+    def _project_binding(self, name: str):
+        """The binding of a definition of ``name`` here: its qualname when it
+        is tracked, else a ``_ProjectBinding`` (UNKNOWN when the module is unknown)."""
+        if self.modname is None:
+            return UNKNOWN
+        qualname = self._qual(name)
+        return _JsBinding(qualname) if qualname in self.prefixes else _ProjectBinding(qualname)
 
     def _module_pass(self, root):
         """Bind module-level names and list the top-level units."""
@@ -188,9 +252,16 @@ class _Lowerer:
         for node in root.named_children:
             inner = node
             if node.type == "export_statement":
+                if self.modname is not None:
+                    self._exports(node)
                 inner = node.child_by_field_name("declaration") or node.child_by_field_name("value")
                 if inner is None:
                     continue  # export { a } from "x"
+            elif node.type == "expression_statement" and self.modname is not None:
+                unit = self._commonjs_export(node)
+                if unit is not None:
+                    units.append(unit)
+                    continue
             t = inner.type
             if t == "import_statement":
                 self._import(inner)
@@ -207,18 +278,24 @@ class _Lowerer:
                 units.append(_Unit(inner, "default", "function"))
             elif t in _DECLARATIONS:
                 declarators = [d for d in inner.named_children if d.type == "variable_declarator"]
+                values = self._unit_values if self.modname is not None else _FUNCTION_VALUES
                 if declarators and all((d.child_by_field_name("value") is not None
-                                        and d.child_by_field_name("value").type in _FUNCTION_VALUES)
+                                        and d.child_by_field_name("value").type in values)
                                        for d in declarators):
                     for d in declarators:
                         name = _field_text(d, "name") or "<anonymous>"
-                        units.append(_Unit(d, name, "declaration"))
+                        # `const C = class extends B {}` is class C
+                        kind = "class" if d.child_by_field_name("value").type == "class" else "declaration"
+                        units.append(_Unit(d, name, kind))
                         self._bind_definition(name)
                 else:
                     for d in declarators:
                         self._bind_global_declarator(d)
                     module_stmts.append(inner)
-            elif t in ("comment", "empty_statement", "type_alias_declaration", "interface_declaration",
+            elif t == "interface_declaration":
+                if self.modname is not None:
+                    self._interface(inner)
+            elif t in ("comment", "empty_statement", "type_alias_declaration",
                        "ambient_declaration", "enum_declaration", "module", "internal_module",
                        "import_alias", "hash_bang_line"):
                 continue
@@ -226,6 +303,126 @@ class _Lowerer:
                 module_stmts.append(inner)
         units.sort(key=lambda u: u.start)
         return units, module_stmts
+
+    # Exports and re-exports, for the project index (DESIGN section 7), are
+    # entries of ``FileFacts.imports``: in JS/TS an import of a file whose
+    # bound name is also exported is a re-export, and a name another file
+    # asks for (``./src/m#N``) that ``m`` does not define can only be such an
+    # import, so the index follows ``./src/m#N`` to the import of ``m`` bound
+    # to ``N`` (``alias``, else ``name``). What is emitted:
+    #
+    # - ``export { a as b } from "./x"`` -> ``Import("./src/x", "a", "b")``
+    #   (``alias`` always set, also when equal to ``name``);
+    # - ``export * as ns from "./x"`` -> ``Import("./src/x", None, "ns")`` (as
+    #   ``import * as ns``: a namespace);
+    # - ``export * from "./x"`` -> ``Import("./src/x", None, None, star=True)``
+    #   (JS imports never set ``star`` otherwise): every export of ``./src/x``
+    #   except ``default``;
+    # - an alias of the file's own name, ``export { a as b }``, ``export
+    #   default a``, ``export default function a() {}``, ``module.exports = a``,
+    #   ``exports.b = a`` -> ``Import(<this module>, "a", "b")``: ``./src/m#b``
+    #   is ``./src/m#a``;
+    # - an export under its own name (``export function a``, ``export const
+    #   a``, ``export { a }``, ``exports.a = function () {}``) ->
+    #   ``Import(<this module>, "a", "a")``: an export marker (entry points),
+    #   nothing to follow.
+    # Specifiers are resolved as for imports (``./src/x`` from ``./src/m``'s
+    # folder, index files and extensions normalised; packages as written).
+
+    def _exports(self, node) -> None:
+        span = self.positions.span(node)
+        own = self.modname
+        source = node.child_by_field_name("source")
+        if source is not None:
+            raw = _string(source)
+            spec = self._specifier(raw) if isinstance(raw, str) else None
+            if spec is None:
+                return
+            clause = next((c for c in node.named_children if c.type in ("export_clause", "namespace_export")), None)
+            if clause is None:
+                self.imports.append(F.Import(spec, None, None, span, star=True))
+            elif clause.type == "namespace_export":
+                name = next((ts.text(c) for c in clause.named_children if c.type == "identifier"), None)
+                if name:
+                    self.imports.append(F.Import(spec, None, name, span))
+            else:
+                for item in clause.named_children:
+                    if item.type == "export_specifier":
+                        name = _field_text(item, "name")
+                        if name:
+                            self.imports.append(F.Import(spec, name, _field_text(item, "alias") or name, span))
+            return
+        default = any(c.type == "default" for c in node.children)
+        declaration = node.child_by_field_name("declaration")
+        value = node.child_by_field_name("value")
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is not None:
+            for item in clause.named_children:
+                if item.type == "export_specifier":
+                    name = _field_text(item, "name")
+                    if name:
+                        self.imports.append(F.Import(own, name, _field_text(item, "alias") or name, span))
+            return
+        inner = declaration if declaration is not None else value
+        if inner is None:
+            return
+        names = []
+        if inner.type in _DECLARATIONS:
+            for d in inner.named_children:
+                if d.type == "variable_declarator":
+                    pattern = d.child_by_field_name("name")
+                    if pattern is not None:
+                        names.extend(local for _, local in _pattern_items(pattern) if local)
+        elif inner.type == "identifier":
+            names.append(ts.text(inner))
+        elif inner.type in _FUNCTION_DECLS or inner.type in _CLASS_DECLS or inner.type == "class" \
+                or inner.type in ("interface_declaration", "enum_declaration", "type_alias_declaration"):
+            name = _field_text(inner, "name")
+            if name:
+                names.append(name)
+        for name in names:
+            self.imports.append(F.Import(own, name, "default" if default else name, span))
+
+    def _commonjs_export(self, node):
+        """``exports.a = <function>`` / ``module.exports = <function>`` at
+        module level: a unit named ``a`` / ``default``; ``exports.b = a`` /
+        ``module.exports = a`` / ``module.exports = { a, b: c }`` record the
+        export (see above). Returns the unit, if any."""
+        expr = node.named_children[0] if node.named_child_count else None
+        if expr is None or expr.type != "assignment_expression":
+            return None
+        left = expr.child_by_field_name("left")
+        right = expr.child_by_field_name("right")
+        if left is None or right is None or left.type != "member_expression":
+            return None
+        target = ts.text(left)
+        if target == "module.exports":
+            export = "default"
+        elif target.startswith(("exports.", "module.exports.")) and target.count(".") == target.startswith("module.") + 1 \
+                and _field_type(left, "property") == "property_identifier":
+            export = _field_text(left, "property")
+        else:
+            return None
+        span = self.positions.span(node)
+        if right.type in _FUNCTION_VALUES:
+            name = _field_text(right, "name") if export == "default" else None
+            if name:
+                self.imports.append(F.Import(self.modname, name, export, span))
+            elif export != "default":
+                self.imports.append(F.Import(self.modname, export, export, span))
+            return _Unit(right, name or export, "function")
+        if right.type == "identifier":
+            self.imports.append(F.Import(self.modname, ts.text(right), export, span))
+        elif right.type == "object" and export == "default":
+            for prop in right.named_children:
+                if prop.type == "shorthand_property_identifier":
+                    self.imports.append(F.Import(self.modname, ts.text(prop), ts.text(prop), span))
+                elif prop.type == "pair":
+                    key = _property_key(prop.child_by_field_name("key"))
+                    value = prop.child_by_field_name("value")
+                    if key and value is not None and value.type == "identifier":
+                        self.imports.append(F.Import(self.modname, ts.text(value), key, span))
+        return None
 
     def _jsx_refs(self, grammar, root) -> None:
         """``<CameraView ref={cameraRef} />``: ``cameraRef.current`` is a
@@ -240,14 +437,13 @@ class _Lowerer:
                 self.jsx_refs.setdefault(ts.text(ref), []).append((ref.start_byte, qualname))
 
     def _bind_definition(self, name: str) -> None:
-        qualname = f"./{self.module}#{name}" if self.module else None
-        if qualname is not None and qualname.startswith("./"):
-            qualname = self.relative.get(_normalise(qualname.split("#")[0]), qualname.split("#")[0]) + "#" + name
-        self.globals.bind(name, _JsBinding(qualname) if qualname in self.prefixes else UNKNOWN)
+        self.globals.bind(name, self._project_binding(name))
 
     def _wanted(self, units, module_stmts):
-        """The units that mention a tracked name; None stands for the module body."""
-        if getattr(self.interest, "everything", False):
+        """The units that mention a tracked name; None stands for the module body.
+        With a known module every unit is lowered: the project index needs
+        every function, call edge and return, whatever it mentions."""
+        if self.modname is not None or getattr(self.interest, "everything", False):
             return ([None] if module_stmts else []) + list(units)
         tokens = set(self.conventions)
         for name, binding in self.globals.names.items():
@@ -320,8 +516,9 @@ class _Lowerer:
                         self.imports.append(F.Import(spec, name, alias if alias != name else None, span))
                         self.globals.bind(alias, _JsBinding(self._canonical(f"{spec}#{name}")))
 
-    def _require(self, node) -> str | None:
-        """``require("m")`` (or a compiled interop wrapper of it) -> ``m#``."""
+    def _require(self, node, record=True) -> str | None:
+        """``require("m")`` (or a compiled interop wrapper of it) -> ``m#``;
+        ``record`` notes the import (off to resolve a node a second time)."""
         while node is not None and node.type in _TRANSPARENT and node.named_child_count:
             node = node.named_children[0]
         if node is None or node.type != "call_expression":
@@ -332,17 +529,25 @@ class _Lowerer:
             return None
         values = [a for a in args.named_children if a.type != "comment"]
         if function.type == "identifier" and _INTEROP.match(ts.text(function)) and len(values) >= 1:
-            return self._require(values[0])
+            return self._require(values[0], record)
         if function.type not in ("identifier", "import") or ts.text(function) not in ("require", "import"):
             return None
         raw = _string(values[0]) if values else None
         if not isinstance(raw, str):
             return None
-        self.specifiers.add(raw)
         spec = self._specifier(raw)
-        if spec is not None:
-            self.imports.append(F.Import(spec, None, None, self.positions.span(node)))
+        if record:
+            self.specifiers.add(raw)
+            if spec is not None:
+                self.imports.append(F.Import(spec, None, None, self.positions.span(node)))
         return f"{spec}#" if spec is not None else None
+
+    @staticmethod
+    def _export_binding(spec, prop):
+        """``const { hasPerm } = require("./perms")``: the project export, untracked."""
+        if prop and spec and spec.startswith(".") and spec.endswith("#"):
+            return _ProjectBinding(spec + prop)
+        return UNKNOWN
 
     def _canonical(self, qualname: str) -> str:
         return self.interest.canonical(qualname)
@@ -356,7 +561,9 @@ class _Lowerer:
         qualname = self._static(value) if value is not None else None
         if name.type == "identifier":
             binding = UNKNOWN
-            if qualname is not None:
+            if value is not None and value.type in _FUNCTION_VALUES:
+                binding = self._project_binding(ts.text(name))
+            elif qualname is not None:
                 binding = _JsBinding(qualname)
             elif value is not None:
                 const = _literal(value)
@@ -368,7 +575,7 @@ class _Lowerer:
             if local is None:
                 continue
             member = self._member(qualname, prop) if prop is not None else None
-            self.globals.bind(local, _JsBinding(member) if member is not None else UNKNOWN)
+            self.globals.bind(local, _JsBinding(member) if member is not None else self._export_binding(qualname, prop))
 
     def _static(self, node) -> str | None:
         """Resolve an initializer with module-level names only."""
@@ -438,6 +645,47 @@ class _Lowerer:
             return None
         return None
 
+    def _project(self, node, scope, top=True) -> str | None:
+        """The project function or class a callee may name when it is no
+        tracked name (``helper`` -> ``./src/file#helper``, ``p.hasPerm`` of
+        ``import * as p from "./perms"`` -> ``./src/perms#hasPerm``,
+        ``require("./perms").hasPerm``, ``this.start`` in class ``C`` ->
+        ``./src/file#C.start``), or None. Project names start with ``.``.
+        ``this.x`` / ``super.x`` name a method only as the callee itself
+        (``top``): ``this.svc.load()`` calls a method of a field, unknown here."""
+        t = node.type
+        if t == "identifier":
+            binding = scope.lookup(ts.text(node))
+            if binding is None:
+                return None
+            q = binding.target if type(binding) is _ProjectBinding else binding.qualname
+            return q if q is not None and q.startswith(".") else None
+        if t == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if obj is None or prop is None or prop.type not in ("property_identifier", "private_property_identifier"):
+                return None
+            if obj.type == "this":
+                base = self.this_class if top else None
+            elif not top and obj.type == "super":
+                base = None
+            elif obj.type == "super":
+                # the first supertype when it is a project class
+                supers = self.class_supers.get(self.this_class, ())
+                base = supers[0] if supers and supers[0].startswith(".") else None
+            elif obj.type == "call_expression":
+                base = self._require(obj, record=False)
+            else:
+                base = self._project(obj, scope, False)
+            if base is None:
+                return None
+            name = ts.text(prop)
+            return base + name if base.endswith("#") else f"{base}.{name}"
+        if t in _TRANSPARENT and node.named_child_count:
+            return self._project(node.named_children[-1] if t == "type_assertion" else node.named_children[0],
+                                 scope, top)
+        return None
+
     def _type_of(self, annotation, scope) -> str | None:
         """The tracked type a TS annotation names (``Request``, ``express.Request``)."""
         if annotation is None:
@@ -458,15 +706,34 @@ class _Lowerer:
 
     # ------------------------------------------------------------------- units
 
+    _unit_values = _FUNCTION_VALUES | {"class"}
+
     def _unit(self, unit: _Unit) -> list[F.Function]:
         node = unit.node
         if unit.kind == "class":
+            if node.type == "variable_declarator":
+                node = node.child_by_field_name("value")
             return [d.function for d in self._class(node, self.globals, unit.name)]
         if unit.kind == "declaration":
             node = node.child_by_field_name("value")
         return [self._function(node, self.globals, unit.name, self._qual(unit.name))]
 
-    def _function(self, node, scope, name, qualname, preamble=()) -> F.Function:
+    def _function(self, node, scope, name, qualname, preamble=(), this=None) -> F.Function:
+        """``this`` is the class ``this`` stands for in a method; any other
+        non-arrow function rebinds ``this`` to nothing known."""
+        owner, this_class = self.owner, self.this_class
+        if self.modname is not None:
+            self.owner = qualname
+        if this is not None:
+            self.this_class = this
+        elif node.type != "arrow_function":
+            self.this_class = None
+        try:
+            return self._function_body(node, scope, name, qualname, preamble)
+        finally:
+            self.owner, self.this_class = owner, this_class
+
+    def _function_body(self, node, scope, name, qualname, preamble) -> F.Function:
         inner = _FnScope(scope)
         params = self._params(node, inner)
         for stmt in preamble:
@@ -516,34 +783,104 @@ class _Lowerer:
         return names
 
     def _class(self, node, scope, name) -> list[F.Def]:
+        """The class's members as ``Def``s (``./src/file#C.method``) and, when
+        the module is known, its ``ClassDecl``; ``this`` in members is the class."""
+        qualname = self._qual(name)
+        if self.modname is not None:
+            supers = self._supers(node, scope)
+            self.class_supers[qualname] = supers
+            self.classes.append(F.ClassDecl(qualname, supers, self.positions.span(node)))
         out = []
         body = node.child_by_field_name("body")
         if body is None:
             return out
-        for member in body.named_children:
-            t = member.type
-            if t == "method_definition":
-                method = _field_text(member, "name") or "<method>"
-                out.append(F.Def(self._function(member, scope, method, self._qual(f"{name}.{method}"))))
-            elif t in ("public_field_definition", "field_definition"):
-                value = member.child_by_field_name("value")
-                field = _field_text(member, "name") or _field_text(member, "property") or "<field>"
-                if value is not None and value.type in _FUNCTION_VALUES:
-                    out.append(F.Def(self._function(value, scope, field, self._qual(f"{name}.{field}"))))
-                elif value is not None:
-                    fn_scope = _FnScope(scope)
-                    expr = self._expr(value, fn_scope)
-                    if expr is not None:
-                        out.append(F.Def(F.Function(field, self._qual(f"{name}.{field}"), (), (),
-                                                    F.Block((F.Eval(expr),)), self.positions.span(member))))
-            elif t == "class_static_block":
-                block = member.child_by_field_name("body")
-                if block is not None:
-                    fn_scope = _FnScope(scope)
-                    out.append(F.Def(F.Function("<static>", self._qual(f"{name}.<static>"), (), (),
-                                                F.Block(tuple(self._stmts(block.named_children, fn_scope))),
-                                                self.positions.span(member))))
+        owner, this_class = self.owner, self.this_class
+        this = qualname if self.modname is not None else None
+        self.this_class = this
+        try:
+            for member in body.named_children:
+                t = member.type
+                if t == "method_definition":
+                    method = _field_text(member, "name") or "<method>"
+                    out.append(F.Def(self._function(member, scope, method, self._qual(f"{name}.{method}"), this=this)))
+                elif t in ("public_field_definition", "field_definition"):
+                    value = member.child_by_field_name("value")
+                    field = _field_text(member, "name") or _field_text(member, "property") or "<field>"
+                    field_qual = self._qual(f"{name}.{field}")
+                    if value is not None and value.type in _FUNCTION_VALUES:
+                        out.append(F.Def(self._function(value, scope, field, field_qual, this=this)))
+                    elif value is not None:
+                        fn_scope = _FnScope(scope)
+                        if self.modname is not None:
+                            self.owner = field_qual
+                        expr = self._expr(value, fn_scope)
+                        self.owner = owner
+                        if expr is not None:
+                            out.append(F.Def(F.Function(field, field_qual, (), (),
+                                                        F.Block((F.Eval(expr),)), self.positions.span(member))))
+                elif t == "class_static_block":
+                    block = member.child_by_field_name("body")
+                    if block is not None:
+                        fn_scope = _FnScope(scope)
+                        static_qual = self._qual(f"{name}.<static>")
+                        if self.modname is not None:
+                            self.owner = static_qual
+                        stmts = tuple(self._stmts(block.named_children, fn_scope))
+                        self.owner = owner
+                        out.append(F.Def(F.Function("<static>", static_qual, (), (), F.Block(stmts),
+                                                    self.positions.span(member))))
+        finally:
+            self.owner, self.this_class = owner, this_class
         return out
+
+    def _interface(self, node) -> None:
+        """A TS interface: a ``ClassDecl`` with ``interface`` set (for dispatch)."""
+        name = _field_text(node, "name")
+        if not name:
+            return
+        clause = next((c for c in node.named_children if c.type == "extends_type_clause"), None)
+        supers = tuple(self._type_name(c, self.globals) for c in clause.named_children
+                       if c.type != "comment") if clause is not None else ()
+        self.classes.append(F.ClassDecl(self._qual(name), supers, self.positions.span(node), interface=True))
+        if name not in self.globals.names and name not in self.prefixes:  # a type: never hide a value
+            self._bind_definition(name)
+
+    def _supers(self, node, scope) -> tuple[str, ...]:
+        """Direct supertypes of a class (``extends``, TS ``implements``),
+        resolved like call targets where possible, else as written."""
+        heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+        if heritage is None:
+            return ()
+        out = []
+        for clause in heritage.named_children:
+            if clause.type in ("extends_clause", "implements_clause"):
+                items = [c for c in clause.named_children if c.type not in ("type_arguments", "comment")]
+            elif clause.type == "comment":
+                continue
+            else:
+                items = [clause]  # JS: `extends <expression>`
+            for item in items:
+                out.append(self._type_name(item, scope))
+        return tuple(out)
+
+    def _type_name(self, node, scope) -> str:
+        """A class or interface named by an expression or a TS type, qualified
+        like a call target where it resolves, else as written."""
+        if node.type == "generic_type":
+            node = node.child_by_field_name("name") or node
+        if node.type in ("type_identifier", "nested_type_identifier"):
+            parts = ts.text(node).split(".")
+            binding = scope.lookup(parts[0])
+            base = None
+            if binding is not None:
+                base = binding.target if type(binding) is _ProjectBinding else binding.qualname
+            if base is None:
+                return ts.text(node)
+            for part in parts[1:]:
+                base = base + part if base.endswith("#") else f"{base}.{part}"
+            return base
+        resolved = self._resolve(node, scope) or self._project(node, scope)
+        return resolved if resolved is not None and resolved != _GLOBAL else ts.text(node)
 
     # -------------------------------------------------------------- statements
 
@@ -554,7 +891,7 @@ class _Lowerer:
                 if inner is not None and (inner.type in _FUNCTION_DECLS or inner.type in _CLASS_DECLS):
                     name = _field_text(inner, "name")
                     if name:
-                        scope.bind(name, UNKNOWN)
+                        scope.bind(name, self._project_binding(name))
         out: list = []
         for node in nodes:
             out.extend(self._stmt(node, scope))
@@ -659,11 +996,11 @@ class _Lowerer:
             if t == "function_signature":
                 return []
             name = _field_text(node, "name") or "<function>"
-            scope.bind(name, UNKNOWN)
+            scope.bind(name, self._project_binding(name))
             return [F.Def(self._function(node, scope, name, self._qual(name)))]
         if t in _CLASS_DECLS:
             name = _field_text(node, "name") or "<class>"
-            scope.bind(name, UNKNOWN)
+            scope.bind(name, self._project_binding(name))
             return self._class(node, scope, name)
         if t in ("import_statement", "comment", "empty_statement", "debugger_statement",
                  "type_alias_declaration", "interface_declaration", "ambient_declaration",
@@ -758,7 +1095,7 @@ class _Lowerer:
                 scope.bind(local, _JsBinding(spec))
                 return []
             if value.type in _FUNCTION_VALUES:
-                scope.bind(local, UNKNOWN)
+                scope.bind(local, self._project_binding(local))
                 return [F.Def(self._function(value, scope, local, self._qual(local)))]
             expr = self._expr(value, scope)
             binding = self._binding_for(expr)
@@ -817,7 +1154,7 @@ class _Lowerer:
             for prop, local in items:
                 if local:
                     member = self._member(spec, prop) if prop else None
-                    scope.bind(local, _JsBinding(member) if member else UNKNOWN)
+                    scope.bind(local, _JsBinding(member) if member else self._export_binding(spec, prop))
             return []
         value = self._expr(value_node, scope) if value_node is not None else None
         base = self._resolve(value_node, scope) if value_node is not None else None
@@ -933,6 +1270,10 @@ class _Lowerer:
         if t == "class":
             defs = self._class(node, scope, _field_text(node, "name") or "<class>")
             return F.Seq(tuple(F.Lambda(d.function) for d in defs)) if defs else None
+        if t in ("jsx_self_closing_element", "jsx_opening_element") and self.modname is not None:
+            element = self._jsx_call(node, scope)
+            if element is not None:
+                return element
         if t in ("jsx_element", "jsx_self_closing_element", "jsx_opening_element", "jsx_fragment"):
             return self._seq(node.named_children, scope)
         if t == "jsx_attribute":
@@ -940,6 +1281,25 @@ class _Lowerer:
         if t in _SKIP or t.endswith("_type") or t == "this" or t == "super":
             return None
         return self._seq(node.named_children, scope)
+
+    def _jsx_call(self, node, scope):
+        """``<CameraScreen kind="front" onDone={...} />`` of a project
+        component: a call of it (callee ``./src/CameraScreen#default``, say),
+        its props as keywords (a bare prop is ``true``)."""
+        name = node.child_by_field_name("name")
+        callee = self._project(name, scope) if name is not None else None
+        if callee is None or callee in self.prefixes:
+            return None
+        keywords = []
+        for attr in node.children_by_field_name("attribute"):
+            if attr.type == "jsx_attribute":
+                parts = attr.named_children
+                key = ts.text(parts[0]) if parts else ""
+                keywords.append((key, self._expr(parts[1], scope) if len(parts) > 1 else F.Lit(True)))
+            else:
+                keywords.append(("", self._expr(attr, scope)))
+        self.next_id += 1
+        return F.Call(self.next_id, callee, _short(name), "call", self.positions.span(name), None, (), tuple(keywords))
 
     def _seq(self, nodes, scope):
         items = tuple(e for e in (self._expr(n, scope) for n in nodes if n is not None) if e is not None)
@@ -979,6 +1339,9 @@ class _Lowerer:
         if not local and binding.alias is not None and binding.alias.callee in self.checkish:
             # a closure reading an outer local that holds a check result
             return binding.alias
+        if type(binding) is _ProjectBinding:
+            # a reference to a project function or class (`register(onGranted)`)
+            return F.Name(name, binding.target, local)
         return F.Name(name, binding.qualname, local)
 
     def _check_holder(self, obj, scope):
@@ -1076,6 +1439,9 @@ class _Lowerer:
             inner = self._expr(function, scope)
             receiver = inner if inner is not None and not isinstance(inner, (F.Name, F.Lit)) else None
         callee = self._call_name(self._resolve(function, scope))
+        if callee is None and self.modname is not None:
+            # a call edge to a project function (or `new` of a project class)
+            callee = self._call_name(self._project(function, scope))
         args_node = node.child_by_field_name("arguments")
         preamble = None
         if method == "then" and isinstance(receiver, F.Call) and receiver.callee in self.checkish:
