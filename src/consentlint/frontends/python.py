@@ -8,9 +8,14 @@ locals built by catalogued constructors, ``self`` in classes whose bases are
 catalogued, ``self.x = Ctor()`` attributes, annotated parameters, and the
 catalog's parameter conventions (``request`` in a Django module).
 
-Only the functions that mention a tracked name are lowered: a regular
-expression over the source finds those mentions, so most of a large file is
-never visited from Python.
+Every function, method and class is lowered, with its dotted import path
+(``pkg.mod.f``, ``pkg.mod.C.m``, nested ``pkg.mod.f.<locals>.g``), and every
+call gets the name it resolves to, catalogued or a project function
+(``self.m()`` in ``C``: ``pkg.mod.C.m``), for the project index. A regular
+expression over the source finds the mentions of tracked names: statements
+without one are lowered lean (calls, arguments, returns, comparisons and
+control structure, not call-free containers), or skipped when they cannot
+call, bind or define anything.
 """
 
 from __future__ import annotations
@@ -111,7 +116,7 @@ class _Lowerer:
             leaves is None or leaves.search(self.source, node.start_byte, node.end_byte))])
         self._class_instances(classes)
         # every unit is lowered (the project index needs every function, call
-        # edge and return); the text shortcuts only skip statements (_relevant)
+        # edge and return); the text shortcuts only thin statements (_relevance)
         if module_stmts:
             functions.append(self._module_function(root, module_stmts))
         for unit in units:
