@@ -13,7 +13,8 @@ do not all imply a check (or that only requests one) implies nothing.
 *Caller guards*: a function is guarded for a category when every project call
 of it is guarded for that category, directly or through its own callers.
 Entry points are never guarded by callers: functions with no known call,
-functions passed on as values, and methods the framework calls (overrides of
+functions passed on as values (a reference, or their name used as a value),
+and methods the framework calls (overrides of
 a type outside the project, and in Java ``on*`` methods of such classes).
 """
 
@@ -39,6 +40,11 @@ class Summaries:
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
+        self._named: set[str] = set()  # functions named as values (``onPress={handler}``)
+
+    def _escaping(self, name: F.Name) -> None:
+        if name.resolved is not None and not name.local:
+            self._named.add(name.resolved)
 
     # ------------------------------------------------------ check summaries
 
@@ -51,11 +57,13 @@ class Summaries:
         for qualname, infos in self.index.functions.items():
             for info in infos:
                 model = self.models[info.language]
-                for call in _calls(info.function.body):
+                for call in _calls(info.function.body, self._escaping):
                     if model.check_guard(call) is not None:
                         work.append(qualname)
                     for target in self.index.targets(call.callee):
                         callers_of.setdefault(target.qualname, set()).add(qualname)
+        for name in self._named:
+            self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
         queued = set(work)
         while work:
@@ -230,18 +238,24 @@ def _wrap(guard: Guard, call: F.Call, model, params) -> Guard:
     return Guard("helper", call.callee, inner.values, call.span.line, inner=inner, via=via, param=inner.param)
 
 
-def _calls(block: F.Block):
-    """Every call in a body, lambdas included."""
+def _calls(block: F.Block, on_name=None):
+    """Every call in a body, lambdas included; ``on_name(name)`` for each
+    resolved name used as a value (not a receiver): a function named so is
+    passed on, and may be called from anywhere."""
     stack = list(block.stmts)
     while stack:
         node = stack.pop()
         kind = type(node)
         if kind is F.Call:
             yield node
-            stack.append(node.receiver)
+            if type(node.receiver) is not F.Name:
+                stack.append(node.receiver)
             stack.extend(node.args)
             stack.extend(v for _, v in node.keywords)
-        elif node is None or kind is F.Lit or kind is F.Name:
+        elif kind is F.Name:
+            if on_name is not None:
+                on_name(node)
+        elif node is None or kind is F.Lit:
             continue
         elif kind is F.Eval:
             stack.append(node.expr)
