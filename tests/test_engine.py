@@ -1,5 +1,5 @@
-"""The engine on bad input and on its own promises: the prefilter never loses a
-finding, parallel runs equal serial ones, bad files never stop a run."""
+"""The engine on bad input and on its own promises: the text shortcuts never
+lose a finding, parallel runs equal serial ones, bad files never stop a run."""
 
 from __future__ import annotations
 
@@ -30,21 +30,27 @@ def _results(prefilter: bool):
 
 
 def test_text_shortcuts_never_lose_a_finding():
-    """The prefilter, and the front-end's skipping of functions and statements
-    that mention no tracked name, against lowering everything."""
+    """The front-ends' thinning of statements that mention no tracked name,
+    against lowering everything."""
     with_filter = _results(True)
     without = _results(False)
     assert with_filter == without
     assert sum(len(v[1]) for v in without.values()) > 100
 
 
-def test_prefilter_skips_files_that_cannot_matter(tmp_path):
-    eng = engine.Engine(engine.Settings(None))
-    _, _, interest, prefilter = eng.language("python")
-    assert not engine._may_matter(b"import os\nprint(os.getcwd())\n", prefilter, "x", interest)
-    assert engine._may_matter(b"from plyer import gps\ngps.start()\n", prefilter, "x", interest)
-    # an import alone uses nothing: no last segment of a catalogued API is spelled
-    assert not engine._may_matter(b"from plyer import gps\n", prefilter, "x", interest)
+@pytest.mark.parametrize("project", sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir()),
+                         ids=lambda p: p.name)
+def test_text_shortcuts_never_lose_a_guard_across_files(project):
+    """Whole projects: helpers and callers in other files see the same facts."""
+    files = sorted(p for p in project.rglob("*") if p.suffix in FRONTENDS)
+    manifest = find_manifest(project)
+    runs = []
+    for prefilter in (True, False):
+        eng = engine.Engine(engine.Settings(str(manifest) if manifest else None, prefilter=prefilter))
+        result = engine.run(eng, files, 1, True, str(project / "privacy-manifest.toml"))
+        runs.append(([(f.path, f.line, f.column, f.code, f.message) for f in result.findings],
+                     [(c.path, c.span.line, c.status, c.guard) for c in result.collections]))
+    assert runs[0] == runs[1]
 
 
 @pytest.mark.parametrize("name, data, message", [

@@ -91,7 +91,7 @@ def test_whole_program_facts_of_a_file_naming_no_catalogued_class():
 
     catalog = load_catalog().for_language("java")
     eng = engine.Engine(engine.Settings(None))
-    _, _, interest, _ = eng.language("java")
+    _, _, interest = eng.language("java")
     source = (b"package app; import app.util.Perms;\n"
               b"class A extends Base { @Override void f(Note n) { n.getLastKnownLocation(); Perms.has(this::g); } }")
     facts = java.extract(source, ts.parse("java", source), "A.java", None, None, catalog, interest)

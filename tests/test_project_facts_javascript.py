@@ -24,89 +24,18 @@ def extract(engine, tmp_path, module, source, ext=".ts"):
     path.write_text(source, "utf-8")
     data = path.read_bytes()
     language, grammar, _ = FRONTENDS[ext]
-    catalog, _, interest, _ = engine.language(language)
+    catalog, _, interest = engine.language(language)
     return javascript.extract(data, ts.parse(grammar, data), path.name, module, None, catalog, interest)
 
 
 def functions(facts):
     """Every function by qualname (nested ``Def``s and lambdas included)."""
-    out = {}
-
-    def expr(e):
-        if isinstance(e, F.Lambda):
-            fn(e.function)
-        elif isinstance(e, F.Call):
-            for sub in (e.receiver, *e.args, *(v for _, v in e.keywords)):
-                expr(sub)
-        elif isinstance(e, (F.Seq, F.BoolOp)):
-            for sub in (e.items if isinstance(e, F.Seq) else e.values):
-                expr(sub)
-        elif isinstance(e, F.Not):
-            expr(e.value)
-        elif isinstance(e, F.Compare):
-            expr(e.left), expr(e.right)
-        elif isinstance(e, F.IfExp):
-            expr(e.test), expr(e.body), expr(e.orelse)
-
-    def block(b):
-        for s in b.stmts:
-            if isinstance(s, F.Def):
-                fn(s.function)
-            elif isinstance(s, (F.Eval,)):
-                expr(s.expr)
-            elif isinstance(s, (F.Assign, F.Exit)):
-                expr(s.value)
-            elif isinstance(s, (F.If, F.Loop)):
-                expr(s.test), block(s.body), block(s.orelse)
-            elif isinstance(s, F.Try):
-                block(s.body), [block(h) for h in s.handlers], block(s.orelse), block(s.final)
-            elif isinstance(s, F.Choice):
-                expr(s.subject), [block(a) for a in s.arms]
-
-    def fn(f):
-        out[f.qualname] = f
-        block(f.body)
-
-    for f in facts.functions:
-        fn(f)
-    return out
+    return {f.qualname: f for f in F.functions_in(facts.functions, lambdas=True)}
 
 
 def calls(function):
     """(callee, text, args) of the calls directly in ``function`` (not in nested functions)."""
-    out = []
-
-    def expr(e):
-        if isinstance(e, F.Call):
-            expr(e.receiver)
-            for a in e.args:
-                expr(a)
-            out.append((e.callee, e.text, e.args))
-        elif isinstance(e, (F.Seq, F.BoolOp)):
-            for sub in (e.items if isinstance(e, F.Seq) else e.values):
-                expr(sub)
-        elif isinstance(e, F.Not):
-            expr(e.value)
-        elif isinstance(e, F.Compare):
-            expr(e.left), expr(e.right)
-        elif isinstance(e, F.IfExp):
-            expr(e.test), expr(e.body), expr(e.orelse)
-
-    def block(b):
-        for s in b.stmts:
-            if isinstance(s, F.Eval):
-                expr(s.expr)
-            elif isinstance(s, (F.Assign, F.Exit)):
-                expr(s.value)
-            elif isinstance(s, (F.If, F.Loop)):
-                expr(s.test), block(s.body), block(s.orelse)
-            elif isinstance(s, F.Try):
-                block(s.body), [block(h) for h in s.handlers], block(s.orelse), block(s.final)
-            elif isinstance(s, F.Choice):
-                expr(s.subject), [block(a) for a in s.arms]
-
-    block(function.body)
-    return out
+    return [(n.callee, n.text, n.args) for n in F.walk(function.body) if type(n) is F.Call]
 
 
 def callees(function):
@@ -304,7 +233,7 @@ export async function where() { _.noop(); return Location.getCurrentPositionAsyn
 
 def test_unknown_module_emits_nothing_extra(engine, tmp_path):
     data = b"function a() { b(); }\nfunction b() {}\nclass C {}\nexport { a as c };\n"
-    catalog, _, interest, _ = engine.language("javascript")
+    catalog, _, interest = engine.language("javascript")
     facts = javascript.extract(data, ts.parse("javascript", data), "x.js", None, None, catalog, interest)
     assert facts.functions == () and facts.imports == () and facts.classes == ()
 
@@ -352,29 +281,15 @@ export default function App({ granted }) {
 }
 """, ext=".tsx")
     app = functions(facts)["./src/App#App"]
+    # evaluation order: a component's props (the callback's call too) before it
     assert [(e.callee, e.text) for e in _all_calls(app)] == [
-        ("./src/ui#Frame", "UI.Frame"), ("./src/CameraScreen#default", "CameraScreen"),
-        ("./src/App#Local", "Local"), ("./src/App#Local", "Local")]
+        ("./src/ui#Frame", "UI.Frame"), ("./src/App#Local", "Local"),
+        ("./src/CameraScreen#default", "CameraScreen"), ("./src/App#Local", "Local")]
     screen = next(e for e in _all_calls(app) if e.text == "CameraScreen")
     assert screen.keywords[0] == ("kind", F.Lit("front")) and isinstance(screen.keywords[1][1], F.Lambda)
     assert callees(functions(facts)["./src/App#Local"]) == {}
 
 
 def _all_calls(function):
-    out = []
-
-    def expr(e):
-        if isinstance(e, F.Call):
-            out.append(e)
-            for sub in (e.receiver, *e.args, *(v for _, v in e.keywords)):
-                expr(sub)
-        elif isinstance(e, (F.Seq, F.BoolOp)):
-            for sub in (e.items if isinstance(e, F.Seq) else e.values):
-                expr(sub)
-        elif isinstance(e, F.Lambda):
-            for s in e.function.body.stmts:
-                expr(getattr(s, "value", None) if not isinstance(s, F.Eval) else s.expr)
-
-    for s in function.body.stmts:
-        expr(getattr(s, "value", None) if not isinstance(s, F.Eval) else s.expr)
-    return out
+    """Every call in ``function``, callbacks included, in evaluation order."""
+    return [n for n in F.walk(function.body, enter=(F.Lambda,)) if type(n) is F.Call]

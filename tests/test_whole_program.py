@@ -62,7 +62,7 @@ def test_unguarded_path_as_sarif_related_locations():
     (result,) = [r for r in doc["runs"][0]["results"] if r["message"]["text"].endswith("Tracker.latest)")]
     related = [(r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]["startLine"],
                 r["message"]["text"]) for r in result["relatedLocations"]]
-    assert related == [("src/com/acme/app/MapScreen.java", 22, "`MapScreen.onResume`"),
+    assert related == [("src/com/acme/app/MapScreen.java", 31, "`MapScreen.onResume`"),
                        ("src/com/acme/app/Tracker.java", 63, "`Tracker.latest`")]
 
 

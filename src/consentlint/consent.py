@@ -88,9 +88,10 @@ class ConsentModel:
         return None
 
     def check_guard(self, call: F.Call, params: tuple[str, ...] = (), env=None) -> Guard | None:
-        """The guard that holds when ``call`` returned true, if it is a check;
-        ``params`` are the enclosing function's parameters (a value passed
-        in through one is filled in at each call of that function; ``env`` maps locals to what they hold)."""
+        """The guard that holds when ``call`` returned true, if it is a check.
+        ``params`` are the enclosing function's parameters and ``env`` what its
+        locals hold: a value that arrives through a parameter is filled in at
+        each call of that function."""
         callee = call.callee
         if callee is None:
             return None
@@ -99,7 +100,7 @@ class ConsentModel:
             arg = call.args[index] if index < len(call.args) else None
             value = self._value(arg)
             return Guard("consent", callee, (value,) if value else (), call.span.line,
-                         param=_param(arg, params, env) if not value else None)
+                         param=param_index(arg, params, env) if not value else None)
         permission = self.catalog.permission_checks.get(callee)
         if permission is not None and self.platform and permission.kind == call.kind:
             param = None
@@ -108,7 +109,7 @@ class ConsentModel:
                 arg = call.args[index] if index < len(call.args) else None
                 value = self._value(arg)
                 values = (value,) if value else ()
-                param = _param(arg, params, env) if not value else None
+                param = param_index(arg, params, env) if not value else None
             else:
                 values = permission.permissions
             return Guard("permission", callee, values, call.span.line, param=param)
@@ -160,7 +161,7 @@ class ConsentModel:
         return any(taxonomy.covers(v, category) or v in purposes for v in guard.values)
 
 
-def _param(arg, params: tuple[str, ...], env=None) -> int | None:
+def param_index(arg, params: tuple[str, ...], env=None) -> int | None:
     """The index of the parameter ``arg`` names, when it is a plain parameter
     (or a local that holds one, such as a for-each element)."""
     for _ in range(4):

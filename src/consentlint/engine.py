@@ -1,6 +1,6 @@
-"""The pipeline (DESIGN section 7): files -> front-end -> facts (in parallel
-across files, cached) -> project index -> summaries -> guard analysis ->
-collection sites -> rules -> findings.
+"""The pipeline (DESIGN section 7): files -> front-end -> facts (per file)
+-> project index -> summaries -> guard analysis -> collection sites -> rules
+-> findings.
 
 ``Engine`` holds what is loaded once per run (catalog, manifest, what each
 language is interested in). ``lower_file`` runs the per-file stage (read,
@@ -39,7 +39,7 @@ MAX_FILE_BYTES = 5_000_000
 
 # Languages where every use of a catalogued API or manifest function spells its
 # last segment in the file (an alias must name it in its import; Python has no
-# getter-property syntax): there, a file or function without one cannot matter.
+# getter-property syntax): there, a statement without one cannot collect or check.
 SPELLED_LANGUAGES = frozenset(("python",))
 
 
@@ -52,16 +52,13 @@ class Settings:
     prefilter: bool = True
     # in-source `noqa` suppressions (off under flake8, which handles its own)
     suppressions: bool = True
-    # where module paths of JS/TS/Java/Kotlin files are taken from (the
-    # project root; default: the manifest's folder)
-    root: str | None = None
 
 
 @dataclass
 class Lowered:
     """One file after the per-file stage: its facts (None when it could not
-    be analysed or cannot matter), what went wrong, and the `noqa` comments
-    found in it (by line), for the project stage."""
+    be analysed), what went wrong, and the `noqa` comments found in it (by
+    line), for the project stage."""
 
     path: str  # as given
     result: FileResult
@@ -81,23 +78,20 @@ class Engine:
         self._languages: dict[str, tuple] = {}
 
     def language(self, name: str):
-        """(catalog, consent model, interest, prefilter) for a language."""
+        """(catalog, consent model, interest) for a language."""
         if name not in self._languages:
             catalog = self.catalog.for_language(name)
             model = ConsentModel(self.manifest, catalog)
             names = [*catalog.prefixes, *model.names]
             interest = Interest.build(names, catalog.type_aliases)
-            leaves = frozenset()
             if name in SPELLED_LANGUAGES:
                 endpoints = [*catalog.sources, *catalog.permission_checks, *model.names]
-                leaves = frozenset(re.split(r"[.#]", e)[-1] for e in endpoints)
-                interest = replace(interest, leaves=leaves)
+                interest = replace(interest, leaves=frozenset(re.split(r"[.#]", e)[-1] for e in endpoints))
             if not self.settings.prefilter:
                 interest = replace(interest, leaves=frozenset(), everything=True)
             # whole-program: every function, call edge and return is lowered
             interest = replace(interest, project=True)
-            prefilter = (_words(interest.roots), _words(leaves))
-            self._languages[name] = (catalog, model, interest, prefilter)
+            self._languages[name] = (catalog, model, interest)
         return self._languages[name]
 
     def analyze_file(self, path: Path, display: str) -> FileResult:
@@ -133,20 +127,17 @@ class Engine:
             return self._unreadable(str(path), display,
                                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
         tree = ts.parse(grammar, data)
-        catalog, model, interest, prefilter = self.language(language)
+        catalog, _, interest = self.language(language)
         if language == "python":
             module, package = module_name_of(path)
         else:
             module, package = self._module_path(path), None
         lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
-        if self.settings.prefilter and not interest.project and not _may_matter(data, prefilter, module, interest):
-            lowered.facts = F.FileFacts(display, language, module, (), (), ts.syntax_problems(tree, ts.Positions(data)))
-        else:
-            frontend = importlib.import_module(module_name)
-            try:
-                lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
-            except RecursionError:
-                return self._unreadable(str(path), display, "too deeply nested to analyse")
+        frontend = importlib.import_module(module_name)
+        try:
+            lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+        except RecursionError:
+            return self._unreadable(str(path), display, "too deeply nested to analyse")
         if self.settings.suppressions and b"noqa" in data:
             from consentlint import suppressions
 
@@ -154,24 +145,22 @@ class Engine:
             lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
         return lowered
 
-    def judge(self, files: list[Lowered], index: ProjectIndex | None = None) -> list[FileResult]:
+    def judge(self, files: list[Lowered]) -> list[FileResult]:
         """The project stage: index and summaries over ``files``' facts, then
         guards, sites and file-scope rules for each file."""
         analysable = [f for f in files if f.facts is not None]
-        if index is None:
-            index = ProjectIndex(f.facts for f in analysable)
+        index = ProjectIndex(f.facts for f in analysable)
         models = {lang: self.language(lang)[1] for lang in {f.language for f in analysable}}
         summaries = Summaries(index, models)
         summaries.compute()
         analysed = []
         for lowered in analysable:
-            catalog, model, _, _ = self.language(lowered.language)
-            analysis = GuardAnalysis(model, summaries)
+            analysis = GuardAnalysis(models[lowered.language], summaries)
             sites = analysis.run(lowered.facts)
             summaries.add_sites(sites)
             analysed.append((lowered, sites, analysis.used))
         for lowered, sites, used in analysed:
-            catalog, model, _, _ = self.language(lowered.language)
+            catalog, model, _ = self.language(lowered.language)
             found = S.collections(lowered.result.path, sites, catalog, model)
             lowered.result.collections = S.by_callers(found, summaries, model)
             lowered.result.used_names = frozenset(used)
@@ -235,25 +224,6 @@ def _suppress(result: FileResult, findings: list[Finding], lines: list[str], fou
     result.findings = sorted([*kept, *extra], key=Finding.sort_key)
     result.suppressed = silenced
     return result
-
-
-def _words(names) -> re.Pattern | None:
-    if not names:
-        return None
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
-
-
-def _may_matter(data: bytes, prefilter, module: str | None, interest: Interest) -> bool:
-    """The text prefilter, derived from the catalogs and the manifest: a file
-    that mentions no root of a tracked name (and is not itself in a tracked
-    package) cannot resolve one; where names are spelled at the use site
-    (SPELLED_LANGUAGES), a file that mentions no last segment of a catalogued
-    API or manifest function cannot use one either."""
-    roots, leaves = prefilter
-    in_tracked_package = module is not None and module.split(".", 1)[0] in interest.roots
-    if not in_tracked_package and (roots is None or roots.search(data) is None):
-        return False
-    return leaves is None or leaves.search(data) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -321,13 +291,6 @@ def display_path(path: Path) -> str:
     if absolute.startswith(cwd + os.sep):
         return absolute[len(cwd) + 1:].replace(os.sep, "/")
     return path.as_posix()
-
-
-def analyze_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> list[FileResult]:
-    """Analyse ``files`` as one project; results in input order, identical
-    for any ``jobs``. ``progress(done, total)``, when given, is called as
-    files are lowered."""
-    return engine.judge(lower_files(engine, files, jobs, progress))
 
 
 def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> list[Lowered]:

@@ -234,9 +234,10 @@ class Function(_Fact):
     decorators: tuple[Decorator, ...]
     body: Block
     span: Span
-    # declared as overriding a supertype's method (Kotlin ``override``, Java
-    # ``@Override``): when no project supertype declares it, the framework
-    # calls it, so it is an entry point
+    # may override a supertype's method (Kotlin ``override``; Java ``@Override``,
+    # which is optional there, or an ``on*`` name in a class with supertypes):
+    # when no project supertype declares it, the framework calls it, so it is
+    # an entry point
     override: bool = False
 
 
@@ -281,3 +282,70 @@ class FileFacts(_Fact):
     problems: tuple[SyntaxProblem, ...] = ()
     # the file's classes (for the project index: hierarchy, overrides, dispatch)
     classes: tuple[ClassDecl, ...] = ()
+
+
+# ------------------------------------------------------------------- walking
+
+
+def _children(node):
+    kind = type(node)
+    if kind is Call:
+        return (node.receiver, *node.args, *(v for _, v in node.keywords))
+    if kind is Eval:
+        return (node.expr,)
+    if kind is Assign or kind is Exit:
+        return (node.value,)
+    if kind is If:
+        return (node.test, *node.body.stmts, *node.orelse.stmts)
+    if kind is Loop:
+        return (node.test, *node.body.stmts, *node.orelse.stmts)
+    if kind is Choice:
+        return (node.subject, *(s for arm in node.arms for s in arm.stmts))
+    if kind is Try:
+        return tuple(s for part in (node.body, *node.handlers, node.orelse, node.final) for s in part.stmts)
+    if kind is BoolOp:
+        return node.values
+    if kind is Seq:
+        return node.items
+    if kind is Not:
+        return (node.value,)
+    if kind is Compare:
+        return (node.left, node.right)
+    if kind is IfExp:
+        return (node.test, node.body, node.orelse)
+    return ()
+
+
+def walk(root: Block | Stmt | Expr, enter: tuple[type, ...] = ()):
+    """Every statement and expression under ``root``, in evaluation order: a
+    call comes after its receiver and arguments, a statement before its parts.
+    The bodies of nested functions are walked when their node type (``Lambda``,
+    ``Def``) is in ``enter``; the ``Lambda``/``Def`` node itself always is."""
+    stack = [(s, False) for s in reversed(root.stmts)] if type(root) is Block else [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if ready:
+            yield node
+            continue
+        if node is None:
+            continue
+        kind = type(node)
+        if kind is Call:
+            stack.append((node, True))
+        else:
+            yield node
+            if kind in enter:
+                stack.extend((s, False) for s in reversed(node.function.body.stmts))
+                continue
+        stack.extend((c, False) for c in reversed(_children(node)))
+
+
+def functions_in(functions, lambdas: bool = False):
+    """Each of ``functions`` and every function defined inside it (``Def``s;
+    lambdas and callbacks too with ``lambdas``), each before those inside it."""
+    stack = list(reversed(functions))
+    while stack:
+        function = stack.pop()
+        yield function
+        nested = [n.function for n in walk(function.body) if type(n) is Def or (lambdas and type(n) is Lambda)]
+        stack.extend(reversed(nested))

@@ -47,6 +47,14 @@ class GuardAnalysis:
             self._walk(function, _NONE)
         return self.sites
 
+    def function(self, function: F.Function) -> None:
+        """Analyse one function on its own (``on_return`` sees its exits)."""
+        self._walk(function, _NONE)
+
+    def condition(self, expr, env) -> tuple[frozenset, frozenset]:
+        """The guards that hold when ``expr`` is true, and when it is false."""
+        return self._cond(expr, env, 0)
+
     # ----------------------------------------------------------------- bodies
 
     def _walk(self, function: F.Function, inherited: frozenset) -> None:
@@ -208,7 +216,7 @@ class GuardAnalysis:
             return _NONE, _NONE
         if kind is _Merged:
             parts = [self._cond(v, env, depth + 1) for v in expr.values]
-            return _any_of([p[0] for p in parts]), _any_of([p[1] for p in parts])
+            return any_of([p[0] for p in parts]), any_of([p[1] for p in parts])
         if kind is F.Not:
             when_true, when_false = self._cond(expr.value, env, depth + 1)
             return when_false, when_true
@@ -217,8 +225,8 @@ class GuardAnalysis:
             trues = [p[0] for p in parts]
             falses = [p[1] for p in parts]
             if expr.op == "and":
-                return frozenset().union(*trues), _any_of(falses)
-            return _any_of(trues), frozenset().union(*falses)
+                return frozenset().union(*trues), any_of(falses)
+            return any_of(trues), frozenset().union(*falses)
         if kind is F.Compare and expr.op in ("eq", "ne"):
             for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
                 meaning = self.model.grant_meaning(other)
@@ -231,7 +239,7 @@ class GuardAnalysis:
         return _NONE, _NONE
 
 
-def _any_of(parts) -> frozenset:
+def any_of(parts) -> frozenset:
     """The guards that hold when one of ``parts`` held (``a or b``): those
     common to all, plus "one of these held" when each part has its own."""
     common = frozenset.intersection(*parts)
@@ -247,7 +255,7 @@ def _join(*states):
     if len(live) == 1:
         return live[0]
     # every path has its own guards: keep "one of these held" for each path
-    guards = _any_of([s[0] for s in live])
+    guards = any_of([s[0] for s in live])
     env = {}
     for key, value in live[0][1].items():
         values = [s[1].get(key, _MISSING) for s in live]

@@ -38,21 +38,13 @@ class ProjectIndex:
         for facts in files:
             for cls in facts.classes:
                 self.classes.setdefault(cls.qualname, cls)
-            for function in facts.functions:
-                self._add(function, facts)
+            for function in F.functions_in(facts.functions):
+                if not function.name.startswith("<"):
+                    self.functions.setdefault(function.qualname, []).append(
+                        FunctionInfo(function, facts.path, facts.language))
         for cls in self.classes.values():
             for sup in cls.supers:
-                self._subtypes.setdefault(self._class_name(sup), set()).add(cls.qualname)
-
-    def _add(self, function: F.Function, facts: F.FileFacts) -> None:
-        if not function.name.startswith("<"):
-            self.functions.setdefault(function.qualname, []).append(
-                FunctionInfo(function, facts.path, facts.language))
-        for stmt in _defs(function.body):
-            self._add(stmt.function, facts)
-
-    def _class_name(self, name: str) -> str:
-        return name
+                self._subtypes.setdefault(sup, set()).add(cls.qualname)
 
     def supertypes(self, qualname: str):
         """Project supertypes of a class, nearest first (each once)."""
@@ -78,15 +70,6 @@ class ProjectIndex:
                     queue.append(sub)
         return seen
 
-    def external_supers(self, qualname: str) -> bool:
-        """Whether a class (or a project class above it) extends or implements
-        a type outside the project, whose methods the framework may call."""
-        for name in (qualname, *self.supertypes(qualname)):
-            cls = self.classes.get(name)
-            if cls is not None and any(s not in self.classes for s in cls.supers):
-                return True
-        return False
-
     def targets(self, callee: str | None) -> tuple[FunctionInfo, ...]:
         """The project functions a call of ``callee`` may run."""
         if callee is None:
@@ -96,43 +79,25 @@ class ProjectIndex:
             return hit
         owner, _, name = callee.rpartition(".")
         found: list[FunctionInfo] = list(self.functions.get(callee, ()))
-        declared = callee if found else None
-        if not found and owner in self.classes:
-            for sup in self.supertypes(owner):
-                inherited = self.functions.get(f"{sup}.{name}")
-                if inherited:
-                    found += inherited
-                    break
         if owner in self.classes:
+            if not found:
+                for sup in self.supertypes(owner):
+                    inherited = self.functions.get(f"{sup}.{name}")
+                    if inherited:
+                        found += inherited
+                        break
             for sub in sorted(self.subtypes(owner)):
                 found += self.functions.get(f"{sub}.{name}", ())
-        elif declared is None:
-            found = []
         result = tuple(dict.fromkeys(found))
         self._targets[callee] = result
         return result
 
-    def declared_by_project_super(self, info: FunctionInfo) -> bool:
-        """Whether a project supertype of the function's class declares it."""
+    def framework_called(self, info: FunctionInfo) -> bool:
+        """Whether the framework may call the function: its topmost
+        declaration in the project (itself, or the same method in the farthest
+        project supertype) overrides a method of a type outside the project."""
         owner, _, name = info.qualname.rpartition(".")
-        return any(f"{sup}.{name}" in self.functions for sup in self.supertypes(owner))
-
-
-def _defs(block: F.Block):
-    """Nested function definitions in a body (not inside lambdas)."""
-    for stmt in block.stmts:
-        kind = type(stmt)
-        if kind is F.Def:
-            yield stmt
-        elif kind is F.If:
-            yield from _defs(stmt.body)
-            yield from _defs(stmt.orelse)
-        elif kind is F.Loop:
-            yield from _defs(stmt.body)
-            yield from _defs(stmt.orelse)
-        elif kind is F.Try:
-            for part in (stmt.body, *stmt.handlers, stmt.orelse, stmt.final):
-                yield from _defs(part)
-        elif kind is F.Choice:
-            for arm in stmt.arms:
-                yield from _defs(arm)
+        top = [info]
+        for sup in self.supertypes(owner):
+            top = self.functions.get(f"{sup}.{name}", top)
+        return any(i.function.override for i in top)

@@ -14,8 +14,8 @@ do not all imply a check (or that only requests one) implies nothing.
 of it is guarded for that category, directly or through its own callers.
 Entry points are never guarded by callers: functions with no known call,
 functions passed on as values (a reference, or their name used as a value),
-and methods the framework calls (overrides of
-a type outside the project, and in Java ``on*`` methods of such classes).
+and methods the framework calls: overrides (``Function.override``) of a
+method no project supertype declares, and their overrides below.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from consentlint import facts as F
-from consentlint.consent import Guard, _param
-from consentlint.guards import GuardAnalysis, _any_of
+from consentlint.consent import Guard, param_index
+from consentlint.guards import GuardAnalysis, any_of
 
 ROUNDS = 4
 MAX_DEPTH = 40
@@ -40,11 +40,6 @@ class Summaries:
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
-        self._named: set[str] = set()  # functions named as values (``onPress={handler}``)
-
-    def _escaping(self, name: F.Name) -> None:
-        if name.resolved is not None and not name.local:
-            self._named.add(name.resolved)
 
     # ------------------------------------------------------ check summaries
 
@@ -53,16 +48,17 @@ class Summaries:
         check, then re-analyse the callers of every function whose summary
         changed."""
         callers_of: dict[str, set[str]] = {}
+        named: set[str] = set()  # names used as values (``onPress={handler}``)
         work: list[str] = []
         for qualname, infos in self.index.functions.items():
             for info in infos:
                 model = self.models[info.language]
-                for call in _calls(info.function.body, self._escaping):
+                for call in _calls(info.function.body, named):
                     if model.check_guard(call) is not None:
                         work.append(qualname)
                     for target in self.index.targets(call.callee):
                         callers_of.setdefault(target.qualname, set()).add(qualname)
-        for name in self._named:
+        for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
         queued = set(work)
@@ -86,11 +82,11 @@ class Summaries:
 
             def on_return(value, guards, env):
                 # evaluated at the return, where the function's parameters are in scope
-                cond = analysis._cond(value, env, 0) if value is not None else (_NONE, _NONE)
+                cond = analysis.condition(value, env) if value is not None else (_NONE, _NONE)
                 returns.append((value, guards, cond))
 
             analysis = GuardAnalysis(self.models[info.language], self, on_return=on_return)
-            analysis._walk(info.function, _NONE)
+            analysis.function(info.function)
             for value, guards, (when_true, when_false) in returns:
                 afters.append(guards)
                 if value is None:
@@ -100,25 +96,18 @@ class Summaries:
                     trues.append(guards | (when_true if literal is None else _NONE))
                 if literal is not True:
                     falses.append(guards | (when_false if literal is None else _NONE))
-        check = (_all_of(trues), _all_of(falses))
-        after = _all_of(afters)
-        changed = check != self._checks.get(qualname, (_NONE, _NONE)) or after != self._after.get(qualname, _NONE)
-        if check != (_NONE, _NONE):
-            self._checks[qualname] = check
-        if after:
-            self._after[qualname] = after
-        return changed
+        summary = (_all_of(trues), _all_of(falses)), _all_of(afters)
+        before = self._checks.get(qualname, (_NONE, _NONE)), self._after.get(qualname, _NONE)
+        self._checks[qualname], self._after[qualname] = summary
+        return summary != before
 
     def check(self, call: F.Call, model, params=()):
         """(guards when the call returned true, when false), or None."""
         targets = _concrete(self.index.targets(call.callee))
         if not targets:
             return None
-        parts = [self._checks.get(t.qualname) for t in targets]
-        if any(p is None for p in parts):
-            return None
-        when_true = _any_of([p[0] for p in parts]) if all(p[0] for p in parts) else _NONE
-        when_false = _any_of([p[1] for p in parts]) if all(p[1] for p in parts) else _NONE
+        parts = [self._checks.get(t.qualname, (_NONE, _NONE)) for t in targets]
+        when_true, when_false = any_of([p[0] for p in parts]), any_of([p[1] for p in parts])
         if not when_true and not when_false:
             return None
         return (frozenset(_wrap(g, call, model, params) for g in when_true),
@@ -130,9 +119,7 @@ class Summaries:
         if not targets:
             return _NONE
         parts = [self._after.get(t.qualname, _NONE) for t in targets]
-        if not all(parts):
-            return _NONE
-        return frozenset(_wrap(g, call, model, params) for g in _any_of(parts))
+        return frozenset(_wrap(g, call, model, params) for g in any_of(parts))
 
     # ------------------------------------------------------- caller guards
 
@@ -151,14 +138,7 @@ class Summaries:
         infos = self.index.functions.get(qualname)
         if not infos or qualname in self._escapes or not self._callers.get(qualname):
             return True
-        for info in infos:
-            owner, _, name = qualname.rpartition(".")
-            if info.function.override and not self.index.declared_by_project_super(info):
-                return True
-            if info.language in _NAMED_CALLBACKS and name[:2] == "on" and name[2:3].isupper() \
-                    and self.index.external_supers(owner) and not self.index.declared_by_project_super(info):
-                return True
-        return False
+        return any(self.index.framework_called(info) for info in infos)
 
     def by_callers(self, function: str, covers, key=None):
         """``(guarded, path, witness)``: whether every project call of
@@ -204,11 +184,6 @@ class Summaries:
         return result
 
 
-# Java marks overrides only by convention (@Override is optional): framework
-# callbacks there are recognised by name as well
-_NAMED_CALLBACKS = frozenset(("java",))
-
-
 def _concrete(targets):
     """Targets that can return a value: a method without a body (abstract, or
     declared by an interface) runs one of its implementations, which the index
@@ -220,7 +195,7 @@ def _all_of(parts) -> frozenset:
     """Guards that hold on every one of ``parts`` (none when there are none)."""
     if not parts:
         return _NONE
-    return _any_of(parts)
+    return any_of(parts)
 
 
 def _wrap(guard: Guard, call: F.Call, model, params) -> Guard:
@@ -233,56 +208,18 @@ def _wrap(guard: Guard, call: F.Call, model, params) -> Guard:
     if guard.param is not None:
         arg = call.args[guard.param] if guard.param < len(call.args) else None
         value = model.value_of(arg)
-        inner = replace(guard, values=(value,) if value else (), param=None if value else _param(arg, params))
+        inner = replace(guard, values=(value,) if value else (), param=None if value else param_index(arg, params))
     via = (call.callee, *guard.via) if guard.kind == "helper" else (call.callee,)
     return Guard("helper", call.callee, inner.values, call.span.line, inner=inner, via=via, param=inner.param)
 
 
-def _calls(block: F.Block, on_name=None):
-    """Every call in a body, lambdas included; ``on_name(name)`` for each
-    resolved name used as a value (not a receiver): a function named so is
-    passed on, and may be called from anywhere."""
-    stack = list(block.stmts)
-    while stack:
-        node = stack.pop()
+def _calls(block: F.Block, named: set[str]):
+    """Every call in a body, lambdas included; the resolved names used as
+    values go to ``named``: a function named so is passed on, and may be
+    called from anywhere (a receiver counted too only adds entry points)."""
+    for node in F.walk(block, enter=(F.Lambda,)):
         kind = type(node)
         if kind is F.Call:
             yield node
-            if type(node.receiver) is not F.Name:
-                stack.append(node.receiver)
-            stack.extend(node.args)
-            stack.extend(v for _, v in node.keywords)
-        elif kind is F.Name:
-            if on_name is not None:
-                on_name(node)
-        elif node is None or kind is F.Lit:
-            continue
-        elif kind is F.Eval:
-            stack.append(node.expr)
-        elif kind is F.Assign:
-            stack.append(node.value)
-        elif kind is F.If:
-            stack += [node.test, *node.body.stmts, *node.orelse.stmts]
-        elif kind is F.Loop:
-            stack += [node.test, *node.body.stmts, *node.orelse.stmts]
-        elif kind is F.Try:
-            for part in (node.body, *node.handlers, node.orelse, node.final):
-                stack += part.stmts
-        elif kind is F.Choice:
-            stack.append(node.subject)
-            for arm in node.arms:
-                stack += arm.stmts
-        elif kind is F.Exit:
-            stack.append(node.value)
-        elif kind is F.Def:
-            continue
-        elif kind is F.BoolOp or kind is F.Seq:
-            stack.extend(node.values if kind is F.BoolOp else node.items)
-        elif kind is F.Not:
-            stack.append(node.value)
-        elif kind is F.Compare:
-            stack += [node.left, node.right]
-        elif kind is F.IfExp:
-            stack += [node.test, node.body, node.orelse]
-        elif kind is F.Lambda:
-            stack += node.function.body.stmts
+        elif kind is F.Name and node.resolved is not None and not node.local:
+            named.add(node.resolved)

@@ -200,8 +200,10 @@ class _Java(JvmLowerer):
         if guard is not None:
             body = F.Block((F.If(guard, body, F.EMPTY),))
         self.scope, self.cls = saved, outer_cls
+        # @Override is optional: a callback-like name in a class with supertypes may override too
+        callback = bool(info.supers) and name[:2] == "on" and name[2:3].isupper()
         return self.function(name, f"{info.qualname}.{name}", params, decorators, body, node,
-                             override=_overrides(node))
+                             override=callback or _overrides(node))
 
     def _params(self, node) -> list[str]:
         out = []

@@ -84,6 +84,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 import re
+from dataclasses import replace
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
@@ -802,7 +803,12 @@ class _Lowerer:
                 t = member.type
                 if t == "method_definition":
                     method = _field_text(member, "name") or "<method>"
-                    out.append(F.Def(self._function(member, scope, method, self._qual(f"{name}.{method}"), this=this)))
+                    function = self._function(member, scope, method, self._qual(f"{name}.{method}"), this=this)
+                    if self.class_supers.get(qualname):
+                        # JS marks no override: a method of a class that extends
+                        # another may be one the framework calls (`componentDidMount`)
+                        function = replace(function, override=True)
+                    out.append(F.Def(function))
                 elif t in ("public_field_definition", "field_definition"):
                     value = member.child_by_field_name("value")
                     field = _field_text(member, "name") or _field_text(member, "property") or "<field>"

@@ -97,6 +97,7 @@ class _Lowerer:
         self.bound_hits: list[int] = []  # the hits that are module-level bound names
         self.hot_names: set[bytes] = set()
         self.classes: list[F.ClassDecl] = []
+        self.class_bases: dict[str, tuple[str, ...]] = {}  # qualname -> bases other than `object`
         self.lean = False  # lowering a statement that can only matter to the project index
 
     # ------------------------------------------------------------------ driver
@@ -197,8 +198,8 @@ class _Lowerer:
                         break
             if self_type != qualname:
                 inherited[qualname] = self_type
-            self.classes.append(F.ClassDecl(qualname, self._supers(bases, self._resolve_static),
-                                            self.positions.span(cls_node)))
+            self._declare(F.ClassDecl(qualname, self._supers(bases, self._resolve_static),
+                                      self.positions.span(cls_node)))
             cls = _Class(name, qualname, self_type)
             classes.append((cls, cls_node))
             body = cls_node.child_by_field_name("body")
@@ -217,6 +218,10 @@ class _Lowerer:
         visit(root)
         units.sort(key=lambda u: u.start)
         return units, module_stmts, classes
+
+    def _declare(self, cls: F.ClassDecl) -> None:
+        self.classes.append(cls)
+        self.class_bases[cls.qualname] = tuple(s for s in cls.supers if s not in ("object", "builtins.object"))
 
     def _supers(self, bases, resolve) -> tuple[str, ...]:
         """The direct bases of a class, resolved to dotted names where the
@@ -457,7 +462,10 @@ class _Lowerer:
         body = self._block(body_node, scope) if body_node is not None else F.EMPTY
         if declared:
             body = F.Block((*declared, *body.stmts))
-        return F.Function(name, prefix + name, params, tuple(decorators), body, self.positions.span(node))
+        # Python marks no override: a method of a class with bases may be one the
+        # framework calls (a Kivy `on_start`, a Django view's `get`)
+        override = cls is not None and bool(self.class_bases.get(cls.qualname))
+        return F.Function(name, prefix + name, params, tuple(decorators), body, self.positions.span(node), override)
 
     def _decorator(self, node, scope) -> F.Decorator:
         target = node.child_by_field_name("function") if node.type == "call" else node
@@ -627,8 +635,8 @@ class _Lowerer:
             qualname = scope.qualname + ".<locals>." + _name(node)
             scope.bind(_name(node), Binding(qualname))
         bases = node.child_by_field_name("superclasses")
-        self.classes.append(F.ClassDecl(qualname, self._supers(bases, lambda n: self._resolve(n, scope)),
-                                        self.positions.span(node)))
+        self._declare(F.ClassDecl(qualname, self._supers(bases, lambda n: self._resolve(n, scope)),
+                                  self.positions.span(node)))
         body = node.child_by_field_name("body")
         if body is None:
             return []
