@@ -316,11 +316,26 @@ def _children(node):
     return ()
 
 
-def walk(root: Block | Stmt | Expr, enter: tuple[type, ...] = ()):
+def _statements(node):
+    kind = type(node)
+    if kind is If or kind is Loop:
+        return (*node.body.stmts, *node.orelse.stmts)
+    if kind is Choice:
+        return tuple(s for arm in node.arms for s in arm.stmts)
+    if kind is Try:
+        return tuple(s for part in (node.body, *node.handlers, node.orelse, node.final) for s in part.stmts)
+    return ()
+
+
+def walk(root: Block | Stmt | Expr, enter: tuple[type, ...] = (), expressions: bool = True):
     """Every statement and expression under ``root``, in evaluation order: a
     call comes after its receiver and arguments, a statement before its parts.
     The bodies of nested functions are walked when their node type (``Lambda``,
-    ``Def``) is in ``enter``; the ``Lambda``/``Def`` node itself always is."""
+    ``Def``) is in ``enter``; the ``Lambda``/``Def`` node itself always is.
+    Without ``expressions``, only statements (``Def`` among them) are walked."""
+    if not expressions:
+        yield from _walk_statements(root.stmts if type(root) is Block else (root,), Def in enter)
+        return
     stack = [(s, False) for s in reversed(root.stmts)] if type(root) is Block else [(root, False)]
     while stack:
         node, ready = stack.pop()
@@ -340,6 +355,18 @@ def walk(root: Block | Stmt | Expr, enter: tuple[type, ...] = ()):
         stack.extend((c, False) for c in reversed(_children(node)))
 
 
+def _walk_statements(stmts, enter_defs: bool):
+    stack = list(reversed(stmts))
+    while stack:
+        node = stack.pop()
+        yield node
+        if type(node) is Def:
+            if enter_defs:
+                stack.extend(reversed(node.function.body.stmts))
+        else:
+            stack.extend(reversed(_statements(node)))
+
+
 def functions_in(functions, lambdas: bool = False):
     """Each of ``functions`` and every function defined inside it (``Def``s;
     lambdas and callbacks too with ``lambdas``), each before those inside it."""
@@ -347,5 +374,7 @@ def functions_in(functions, lambdas: bool = False):
     while stack:
         function = stack.pop()
         yield function
-        nested = [n.function for n in walk(function.body) if type(n) is Def or (lambdas and type(n) is Lambda)]
+        # definitions are statements: without lambdas, expressions need no visit
+        nested = [n.function for n in walk(function.body, expressions=lambdas)
+                  if type(n) is Def or (lambdas and type(n) is Lambda)]
         stack.extend(reversed(nested))
