@@ -26,6 +26,7 @@ class Constraint:
     keyword: str | None = None
     key: tuple[str, ...] | None = None
     equals: tuple | None = None
+    uri: tuple[str, ...] | None = None  # a URI under one of these
     ignore_case: bool = False
     value_type: str | None = None  # "absent" | "not-string"
 
@@ -79,6 +80,18 @@ class LanguageCatalog:
     grant_values: dict  # literal or constant qualname -> True (granted) / False (denied)
     returns: dict | None = None  # api -> qualified type of its result (Java/Kotlin factories)
     attributes: dict | None = None  # (class, attribute) -> qualified type of that attribute
+    uris: tuple = ()  # (class qualname, URI its *URI constants start with), longest class first
+    flows: dict | None = None  # api -> ("receiver" | argument index, "all" | "start")
+
+    def uri_of(self, qualname: str) -> str | None:
+        """What a provider's URI constant starts with (CalendarContract.Events.CONTENT_URI
+        -> content://com.android.calendar), or None."""
+        if not qualname.endswith("URI"):
+            return None
+        for cls, value in self.uris:
+            if qualname.startswith(cls) and qualname[len(cls):len(cls) + 1] in ("", "."):
+                return value
+        return None
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
@@ -143,6 +156,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     grants: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     returns: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     attributes: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    uris: dict[str, list] = {lang: [] for lang in LANGUAGES}
+    flows: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
@@ -194,6 +209,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 grants[lang].update({g["value"]: g["means"] == "granted" for g in raw.get("grant_value", ())})
                 returns[lang].update({api: r["type"] for r in raw.get("return_type", ()) for api in r["api"]})
                 attributes[lang].update({(a["class"], a["name"]): a["type"] for a in raw.get("attribute", ())})
+                uris[lang] += [(cls, u["value"]) for u in raw.get("uri", ()) for cls in u["classes"]]
+                flows[lang].update({api: (f["from"], f["keeps"]) for f in raw.get("value_flow", ()) for api in f["api"]})
     by_language = {}
     for lang in LANGUAGES:
         index: dict[str, list] = {}
@@ -212,6 +229,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             grant_values=grants[lang],
             returns=returns[lang],
             attributes=attributes[lang],
+            uris=tuple(sorted(uris[lang], key=lambda u: -len(u[0]))),
+            flows=flows[lang],
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 
@@ -242,5 +261,6 @@ def _constraint(raw: dict) -> Constraint:
         arg=raw.get("arg"), keyword=raw.get("keyword"),
         key=tuple(raw["key"]) if "key" in raw else None,
         equals=tuple(raw["equals"]) if "equals" in raw else None,
+        uri=tuple(raw["uri"]) if "uri" in raw else None,
         ignore_case=raw.get("ignore_case", False), value_type=raw.get("value_type"),
     )

@@ -34,6 +34,7 @@ from consentlint.guards import GuardAnalysis
 from consentlint.index import ProjectIndex
 from consentlint.manifest import MANIFEST_NAME, Manifest, load_manifest
 from consentlint.summaries import Summaries
+from consentlint.values import Values
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -159,9 +160,11 @@ class Engine:
             sites = analysis.run(lowered.facts)
             summaries.add_sites(sites)
             analysed.append((lowered, sites, analysis.used))
+        values = Values([f.facts for f in analysable], index,
+                        {lang: self.language(lang)[0] for lang in models})
         for lowered, sites, used in analysed:
             catalog, model, _ = self.language(lowered.language)
-            found = S.collections(lowered.result.path, sites, catalog, model)
+            found = S.collections(lowered.result.path, sites, catalog, model, values)
             lowered.result.collections = S.by_callers(found, summaries, model)
             lowered.result.used_names = frozenset(used)
         return [self._rules(lowered) for lowered in files]

@@ -128,7 +128,15 @@ class Seq(_Fact):
     items: tuple[Expr | None, ...]
 
 
-Expr = Union[Lit, Name, Call, BoolOp, Not, Compare, IfExp, Lambda, Seq]
+@dataclass(frozen=True, slots=True)
+class Concat(_Fact):
+    """String concatenation or a template, parts in order: its value starts
+    with what the first parts are known to be (``"content://mms/" + id``)."""
+
+    items: tuple[Expr | None, ...]
+
+
+Expr = Union[Lit, Name, Call, BoolOp, Not, Compare, IfExp, Lambda, Seq, Concat]
 
 
 # ----------------------------------------------------------------- statements
@@ -149,6 +157,16 @@ class Assign(_Fact):
     target: str
     value: Expr | None
     field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Store(_Fact):
+    """A write of a field, property or module-level variable, ``target``
+    qualified as the front-end resolves reads of it (``pkg.Class.FIELD``):
+    initialisers and assignments, so values flow across functions and files."""
+
+    target: str
+    value: Expr | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +219,7 @@ class Def(_Fact):
     function: Function
 
 
-Stmt = Union[Eval, Assign, If, Choice, Loop, Try, Exit, Def]
+Stmt = Union[Eval, Assign, Store, If, Choice, Loop, Try, Exit, Def]
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +311,7 @@ def _children(node):
         return (node.receiver, *node.args, *(v for _, v in node.keywords))
     if kind is Eval:
         return (node.expr,)
-    if kind is Assign or kind is Exit:
+    if kind is Assign or kind is Exit or kind is Store:
         return (node.value,)
     if kind is If:
         return (node.test, *node.body.stmts, *node.orelse.stmts)
@@ -305,7 +323,7 @@ def _children(node):
         return tuple(s for part in (node.body, *node.handlers, node.orelse, node.final) for s in part.stmts)
     if kind is BoolOp:
         return node.values
-    if kind is Seq:
+    if kind is Seq or kind is Concat:
         return node.items
     if kind is Not:
         return (node.value,)

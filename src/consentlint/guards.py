@@ -95,8 +95,8 @@ class GuardAnalysis:
     def _stmt(self, stmt, state):
         guards, env = state
         kind = type(stmt)
-        if kind is F.Eval:
-            after = self._effects(stmt.expr, guards, env)
+        if kind is F.Eval or kind is F.Store:
+            after = self._effects(stmt.expr if kind is F.Eval else stmt.value, guards, env)
             return state if after is guards else (after, env)
         if kind is F.Assign:
             guards = self._effects(stmt.value, guards, env)
@@ -190,7 +190,7 @@ class GuardAnalysis:
         elif kind is F.Compare:
             self._eval(expr.left, guards, env)
             self._eval(expr.right, guards, env)
-        elif kind is F.Seq:
+        elif kind is F.Seq or kind is F.Concat:
             for item in expr.items:
                 self._eval(item, guards, env)
         elif kind is F.Lambda:

@@ -79,18 +79,37 @@ class ProjectIndex:
             return hit
         owner, _, name = callee.rpartition(".")
         found: list[FunctionInfo] = list(self.functions.get(callee, ()))
-        if owner in self.classes:
-            if not found:
-                for sup in self.supertypes(owner):
-                    inherited = self.functions.get(f"{sup}.{name}")
-                    if inherited:
-                        found += inherited
-                        break
-            for sub in sorted(self.subtypes(owner)):
-                found += self.functions.get(f"{sub}.{name}", ())
+        if owner in self.classes and not found:
+            for sup in self.supertypes(owner):
+                inherited = self.functions.get(f"{sup}.{name}")
+                if inherited:
+                    found += inherited
+                    break
+        # overrides below, also of a type outside the files scanned (an
+        # interface in another module that project classes implement)
+        for sub in sorted(self.subtypes(owner)):
+            found += self.functions.get(f"{sub}.{name}", ())
         result = tuple(dict.fromkeys(found))
         self._targets[callee] = result
         return result
+
+    def inherited(self, callee: str | None) -> tuple[str, ...]:
+        """A method of a project class that no project class defines: the
+        same method of the class's supertypes outside the project, nearest
+        first (``QueryHandler extends AsyncQueryHandler``: ``startQuery`` is
+        ``android.content.AsyncQueryHandler.startQuery``)."""
+        if callee is None:
+            return ()
+        owner, _, name = callee.rpartition(".")
+        if owner not in self.classes or self.targets(callee):
+            return ()
+        out = []
+        for sup in (owner, *self.supertypes(owner)):
+            cls = self.classes.get(sup)
+            for parent in (cls.supers if cls is not None else ()):
+                if parent not in self.classes and "." in parent:
+                    out.append(f"{parent}.{name}")
+        return tuple(dict.fromkeys(out))
 
     def framework_called(self, info: FunctionInfo) -> bool:
         """Whether the framework may call the function: its topmost

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from consentlint import facts as F
 from consentlint.catalog import Constraint, LanguageCatalog, Source
 from consentlint.consent import ConsentModel, Guard, short_name
+from consentlint.values import Text, Values
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +48,35 @@ class Collection:
         return self.status == "guarded"
 
 
-def match(call: F.Call, catalog: LanguageCatalog) -> list[tuple[Source, str]]:
-    """The catalog entries ``call`` matches, with the category each collects."""
+def match(call: F.Call, catalog: LanguageCatalog, values: Values | None = None,
+          path: str | None = None) -> list[tuple[str, Source, str]]:
+    """The catalog entries ``call`` matches: (the API, the entry, the category
+    it collects). With the project's ``values``, a URI argument is followed
+    across functions, and a method a project class inherits from a catalogued
+    class is that class's."""
     if call.callee is None:
         return []
+    apis = (call.callee,)
+    texts = None
+    if values is not None:
+        apis += values.index.inherited(call.callee)
+
+        def texts(expr):
+            return values.texts(expr, path, call)
     out = []
-    for source in catalog.sources.get(call.callee, ()):
+    for api in apis:
+        out += [(api, source, category) for source, category in _match(call, api, catalog, texts)]
+        if out:
+            break
+    return out
+
+
+def _match(call: F.Call, api: str, catalog: LanguageCatalog, texts):
+    out = []
+    for source in catalog.sources.get(api, ()):
         if source.kind != call.kind:
             continue
-        if not all(_holds(c, call) for c in source.where):
+        if not all(_holds(c, call, texts) for c in source.where):
             continue
         if source.fields:
             category = catalog.field_category(call.key) if call.key else None
@@ -68,18 +89,15 @@ def match(call: F.Call, catalog: LanguageCatalog) -> list[tuple[Source, str]]:
 
 
 def _argument(constraint: Constraint, call: F.Call):
-    """The constrained value: ``_ABSENT``, ``_UNKNOWN`` or a literal (a resolved
-    constant is its qualified name)."""
-    if constraint.key is not None:
-        return call.key if call.key is not None else _ABSENT
+    """The constrained argument's expression, or ``_ABSENT``."""
     if constraint.keyword is not None:
         for name, value in call.keywords:
             if name == constraint.keyword:
-                return _value(value)
+                return value
         if constraint.arg is None:
             return _ABSENT
     if constraint.arg is not None and constraint.arg < len(call.args):
-        return _value(call.args[constraint.arg])
+        return call.args[constraint.arg]
     return _ABSENT
 
 
@@ -91,6 +109,10 @@ def _value(expr):
     return _UNKNOWN
 
 
+def _literal_texts(expr):
+    return (Text(expr.value, True),) if isinstance(expr, F.Lit) and isinstance(expr.value, str) else ()
+
+
 class _Ref(str):
     """A resolved constant: equal to its qualified name, but not a string literal."""
 
@@ -99,8 +121,18 @@ _ABSENT = object()
 _UNKNOWN = object()
 
 
-def _holds(constraint: Constraint, call: F.Call) -> bool:
-    value = _argument(constraint, call)
+def _holds(constraint: Constraint, call: F.Call, texts=None) -> bool:
+    if constraint.key is not None:
+        value = call.key if call.key is not None else _ABSENT
+    else:
+        value = _argument(constraint, call)
+        if constraint.uri is not None:
+            if value is _ABSENT:
+                return False
+            found = texts(value) if texts is not None else _literal_texts(value)
+            return any(t.under(prefix) for t in found for prefix in constraint.uri)
+        if value is not _ABSENT:
+            value = _value(value)
     if constraint.value_type == "absent":
         return value is _ABSENT
     if value is _ABSENT:
@@ -119,15 +151,17 @@ def _holds(constraint: Constraint, call: F.Call) -> bool:
     return any(value == a and type(value) is type(a) for a in accepted)
 
 
-def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel) -> list[Collection]:
-    """Match every site against the catalog and judge its guards."""
+def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
+                values: Values | None = None) -> list[Collection]:
+    """Match every site against the catalog and judge its guards; ``values``
+    follows URI arguments across functions and files."""
     manifest = model.manifest
     out = []
     for call, guards, function in sites:
         if call.callee is not None and function.startswith(call.callee.rsplit(".", 1)[0] + "."):
             # the catalogued class calling itself (a library's own implementation)
             continue
-        for source, category in match(call, catalog):
+        for api, source, category in match(call, catalog, values, path):
             needs = manifest.needs_consent(category) if manifest else True
             covering = [g for g in guards if model.covers(g, category, source.permissions)]
             if covering:
@@ -136,7 +170,7 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel)
                 status, guard = "mismatched", min(guards, key=_order)
             else:
                 status, guard = "unguarded", None
-            out.append(Collection(path, call.span, category, call.callee, call.text, source,
+            out.append(Collection(path, call.span, category, api, call.text, source,
                                   function, status, guard, needs))
     return out
 

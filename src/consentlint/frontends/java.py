@@ -115,6 +115,10 @@ class _Java(JvmLowerer):
             members = [m for c in members if c.type == "enum_body_declarations" for m in c.named_children]
         outer_cls, self.cls = self.cls, info
         saved, self.scope = self.scope, info.scope
+        for member in members:  # nested classes are in scope before they are declared
+            inner = member.child_by_field_name("name") if member.type in _CLASS_TYPES else None
+            if inner is not None:
+                self.local_types.setdefault(ts.text(inner), f"{qual}.{ts.text(inner)}")
         init: list = []
         for member in members:
             if member.type in ("field_declaration", "constant_declaration"):
@@ -133,9 +137,6 @@ class _Java(JvmLowerer):
         if init:
             self.functions.append(self.function("<init>", f"{qual}.<init>", (), (), F.Block(tuple(init)), node))
         for member in nested:
-            inner = member.child_by_field_name("name")
-            if inner is not None:
-                self.local_types.setdefault(ts.text(inner), f"{qual}.{ts.text(inner)}")
             self._class(member, qual, info.scope)
         self.scope, self.cls = saved, outer_cls
         return info
@@ -145,17 +146,18 @@ class _Java(JvmLowerer):
         for decl in node.children_by_field_name("declarator"):
             name = ts.text(decl.child_by_field_name("name"))
             value = decl.child_by_field_name("value")
-            var = Var(declared)
+            var = self.field(name, declared)
             if value is not None:
                 if value.type == "string_literal":
                     lit = self._string(value)
                     if lit is not None:
                         var.const, var.has_const = lit, True
+                        self.store(var, F.Lit(lit), init)
                 elif self.types_value(value):
                     lowered = self.expr(value)
                     var.type = var.type or lowered.type
-                    if lowered.expr is not None and self.mentions(value):
-                        init.append(F.Eval(lowered.expr))
+                    if self.mentions(value):
+                        self.store(var, lowered.expr, init)
             self.bind(name, var)
 
     def _annotations(self, node):
@@ -405,13 +407,19 @@ class _Java(JvmLowerer):
             if var is not None and right.type is not None and var.type is None:
                 var.type = right.type  # a field typed by what is stored in it
                 self.heat(name)
+            if var is not None and var.field is not None:
+                self.store(var, right.expr, out)
+                return
         elif left.type == "field_access" and op is not None and op.type == "=":
             obj = left.child_by_field_name("object")
             if obj is not None and obj.type == "this":
-                var = self.scope.lookup(ts.text(left.child_by_field_name("field")))
+                var = self.cls.scope.lookup(ts.text(left.child_by_field_name("field"))) if self.cls else None
                 if var is not None and var.type is None and right.type is not None:
                     var.type = right.type
                     self.heat(ts.text(left.child_by_field_name("field")))
+                if var is not None and var.field is not None:
+                    self.store(var, right.expr, out)
+                    return
         items = [self.expr(left) if left.type != "identifier" else NOTHING, right]
         expr = seq(items)
         if expr is not None:
@@ -461,7 +469,7 @@ class _Java(JvmLowerer):
             if obj.type == "this":
                 var = self.cls.scope.lookup(ts.text(field)) if self.cls else None
                 if var is not None:
-                    return Value(F.Name(ts.text(field)), var.type)
+                    return Value(F.Name(ts.text(field), resolved=var.field), var.type)
                 return NOTHING
             return self.member_value(self.expr(obj), ts.text(field), field)
         if t == "parenthesized_expression":
@@ -583,14 +591,11 @@ class _Java(JvmLowerer):
         if targs is not None:
             type_args = [self.resolve_type(type_text(c) or "") for c in targs.named_children]
         if callee is None:
-            rest = seq(values)
-            service = self.service_type(None, name, values, type_args)
-            base = receiver.expr if receiver is not None else None
-            expr = opaque(seq([Value(base), Value(rest)]))
-            return Value(expr, service)
-        uri = self.parsed_uri(callee, [v.expr for v in values])
-        if uri is not None:
-            return uri
+            # unresolved: kept with its name, for what the project stage knows
+            # of its receiver (a URI built with buildUpon())
+            call = self.call(None, name, "call", name_node,
+                             receiver=receiver.expr if receiver is not None else None, args=[v.expr for v in values])
+            return Value(call, self.service_type(None, name, values, type_args))
         call = self.call(callee, name, "call", name_node,
                          receiver=receiver.expr if receiver is not None else None,
                          args=[v.expr for v in values])
@@ -605,7 +610,11 @@ class _Java(JvmLowerer):
         body = next((c for c in node.named_children if c.type == "class_body"), None)
         call = None
         if qualified is not None:
-            call = self.call(qualified, ts.text(type_node), "call", type_node, args=[v.expr for v in values])
+            # the span is the class's own name (``CursorLoader`` in ``androidx.loader.content.CursorLoader``)
+            name_node = type_node
+            while name_node.type in ("scoped_type_identifier", "generic_type") and name_node.named_child_count:
+                name_node = name_node.named_children[-1 if name_node.type == "scoped_type_identifier" else 0]
+            call = self.call(qualified, ts.text(name_node), "call", name_node, args=[v.expr for v in values])
         parts = [Value(self.expr(outer).expr if outer is not None else None)]
         parts += [Value(call)] if call is not None else values
         if body is not None and self.mentions(body):

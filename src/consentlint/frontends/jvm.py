@@ -46,24 +46,24 @@ _GRANTED = ".granted"
 _MULTI = "multi:"  # type of a map of permission -> granted
 _GRANTS = "grants:"  # type of onRequestPermissionsResult's int[] grantResults
 GRANT_RESULTS_CALLBACK = "android.app.Activity.onRequestPermissionsResult"
-# a URI parsed from a literal is that literal (content://sms/inbox decides the category)
-URI_PARSERS = frozenset(("android.net.Uri.parse",))
 # lambdas that say "granted" of each entry of a grant map / grant results
 _ALL_VALUES = frozenset(("it", "it.value", "it == true", "it.value == true", "it.second"))
 _ALL_GRANTED = re.compile(r"it == (?:PackageManager\.)?PERMISSION_GRANTED")
 
 
 class Var:
-    """A name in a scope: its type (qualified name), a literal value, and
-    whether it is a local of the function being lowered."""
+    """A name in a scope: its type (qualified name), a literal value, whether
+    it is a local of the function being lowered, and for a field or property
+    its qualified name (reads resolve to it; ``F.Store`` writes it)."""
 
-    __slots__ = ("type", "const", "has_const", "local")
+    __slots__ = ("type", "const", "has_const", "local", "field")
 
-    def __init__(self, type_=None, const=None, has_const=False, local=False):
+    def __init__(self, type_=None, const=None, has_const=False, local=False, field=None):
         self.type = type_
         self.const = const
         self.has_const = has_const
         self.local = local
+        self.field = field
 
 
 class Value:
@@ -251,6 +251,10 @@ class JvmLowerer:
             return Value(F.Compare(left.expr, "eq", right.expr))
         if op in ("!=", "!=="):
             return Value(F.Compare(left.expr, "ne", right.expr))
+        if op == "+" and (left.expr is not None or right.expr is not None):
+            # string concatenation (or arithmetic: its value is never a string)
+            head = left.expr.items if isinstance(left.expr, F.Concat) else (left.expr,)
+            return Value(F.Concat((*head, right.expr)))
         return Value(seq((left, right)))
 
     def _block(self, node) -> F.Block:
@@ -448,6 +452,19 @@ class JvmLowerer:
             var.const, var.has_const = value, True  # Uri uri = ContactsContract.Contacts.CONTENT_URI
         return var
 
+    def field(self, name: str, type_=None) -> Var:
+        """A field or property ``name`` of the class being lowered (of the
+        package, for a Kotlin top-level property)."""
+        owner = self.cls.qualname if self.cls is not None and self.cls.qualname else self.package
+        return Var(type_, field=f"{owner}.{name}" if owner else name)
+
+    def store(self, var: Var, value: F.Expr | None, out: list) -> None:
+        """A field initialiser or assignment: ``F.Store`` where the field is known."""
+        if var.field is not None:
+            out.append(F.Store(var.field, value))
+        elif value is not None:
+            out.append(F.Eval(value))
+
     def heat(self, name: str) -> None:
         self.hot.add(name.encode())
 
@@ -463,7 +480,7 @@ class JvmLowerer:
                 if isinstance(var.const, F.Name):
                     return Value(var.const)
                 return Value(F.Lit(var.const))
-            return Value(F.Name(name, local=var.local), var.type)
+            return Value(F.Name(name, resolved=var.field, local=var.local), var.type)
         member = self.members.get(name)
         if member is not None:
             member = self.canonical(member)
@@ -490,7 +507,7 @@ class JvmLowerer:
             sources = self.catalog.sources.get(qualified)
             if sources and any(s.kind == "read" for s in sources):
                 return Value(self.call(qualified, name, "read", node, receiver=None))
-            if qualified in self.prefixes and qualified not in self.catalog.sources:
+            if (qualified in self.prefixes and qualified not in self.catalog.sources) or _class_like(name):
                 # a nested class, a package segment or a catalogued constant group
                 return Value(F.Name(name, resolved=qualified), qualified, True)
             var_const = self._class_constant(base.type, name)
@@ -581,11 +598,6 @@ class JvmLowerer:
         if receiver is not None and receiver.type is not None and receiver.type.startswith(_MULTI) \
                 and name in ("get", "getValue", "getOrDefault") and args:
             return self.index_value(receiver, args[0], node)
-        return None
-
-    def parsed_uri(self, callee: str | None, args) -> Value | None:
-        if callee in URI_PARSERS and args and isinstance(args[0], F.Lit) and isinstance(args[0].value, str):
-            return Value(args[0])
         return None
 
     def all_granted(self, receiver: Value | None, predicate: str, node) -> Value | None:
@@ -683,6 +695,12 @@ def opaque(expr):
     if expr is None or isinstance(expr, F.Seq):
         return expr
     return F.Seq((expr,))
+
+
+def _class_like(name: str) -> bool:
+    """A member named like a class (``Contacts`` in ``ContactsContract.Contacts``),
+    not like a constant (``CONTENT_URI``) or a field."""
+    return name[:1].isupper() and any(c.islower() for c in name)
 
 
 def class_literal(qualified: str | None) -> Value:

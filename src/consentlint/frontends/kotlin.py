@@ -10,6 +10,8 @@ under the branch's guards), ``x?.let { }`` / ``takeIf { }`` scope functions,
 
 from __future__ import annotations
 
+import re
+
 from consentlint import facts as F
 from consentlint import treesitter as ts
 from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, for_each,
@@ -133,7 +135,7 @@ class _Kotlin(JvmLowerer):
                             ident = next((c for c in param.named_children if c.type == "identifier"), None)
                             if ident is not None:
                                 declared = self.resolve_type(type_text(_type_child(param)) or "")
-                                self.bind(ts.text(ident), Var(declared))
+                                self.bind(ts.text(ident), self.field(ts.text(ident), declared))
         body = next((c for c in node.named_children if c.type in ("class_body", "enum_class_body")), None)
         if body is not None:
             self._members(body.named_children, info, init=init)
@@ -144,6 +146,11 @@ class _Kotlin(JvmLowerer):
 
     def _members(self, members, info: ClassInfo, top: bool = False, init: list | None = None) -> None:
         init = [] if init is None else init
+        prefix = f"{info.qualname}." if info.qualname else ""
+        for member in members:  # nested classes are in scope before they are declared
+            inner = member.child_by_field_name("name") if member.type in _CLASS_TYPES else None
+            if inner is not None:
+                self.local_types.setdefault(ts.text(inner), f"{prefix}{ts.text(inner)}")
         for member in members:
             if member.type == "property_declaration":
                 self._property(member, init)
@@ -185,10 +192,6 @@ class _Kotlin(JvmLowerer):
             qual = f"{info.qualname}.<module>" if info.qualname else "<module>"
             self.functions.append(self.function("<module>", qual, (), (), F.Block(tuple(init)), members[0]))
         for member in nested:
-            inner = member.child_by_field_name("name")
-            if inner is not None:
-                prefix = f"{info.qualname}." if info.qualname else ""
-                self.local_types.setdefault(ts.text(inner), f"{prefix}{ts.text(inner)}")
             self._class(member, info.qualname, info.scope)
 
     def _property(self, node, init: list) -> None:
@@ -198,18 +201,17 @@ class _Kotlin(JvmLowerer):
         ident = next((c for c in decl.named_children if c.type == "identifier"), None)
         if ident is None:
             return
-        var = Var(self.resolve_type(type_text(_type_child(decl)) or ""))
+        var = self.field(ts.text(ident), self.resolve_type(type_text(_type_child(decl)) or ""))
         value = self._initializer(node)
         if value is not None:
-            if value.type == "string_literal":
-                lit = self._string(value)
-                if lit is not None:
-                    var.const, var.has_const = lit, True
+            if value.type == "string_literal" and self._string(value) is not None:
+                var.const, var.has_const = self._string(value), True
+                self.store(var, F.Lit(var.const), init)
             elif self.types_value(value) or value.type == "as_expression":
                 lowered = self._delegate(value) if value.type == "property_delegate" else self.expr(value)
                 var.type = var.type or lowered.type
-                if lowered.expr is not None and self.mentions(value):
-                    init.append(F.Eval(lowered.expr))
+                if self.mentions(value):
+                    self.store(var, lowered.expr, init)
         self.bind(ts.text(ident), var)
 
     def _initializer(self, node):
@@ -364,6 +366,9 @@ class _Kotlin(JvmLowerer):
                 if var is not None and var.type is None and right.type is not None:
                     var.type = right.type
                     self.heat(ts.text(left))
+                if var is not None and var.field is not None:
+                    self.store(var, right.expr, out)
+                    return
             items = [self.expr(left) if left is not None and left.type != "identifier" else NOTHING, right]
             expr = seq(items)
             if expr is not None:
@@ -564,8 +569,7 @@ class _Kotlin(JvmLowerer):
             value = self._string(node)
             if value is not None:
                 return Value(F.Lit(value))
-            return Value(seq([self.expr(c.named_children[0]) for c in node.named_children
-                              if c.type == "interpolation" and c.named_child_count]))
+            return Value(self._template(node))
         if t == "number_literal":
             try:
                 return Value(F.Lit(int(ts.text(node).rstrip("lLuU").replace("_", ""), 0)))
@@ -670,7 +674,45 @@ class _Kotlin(JvmLowerer):
         return value
 
     def _string(self, node) -> str | None:
+        if _simple_template(node):
+            return None
         return string_value(node, "string_content", _ESCAPES)
+
+    def _template(self, node) -> F.Concat:
+        """``"content://mms/$id/part"``: text and interpolated values in order."""
+        items: list = []
+        dollar = False
+        for child in node.named_children:
+            if child.type == "string_content":
+                text = ts.text(child)
+                if text == "$":
+                    dollar = True
+                    continue
+                if dollar:
+                    # the grammar splits "$id/x" as "$", "id/x": the name is interpolated
+                    dollar = False
+                    name = _TEMPLATE_NAME.match(text)
+                    if name:
+                        items.append(self.name_value(name.group(), child).expr)
+                        text = text[name.end():]
+                    else:
+                        text = "$" + text
+                    if not text:
+                        continue
+                if items and isinstance(items[-1], F.Lit):
+                    text, items[-1:] = items[-1].value + text, []
+                items.append(F.Lit(text))
+            elif child.type == "escape_sequence":
+                raw = ts.text(child)
+                text = _ESCAPES.get(raw[1:2], raw)
+                if items and isinstance(items[-1], F.Lit):
+                    text, items[-1:] = items[-1].value + text, []
+                items.append(F.Lit(text))
+            elif child.type == "interpolation" and child.named_child_count:
+                items.append(self.expr(child.named_children[0]).expr)
+            else:  # $name
+                items.append(self.expr(child).expr if child.is_named else None)
+        return F.Concat(tuple(items))
 
     def _navigation(self, node) -> Value:
         children = node.named_children
@@ -800,12 +842,13 @@ class _Kotlin(JvmLowerer):
             function, _ = self._lambda(lam, grant, None)
             values[index] = Value(F.Lambda(function))
         if callee is None:
+            # unresolved: kept with its name, for what the project stage knows
+            # of its receiver (a URI built with buildUpon())
             service = self.service_type(None, name, [v for v in values if v is not None], type_args)
-            return Value(opaque(seq([receiver or NOTHING, *[v for v in values if v is not None],
-                                     *[v for _, v in keywords]])), service)
-        uri = self.parsed_uri(callee, [v.expr if v is not None else None for v in values])
-        if uri is not None:
-            return uri
+            call = self.call(None, name, "call", name_node, receiver=receiver.expr if receiver is not None else None,
+                             args=[v.expr if v is not None else None for v in values],
+                             keywords=[(k, v.expr) for k, v in keywords])
+            return Value(call, service)
         call = self.call(callee, name, "call", name_node, receiver=receiver.expr if receiver is not None else None,
                          args=[v.expr if v is not None else None for v in values],
                          keywords=[(k, v.expr) for k, v in keywords])
@@ -886,6 +929,17 @@ def _returned(expr):
         if len(stmts) == 1 and isinstance(stmts[0], F.Exit) and stmts[0].kind == "return":
             return stmts[0].value
     return None
+
+
+_TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _simple_template(node) -> bool:
+    """Whether a string literal interpolates a name (``"$id"``), which the
+    grammar parses as the text ``$`` followed by text starting with the name."""
+    contents = [c for c in node.named_children]
+    return any(a.type == "string_content" and ts.text(a) == "$" and b.type == "string_content"
+               and _TEMPLATE_NAME.match(ts.text(b)) for a, b in zip(contents, contents[1:]))
 
 
 def _overrides(node) -> bool:

@@ -1,0 +1,253 @@
+"""Values across functions and files (DESIGN section 7, *values and types*):
+what a URI or string argument can be where a catalogued API receives it.
+
+A value is followed through literals and concatenations or templates, locals
+(every assignment of the name in the enclosing functions), fields, properties
+and constants anywhere in the project (``F.Store`` writes), provider constants
+the catalog maps to a URI (``[[uri]]``), calls that build one value from
+another (``[[value_flow]]``: ``Uri.parse``, ``Uri.withAppendedPath``,
+``ContentUris.withAppendedId``, ``buildUpon()...build()``), what project
+functions return, and parameters: a thin wrapper that hands its parameter to a
+catalogued API takes the values its project callers pass.
+
+Each result is a ``Text``: the whole value, or only how it starts. Evaluation
+is bounded in depth and never loops; what cannot be followed is unknown (no
+``Text``), never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consentlint import facts as F
+
+MAX_DEPTH = 8
+_NONE: frozenset = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string value: all of it (``whole``) or only its start."""
+
+    text: str
+    whole: bool
+
+    def under(self, prefix: str) -> bool:
+        """Whether the value is ``prefix`` or continues it at a URI boundary
+        (``content://sms`` covers ``content://sms/inbox``, not ``content://smsx``)."""
+        text = self.text
+        if not text.startswith(prefix):
+            return False
+        if len(text) == len(prefix):
+            return True
+        return prefix.endswith("/") or text[len(prefix)] in "/?#"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Where an expression is evaluated: its file and enclosing functions,
+    innermost first."""
+
+    path: str
+    chain: tuple[F.Function, ...]
+
+
+class Values:
+    def __init__(self, files, index, catalogs: dict):
+        self.files = {facts.path: facts for facts in files}
+        self.index = index
+        self.catalogs = catalogs  # language -> LanguageCatalog
+        self._chains: dict[str, dict[int, tuple[F.Function, ...]]] = {}
+        self._stores: dict[str, list] | None = None
+        self._calls: dict[str, list] | None = None
+        self._memo: dict = {}
+
+    def texts(self, expr, path: str, call: F.Call) -> frozenset[Text]:
+        """What ``expr``, an argument of ``call`` in file ``path``, can be."""
+        chain = self._chain_of(path, call)
+        return self._eval(expr, _Context(path, chain), 0, frozenset())
+
+    # ------------------------------------------------------------ evaluation
+
+    def _eval(self, expr, ctx: _Context, depth: int, seen: frozenset) -> frozenset[Text]:
+        if expr is None or depth > MAX_DEPTH:
+            return _NONE
+        kind = type(expr)
+        if kind is F.Lit:
+            return frozenset((Text(expr.value, True),)) if isinstance(expr.value, str) else _NONE
+        if kind is F.Concat:
+            return self._concat(expr, ctx, depth, seen)
+        if kind is F.Name:
+            if expr.local:
+                return self._local(expr.name, ctx, depth, seen)
+            if expr.resolved is not None:
+                return self._global(expr.resolved, ctx, depth, seen)
+            return _NONE
+        if kind is F.Call:
+            return self._call(expr, ctx, depth, seen)
+        if kind is F.IfExp:
+            return self._eval(expr.body, ctx, depth + 1, seen) | self._eval(expr.orelse, ctx, depth + 1, seen)
+        if kind is F.BoolOp and expr.op == "or":  # Kotlin ?:, JS ||
+            out: frozenset = _NONE
+            for value in expr.values:
+                out |= self._eval(value, ctx, depth + 1, seen)
+            return out
+        return _NONE
+
+    def _concat(self, expr: F.Concat, ctx, depth, seen) -> frozenset[Text]:
+        items = expr.items
+        if not items:
+            return _NONE
+        out = set()
+        for start in self._eval(items[0], ctx, depth + 1, seen):
+            text, whole = start.text, start.whole
+            for item in items[1:]:
+                if not whole:
+                    break
+                nxt = self._eval(item, ctx, depth + 1, seen) if isinstance(item, (F.Lit, F.Name)) else _NONE
+                if len(nxt) != 1:
+                    whole = False
+                    break
+                (part,) = nxt
+                text, whole = text + part.text, part.whole
+            out.add(Text(text, whole))
+        return frozenset(out)
+
+    def _local(self, name: str, ctx: _Context, depth, seen) -> frozenset[Text]:
+        for i, function in enumerate(ctx.chain):
+            values = [s.value for s in F.walk(function.body, expressions=False)
+                      if type(s) is F.Assign and s.target == name and s.field is None]
+            if values:
+                inner = _Context(ctx.path, ctx.chain[i:])
+                out: frozenset = _NONE
+                for value in values:
+                    out |= self._eval(value, inner, depth + 1, seen)
+                return out
+            if name in function.params:
+                return self._param(function, function.params.index(name), name, depth, seen)
+        return _NONE
+
+    def _param(self, function: F.Function, position: int, name: str, depth, seen) -> frozenset[Text]:
+        """A parameter of a project function: what its project callers pass."""
+        key = ("param", function.qualname, position)
+        if key in seen or function.qualname not in self.index.functions:
+            return _NONE
+        seen = seen | {key}
+        out: frozenset = _NONE
+        for path, call in self._calls_of(function.qualname):
+            arg = _argument(call, position, name)
+            if arg is not None:
+                out |= self._eval(arg, _Context(path, self._chain_of(path, call)), depth + 1, seen)
+        return out
+
+    def _global(self, qualname: str, ctx: _Context, depth, seen) -> frozenset[Text]:
+        """A constant, field or property, by its qualified name."""
+        catalog = self.catalogs.get(self.files[ctx.path].language) if ctx.path in self.files else None
+        if catalog is not None:
+            uri = catalog.uri_of(qualname)
+            if uri is not None:
+                return frozenset((Text(uri, False),))
+        key = ("store", qualname)
+        if key in seen:
+            return _NONE
+        seen = seen | {key}
+        out: frozenset = _NONE
+        for path, function, value in self._stores_of(qualname):
+            out |= self._eval(value, _Context(path, (function,)), depth + 1, seen)
+        return out
+
+    def _call(self, call: F.Call, ctx: _Context, depth, seen) -> frozenset[Text]:
+        catalog = self.catalogs.get(self.files[ctx.path].language) if ctx.path in self.files else None
+        flow = None
+        if catalog is not None and catalog.flows:
+            if call.callee is not None:
+                flow = catalog.flows.get(call.callee)
+            elif call.receiver is not None:
+                # a method of a value whose type the front-end did not know
+                # (``Events.CONTENT_URI.buildUpon()``): a flow of that name,
+                # when the receiver is a known URI
+                flow = _by_name(catalog.flows).get(call.text)
+        if flow is not None:
+            source, keeps = flow
+            arg = call.receiver if source == "receiver" else (call.args[source] if source < len(call.args) else None)
+            found = self._eval(arg, ctx, depth + 1, seen)
+            return found if keeps == "all" else frozenset(Text(t.text, False) for t in found)
+        out: frozenset = _NONE
+        for target in self.index.targets(call.callee):
+            key = ("return", target.qualname)
+            if key in seen:
+                continue
+            inner_seen = seen | {key}
+            for stmt in F.walk(target.function.body, expressions=False):
+                if type(stmt) is F.Exit and stmt.kind == "return" and stmt.value is not None:
+                    out |= self._eval(stmt.value, _Context(target.path, (target.function,)), depth + 1, inner_seen)
+        return out
+
+    # --------------------------------------------------------------- lookups
+
+    def _chain_of(self, path: str, call: F.Call) -> tuple[F.Function, ...]:
+        """The functions enclosing ``call`` in its file, innermost first."""
+        chains = self._chains.get(path)
+        if chains is None:
+            chains = self._chains[path] = {}
+            facts = self.files.get(path)
+            stack = [(f, ()) for f in (facts.functions if facts else ())]
+            while stack:
+                function, outer = stack.pop()
+                chain = (function, *outer)
+                for node in F.walk(function.body):
+                    kind = type(node)
+                    if kind is F.Call:
+                        chains[node.id] = chain
+                    elif kind is F.Lambda or kind is F.Def:
+                        stack.append((node.function, chain))
+        return chains.get(call.id, ())
+
+    def _stores_of(self, qualname: str):
+        if self._stores is None:
+            self._stores = {}
+            for path, facts in self.files.items():
+                for function in F.functions_in(facts.functions, lambdas=True):
+                    for stmt in F.walk(function.body, expressions=False):
+                        if type(stmt) is F.Store:
+                            self._stores.setdefault(stmt.target, []).append((path, function, stmt.value))
+        return self._stores.get(qualname, ())
+
+    def _calls_of(self, qualname: str):
+        """``(path, call)`` for every project call that may run ``qualname``."""
+        if self._calls is None:
+            self._calls = {}
+            for path, facts in self.files.items():
+                for function in F.functions_in(facts.functions, lambdas=True):
+                    for node in F.walk(function.body):
+                        if type(node) is F.Call and node.kind == "call" and node.callee is not None:
+                            for target in self.index.targets(node.callee):
+                                self._calls.setdefault(target.qualname, []).append((path, node))
+        return self._calls.get(qualname, ())
+
+
+_NAMES: dict[int, dict] = {}
+
+
+def _by_name(flows: dict) -> dict:
+    """Flows from a receiver, by method name (a name two flows share is left out)."""
+    found = _NAMES.get(id(flows))
+    if found is None:
+        found, clash = {}, set()
+        for api, flow in flows.items():
+            name = api.rpartition(".")[2]
+            if flow[0] == "receiver":
+                if name in found and found[name] != flow:
+                    clash.add(name)
+                found[name] = flow
+        found = _NAMES[id(flows)] = {n: f for n, f in found.items() if n not in clash}
+    return found
+
+
+def _argument(call: F.Call, position: int, name: str):
+    for keyword, value in call.keywords:
+        if keyword == name:
+            return value
+    if position < len(call.args):
+        return call.args[position]
+    return None
