@@ -4,7 +4,7 @@ check, as TOML data under ``checks/`` (shipped) and user folders (``--catalog``)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -82,6 +82,7 @@ class LanguageCatalog:
     attributes: dict | None = None  # (class, attribute) -> qualified type of that attribute
     uris: tuple = ()  # (class qualname, URI its *URI constants start with), longest class first
     flows: dict | None = None  # api -> ("receiver" | argument index, "all" | "start")
+    supertypes: dict = field(default_factory=dict)  # platform class -> its catalogued supertypes, nearest first
 
     def uri_of(self, qualname: str) -> str | None:
         """What a provider's URI constant starts with (CalendarContract.Events.CONTENT_URI
@@ -158,6 +159,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     attributes: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     uris: dict[str, list] = {lang: [] for lang in LANGUAGES}
     flows: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    supers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
@@ -211,6 +213,9 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 attributes[lang].update({(a["class"], a["name"]): a["type"] for a in raw.get("attribute", ())})
                 uris[lang] += [(cls, u["value"]) for u in raw.get("uri", ()) for cls in u["classes"]]
                 flows[lang].update({api: (f["from"], f["keeps"]) for f in raw.get("value_flow", ()) for api in f["api"]})
+                for t in raw.get("supertype", ()):
+                    for name in t["types"]:
+                        supers[lang].setdefault(name, []).append(t["super"])
     by_language = {}
     for lang in LANGUAGES:
         index: dict[str, list] = {}
@@ -231,8 +236,20 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             attributes=attributes[lang],
             uris=tuple(sorted(uris[lang], key=lambda u: -len(u[0]))),
             flows=flows[lang],
+            supertypes={name: _closure(name, supers[lang]) for name in supers[lang]},
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
+
+
+def _closure(name: str, supers: dict) -> tuple[str, ...]:
+    """Every supertype of ``name``, nearest first."""
+    out, queue = [], list(supers.get(name, ()))
+    while queue:
+        sup = queue.pop(0)
+        if sup not in out and sup != name:
+            out.append(sup)
+            queue += supers.get(sup, ())
+    return tuple(out)
 
 
 def _validate(path, text, raw, schema_name):

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from consentlint import __version__
+from consentlint.cache import FOLDER
 from consentlint.errors import ConfigError, ConsentlintError
 from consentlint.report import FORMATS
 
@@ -51,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="apply excludes to files named on the command line too (for pre-commit)")
         p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
                        help="scan files that .gitignore excludes")
-        p.add_argument("--no-cache", action="store_true",
-                       help="do not use a facts cache (accepted for scripts; this version keeps no cache)")
+        p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help=f"where to keep the facts cache (default: {FOLDER} in the project's root)")
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
         p.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr and no summary line")
         p.add_argument("--config", type=Path, metavar="FILE",
                        help="configuration file (default: nearest consentlint.toml or pyproject.toml with "
@@ -175,7 +177,12 @@ def _scan(args) -> int:
     if args.manifest is not None and not args.manifest.is_file():
         raise ConfigError(f"--manifest {args.manifest}: no such file")
     manifest = load_manifest(manifest_path) if manifest_path else None
-    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog))
+    root = engine.project_root(manifest, args.paths[0])
+    cache_dir = None
+    if not args.no_cache:
+        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
+    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
+                               cache_dir=str(cache_dir) if cache_dir is not None else None)
     eng = engine.Engine(settings, manifest=manifest)
 
     found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
@@ -194,7 +201,6 @@ def _scan(args) -> int:
     machine = args.format not in ("text", "markdown")
     progress = None if args.quiet or machine else _progress_line(len(found.files))
     context = []
-    root = engine.project_root(manifest, args.paths[0])
     if root is not None and not _covers(args.paths, root):
         # a partial scan (pre-commit, one file): the rest of the project is read
         # for the index, so helpers and callers elsewhere count (DESIGN section 7)

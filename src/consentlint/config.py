@@ -39,6 +39,7 @@ KEYS: dict[str, tuple[str, object]] = {
     "respect-gitignore": ("respect_gitignore", "bool"),
     "no-respect-gitignore": ("respect_gitignore", "not-bool"),
     "no-cache": ("no_cache", "bool"),
+    "cache-dir": ("cache_dir", "path"),
     "quiet": ("quiet", "bool"),
     "exit-zero": ("exit_zero", "bool"),
     "fail-on": ("fail_on", ("error", "warning")),

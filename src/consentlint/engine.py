@@ -13,6 +13,8 @@ both for a single file (its own index).
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import importlib
 import os
 import re
@@ -25,7 +27,9 @@ from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
 from consentlint import treesitter as ts
+from consentlint.cache import FactsCache
 from consentlint.catalog import Catalog, load_catalog
+from consentlint.catalog_files import checks_dir
 from consentlint.consent import ConsentModel
 from consentlint.findings import ERROR, FileResult, Finding, fingerprint
 from consentlint.frontends import FRONTENDS
@@ -53,6 +57,8 @@ class Settings:
     prefilter: bool = True
     # in-source `noqa` suppressions (off under flake8, which handles its own)
     suppressions: bool = True
+    # the facts cache folder (None: no cache)
+    cache_dir: str | None = None
 
 
 @dataclass
@@ -77,6 +83,8 @@ class Engine:
             manifest = load_manifest(Path(settings.manifest_path))
         self.manifest = manifest
         self._languages: dict[str, tuple] = {}
+        self.cache = FactsCache(Path(settings.cache_dir)) if settings.cache_dir else None
+        self._policy_keys: dict[str, bytes] = {}
 
     def language(self, name: str):
         """(catalog, consent model, interest) for a language."""
@@ -104,16 +112,50 @@ class Engine:
         return self.judge([self.lower_source(data, path, display, keep_source=True)])[0]
 
     def lower_file(self, path: Path, display: str) -> Lowered:
-        """The per-file stage for a file on disk; bad input becomes PDC001."""
+        """The per-file stage for a file on disk, from the facts cache when it
+        holds them; bad input becomes PDC001."""
         if FRONTENDS.get(path.suffix) is None:
             return Lowered(str(path), FileResult(display))
         try:
             data = path.read_bytes()
         except OSError as exc:
             return self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}")
-        return self.lower_source(data, path, display)
+        if self.cache is None:
+            return self.lower_source(data, path, display)
+        language = FRONTENDS[path.suffix][0]
+        names = self._names(language, path)
+        key = self.cache.key(self._policy_key(language), display.encode(), repr(names).encode(), data)
+        hit = self.cache.load(key)
+        if hit is not None:
+            facts, noqa = hit
+            return Lowered(str(path), FileResult(display), language, facts=facts, noqa=noqa)
+        lowered = self.lower_source(data, path, display, names=names)
+        if lowered.facts is not None:
+            self.cache.store(key, (lowered.facts, lowered.noqa))
+        return lowered
 
-    def lower_source(self, data: bytes, path: Path, display: str, keep_source: bool = False) -> Lowered:
+    def _policy_key(self, language: str) -> bytes:
+        """What lowering still reads of the catalogs and the manifest (until
+        the front-ends are policy-free, DESIGN section 7): part of the cache key."""
+        key = self._policy_keys.get(language)
+        if key is None:
+            _, model, _ = self.language(language)
+            parts = [language, repr(sorted(model.names)), repr(self.settings.prefilter),
+                     repr(self.settings.suppressions)]
+            for folder in (checks_dir(), *(Path(d) for d in self.settings.catalog_dirs)):
+                for toml in sorted(Path(folder).rglob("*.toml")):
+                    parts.append(toml.read_bytes().decode("utf-8", "replace"))
+            key = self._policy_keys[language] = hashlib.blake2b("\0".join(parts).encode(), digest_size=20).digest()
+        return key
+
+    def _names(self, language: str, path: Path) -> tuple[str | None, str | None]:
+        """The file's module (and Python package), as facts name it."""
+        if language == "python":
+            return module_name_of(path)
+        return self._module_path(path), None
+
+    def lower_source(self, data: bytes, path: Path, display: str, keep_source: bool = False,
+                     names: tuple[str | None, str | None] | None = None) -> Lowered:
         language, grammar, module_name = FRONTENDS[path.suffix]
         if len(data) > MAX_FILE_BYTES:
             return self._unreadable(str(path), display, f"file too large to analyse ({len(data) // 1_000_000} MB)")
@@ -129,10 +171,7 @@ class Engine:
                                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
         tree = ts.parse(grammar, data)
         catalog, _, interest = self.language(language)
-        if language == "python":
-            module, package = module_name_of(path)
-        else:
-            module, package = self._module_path(path), None
+        module, package = names if names is not None else self._names(language, path)
         lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
         frontend = importlib.import_module(module_name)
         try:
@@ -153,15 +192,28 @@ class Engine:
         index = ProjectIndex(f.facts for f in analysable)
         models = {lang: self.language(lang)[1] for lang in {f.language for f in analysable}}
         summaries = Summaries(index, models)
-        summaries.compute()
+        catalogs = {lang: self.language(lang)[0] for lang in models}
+
+        def collects(call, language):
+            sources = catalogs[language].sources
+            return call.callee in sources or any(api in sources for api in index.inherited(call.callee))
+
+        summaries.compute(collects)
+        # the guard analysis runs where a verdict may need it: functions with a
+        # possible site and their callers, and code outside named functions
+        relevant = summaries.relevant()
+
+        def needed(function):
+            return function.name.startswith("<") or any(
+                f.qualname in relevant for f in F.functions_in((function,)))
+
         analysed = []
         for lowered in analysable:
             analysis = GuardAnalysis(models[lowered.language], summaries)
-            sites = analysis.run(lowered.facts)
+            sites = analysis.run(lowered.facts, needed)
             summaries.add_sites(sites)
-            analysed.append((lowered, sites, analysis.used))
-        values = Values([f.facts for f in analysable], index,
-                        {lang: self.language(lang)[0] for lang in models})
+            analysed.append((lowered, sites, analysis.used | summaries.used))
+        values = Values([f.facts for f in analysable], summaries, catalogs)
         for lowered, sites, used in analysed:
             catalog, model, _ = self.language(lowered.language)
             found = S.collections(lowered.result.path, sites, catalog, model, values)
@@ -275,6 +327,10 @@ class RunResult:
 
 _WORKER: Engine | None = None
 PARALLEL_FROM = 4
+# Facts live until the run ends and hold no cycles: the garbage collector need
+# not walk them again and again (that took a third of a warm run), so those
+# built so far are moved out of its way every FREEZE_EVERY files.
+FREEZE_EVERY = 256
 
 
 def _init_worker(settings: Settings) -> None:
@@ -308,8 +364,11 @@ def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> 
         results = []
         for p, d in items:
             results.append(engine.lower_file(Path(p), d))
+            if len(results) % FREEZE_EVERY == 0:
+                gc.freeze()
             if progress is not None:
                 progress(len(results), len(items))
+        gc.freeze()
         return results
     size = max(1, min(64, len(items) // (jobs * 4)))
     batches = [items[i:i + size] for i in range(0, len(items), size)]

@@ -41,10 +41,12 @@ class GuardAnalysis:
         self._depth = 0
         self._after: set = set()  # guards established by helper calls just evaluated
 
-    def run(self, facts: F.FileFacts) -> list[tuple[F.Call, frozenset, str]]:
-        """``(call, guards, enclosing function)`` for every call in ``facts``."""
+    def run(self, facts: F.FileFacts, only=None) -> list[tuple[F.Call, frozenset, str]]:
+        """``(call, guards, enclosing function)`` for every call in ``facts``
+        (in the top-level functions ``only(function)`` accepts)."""
         for function in facts.functions:
-            self._walk(function, _NONE)
+            if only is None or only(function):
+                self._walk(function, _NONE)
         return self.sites
 
     def function(self, function: F.Function) -> None:

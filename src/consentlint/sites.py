@@ -158,10 +158,10 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
     manifest = model.manifest
     out = []
     for call, guards, function in sites:
-        if call.callee is not None and function.startswith(call.callee.rsplit(".", 1)[0] + "."):
-            # the catalogued class calling itself (a library's own implementation)
-            continue
         for api, source, category in match(call, catalog, values, path):
+            if function.startswith(api.rsplit(".", 1)[0] + "."):
+                # the catalogued class calling itself (a library's own implementation)
+                continue
             needs = manifest.needs_consent(category) if manifest else True
             covering = [g for g in guards if model.covers(g, category, source.permissions)]
             if covering:

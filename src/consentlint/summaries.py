@@ -40,24 +40,54 @@ class Summaries:
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
+        # target -> (path, call) for every project call that may run it
+        self.calls_of: dict[str, list] = {}
+        self._callers_of: dict[str, set[str]] = {}  # target -> functions calling it
+        self._collecting: set[str] = set()  # functions with a possible collection site
+        self.used: set[str] = set()  # manifest consent functions called or applied in named functions
+
+    def relevant(self) -> set[str]:
+        """Named functions whose guards a verdict may need: those with a
+        possible collection site, and every function that calls one of them,
+        directly or through others (caller guards walk up to the entry points)."""
+        seen = set(self._collecting)
+        queue = list(seen)
+        while queue:
+            for caller in self._callers_of.get(queue.pop(), ()):
+                if caller not in seen:
+                    seen.add(caller)
+                    queue.append(caller)
+        return seen
 
     # ------------------------------------------------------ check summaries
 
-    def compute(self) -> None:
+    def compute(self, collects=None) -> None:
         """Check summaries to a fixpoint: start from functions that call a
         check, then re-analyse the callers of every function whose summary
-        changed."""
-        callers_of: dict[str, set[str]] = {}
+        changed. ``collects(call, language)`` says whether a call may be a
+        collection site: the functions that hold one, and their callers, are
+        ``relevant()``."""
+        callers_of = self._callers_of
         named: set[str] = set()  # names used as values (``onPress={handler}``)
         work: list[str] = []
         for qualname, infos in self.index.functions.items():
             for info in infos:
                 model = self.models[info.language]
+                for decorator in info.function.decorators:
+                    guard = model.decorator_guard(decorator)
+                    if guard is not None:
+                        self.used.add(guard.api)
                 for call in _calls(info.function.body, named):
                     if model.check_guard(call) is not None:
                         work.append(qualname)
+                    if call.callee in model.names:
+                        self.used.add(call.callee)
+                    if collects is not None and collects(call, info.language):
+                        self._collecting.add(qualname)
                     for target in self.index.targets(call.callee):
                         callers_of.setdefault(target.qualname, set()).add(qualname)
+                        if call.kind == "call":
+                            self.calls_of.setdefault(target.qualname, []).append((info.path, call))
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}

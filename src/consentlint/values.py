@@ -53,14 +53,13 @@ class _Context:
 
 
 class Values:
-    def __init__(self, files, index, catalogs: dict):
+    def __init__(self, files, summaries, catalogs: dict):
         self.files = {facts.path: facts for facts in files}
-        self.index = index
+        self.index = summaries.index
+        self.summaries = summaries  # its calls_of: every project call of a function
         self.catalogs = catalogs  # language -> LanguageCatalog
         self._chains: dict[str, dict[int, tuple[F.Function, ...]]] = {}
         self._stores: dict[str, list] | None = None
-        self._calls: dict[str, list] | None = None
-        self._memo: dict = {}
 
     def texts(self, expr, path: str, call: F.Call) -> frozenset[Text]:
         """What ``expr``, an argument of ``call`` in file ``path``, can be."""
@@ -134,7 +133,7 @@ class Values:
             return _NONE
         seen = seen | {key}
         out: frozenset = _NONE
-        for path, call in self._calls_of(function.qualname):
+        for path, call in self.summaries.calls_of.get(function.qualname, ()):
             arg = _argument(call, position, name)
             if arg is not None:
                 out |= self._eval(arg, _Context(path, self._chain_of(path, call)), depth + 1, seen)
@@ -204,26 +203,16 @@ class Values:
         return chains.get(call.id, ())
 
     def _stores_of(self, qualname: str):
+        """``(path, function, value)`` for every write of a field or constant
+        (initialisers and assignments are statements of named functions)."""
         if self._stores is None:
             self._stores = {}
             for path, facts in self.files.items():
-                for function in F.functions_in(facts.functions, lambdas=True):
-                    for stmt in F.walk(function.body, expressions=False):
+                for function in facts.functions:
+                    for stmt in F.walk(function.body, enter=(F.Def,), expressions=False):
                         if type(stmt) is F.Store:
                             self._stores.setdefault(stmt.target, []).append((path, function, stmt.value))
         return self._stores.get(qualname, ())
-
-    def _calls_of(self, qualname: str):
-        """``(path, call)`` for every project call that may run ``qualname``."""
-        if self._calls is None:
-            self._calls = {}
-            for path, facts in self.files.items():
-                for function in F.functions_in(facts.functions, lambdas=True):
-                    for node in F.walk(function.body):
-                        if type(node) is F.Call and node.kind == "call" and node.callee is not None:
-                            for target in self.index.targets(node.callee):
-                                self._calls.setdefault(target.qualname, []).append((path, node))
-        return self._calls.get(qualname, ())
 
 
 _NAMES: dict[int, dict] = {}

@@ -519,7 +519,7 @@ class JvmLowerer:
             return Value(self.call(qualified, name, "read", node, receiver=base.expr), self.returns.get(qualified))
         if self.LANGUAGE == "kotlin":
             for method in getter_names(name):
-                candidate = self.canonical(f"{base.type}.{method}")
+                candidate = self.member(base.type, method)
                 if candidate in self.prefixes or candidate in self.returns:
                     return Value(self.call(candidate, name, "call", node, receiver=base.expr),
                                  self.returns.get(candidate))
@@ -557,7 +557,20 @@ class JvmLowerer:
             return implicit
         if receiver.type is None or receiver.type.startswith((_MULTI, _GRANTS)):
             return self._implicit(name) if receiver.static is False and receiver.type is None else None
-        return self.canonical(f"{receiver.type}.{name}")
+        return self.member(receiver.type, name)
+
+    def member(self, type_: str, name: str) -> str:
+        """``type_.name``, or the same member of a catalogued supertype that
+        the catalog knows (``FragmentActivity.getContentResolver`` is
+        ``Context.getContentResolver``)."""
+        qualified = self.canonical(f"{type_}.{name}")
+        if qualified in self.prefixes or qualified in self.returns:
+            return qualified
+        for sup in self.catalog.supertypes.get(type_, ()):
+            candidate = self.canonical(f"{sup}.{name}")
+            if candidate in self.prefixes or candidate in self.returns:
+                return candidate
+        return qualified
 
     def _implicit(self, name: str) -> str | None:
         """Context methods reached on an unknown receiver: only permission

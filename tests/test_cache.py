@@ -1,0 +1,120 @@
+"""The facts cache (DESIGN section 7): a warm run reports exactly what a cold
+one does; an entry is used only for the same content, tool and policy; a
+broken or unwritable cache never changes a result."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from consentlint.cache import FOLDER
+
+PROJECT = FIXTURES / "projects" / "android-uris"
+
+
+def run(*args, cwd):
+    proc = subprocess.run([sys.executable, "-m", "consentlint", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc
+
+
+def report(cwd, *extra) -> dict:
+    return json.loads(run("check", ".", "--format", "json", "--exit-zero", *extra, cwd=cwd).stdout)
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(p for p in (folder / "facts").rglob("*") if p.is_file() and not p.name.startswith(".tmp"))
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    target = tmp_path / "app"
+    shutil.copytree(PROJECT, target)
+    return target
+
+
+def test_warm_run_is_the_cold_run(project):
+    cold = report(project)
+    cache = project / FOLDER
+    stored = entries(cache)
+    assert len(stored) == len(list(project.rglob("*.java"))) + len(list(project.rglob("*.kt")))
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+    mtimes = [p.stat().st_mtime_ns for p in stored]
+    assert report(project) == cold
+    assert [p.stat().st_mtime_ns for p in entries(cache)] == mtimes  # read, not rewritten
+    assert cold["findings"]
+
+
+def test_changed_file_is_lowered_again(project):
+    report(project)
+    source = project / "src/com/acme/data/Backup.java"
+    text = source.read_text()
+    source.write_text(text.replace("resolver.query(calls, null, null, null, null); // expect: PDC201",
+                                   "// the calls query was removed"))
+    after = report(project)
+    lines = {(f["path"], f["line"]) for f in after["findings"]}
+    assert ("src/com/acme/data/Backup.java", 23) not in lines
+    assert len(entries(project / FOLDER)) == 4  # a new entry beside the old one
+    shutil.rmtree(project / FOLDER)
+    assert report(project, "--no-cache") == after
+
+
+def test_catalog_change_is_not_served_stale(project, tmp_path):
+    """Lowering still reads the catalogs: another catalog is another key."""
+    report(project)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "acme.toml").write_text(
+        'language = "java"\n\n[[source]]\nid = "acme-notes"\napi = ["com.acme.data.Backup.other"]\n'
+        'kind = "call"\ncategory = "contacts"\nreferences = ["https://example.com"]\n')
+    before = len(entries(project / FOLDER))
+    report(project, "--catalog", extra)
+    assert len(entries(project / FOLDER)) == 2 * before
+
+
+def test_corrupt_entry_is_a_miss(project):
+    cold = report(project)
+    for entry in entries(project / FOLDER):
+        entry.write_bytes(b"not a pickle")
+    assert report(project) == cold
+
+
+def test_no_cache_and_cache_dir(project, tmp_path):
+    report(project, "--no-cache")
+    assert not (project / FOLDER).exists()
+    elsewhere = tmp_path / "cache"
+    report(project, "--cache-dir", elsewhere)
+    assert not (project / FOLDER).exists() and entries(elsewhere)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes through permissions")
+def test_unwritable_cache_is_skipped(project):
+    cold = report(project, "--no-cache")
+    (project / FOLDER).mkdir()
+    (project / FOLDER).chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        proc = run("check", ".", "--format", "json", "--exit-zero", cwd=project)
+        assert proc.stderr == ""
+        assert json.loads(proc.stdout) == cold
+    finally:
+        (project / FOLDER).chmod(stat.S_IRWXU)
+
+
+def test_cache_that_cannot_be_created_is_skipped(project, tmp_path):
+    """A cache path that cannot be a folder (here: a file) is skipped silently."""
+    cold = report(project, "--no-cache")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    proc = run("check", ".", "--format", "json", "--exit-zero", "--cache-dir", blocker, cwd=project)
+    assert proc.stderr == "" and json.loads(proc.stdout) == cold
+    assert blocker.read_text() == ""
