@@ -127,8 +127,13 @@ class GuardAnalysis:
             after = (guards | (when_false if not broke else _NONE), env)
             if stmt.test is None and end is not None and not broke:
                 # a for-each that exits unless each element passed a check of a
-                # value from a parameter: every element passed
-                each = frozenset(g for g in end[0] - guards if g.param is not None)
+                # value from a parameter, or of an element of a constant list
+                # (``for (p : REQUIRED_PERMISSIONS)``): every element passed
+                first = stmt.body.stmts[0] if stmt.body.stmts else None
+                constant = type(first) is F.Assign and type(first.value) is F.Name \
+                    and first.value.resolved is not None and not first.value.local
+                each = frozenset(g for g in end[0] - guards if g.param is not None or (
+                    constant and g.kind in ("permission", "consent") and not g.values))
                 after = (after[0] | each, env)
             if stmt.orelse.stmts:
                 done = self._block(stmt.orelse, after)

@@ -684,10 +684,10 @@ class JvmLowerer:
 
 def for_each(element: str | None, iterable, body: F.Block) -> F.Block:
     """A for-each body that starts by binding its element to (an element of)
-    what is iterated, when that is a plain local or parameter: a loop over a
-    helper's parameter that exits unless each element is granted leaves every
-    element granted (``for (p : permissions) if (check(p) != GRANTED) return false``)."""
-    if element is None or not (isinstance(iterable, F.Name) and iterable.local):
+    what is iterated, when that is a plain local, parameter, field or constant:
+    a loop over a helper's parameter that exits unless each element is granted
+    leaves every element granted (``for (p : permissions) if (check(p) != GRANTED) return false``)."""
+    if element is None or not (isinstance(iterable, F.Name) and (iterable.local or iterable.resolved)):
         return body
     return F.Block((F.Assign(element, iterable), *body.stmts))
 
