@@ -186,13 +186,14 @@ export const value = 1, fn = () => 0;
 def test_commonjs_exports(engine, tmp_path):
     facts = extract(engine, tmp_path, "lib/perms", """\
 exports.hasPerm = function () { return helper(); };
-module.exports.other = () => 1;
+module.exports.other = () => exports.hasPerm();
 function helper() { return true; }
 module.exports = { helper, alias: helper };
 """, ext=".js")
     fns = functions(facts)
     assert {"./lib/perms#hasPerm", "./lib/perms#other", "./lib/perms#helper"} <= set(fns)
     assert callees(fns["./lib/perms#hasPerm"]) == {"helper": "./lib/perms#helper"}
+    assert callees(fns["./lib/perms#other"]) == {"exports.hasPerm": "./lib/perms#hasPerm"}
     assert [(i.module, i.name, i.alias) for i in facts.imports] == [
         ("./lib/perms", "hasPerm", "hasPerm"), ("./lib/perms", "other", "other"),
         ("./lib/perms", "helper", "helper"), ("./lib/perms", "helper", "alias")]

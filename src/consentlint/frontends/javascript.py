@@ -45,8 +45,11 @@ Known gaps (recorded as ``todo-`` fixture lines): check results do not flow
 through locals merged from several paths, a handler module that never
 imports its framework (``exports.signup = (req, res) => ...``) is not typed,
 refs assigned in callbacks (``ref={r => this.camera = r}``) are not typed,
-and the guard of a helper function does not reach its callers (DESIGN
-section 12: cross-function guards are a later issue).
+and the guard of a helper function does not reach its callers in this
+front-end (cross-function guards are the project index's work, DESIGN
+section 7, over the project facts below). Not resolved as call edges: calls
+through instances of project classes (``const s = new Store(); s.load()``),
+``.call``/``.apply``/``.bind``, and functions stored in object literals.
 
 Project facts (DESIGN section 7), when the file's module is known (``module``,
 its path from the manifest folder without extension; with None none of this
@@ -394,7 +397,8 @@ class _Lowerer:
             return None
         left = expr.child_by_field_name("left")
         right = expr.child_by_field_name("right")
-        if left is None or right is None or left.type != "member_expression":
+        if left is None or right is None or left.type != "member_expression" \
+                or left.end_byte - left.start_byte > 200:
             return None
         target = ts.text(left)
         if target == "module.exports":
@@ -676,6 +680,8 @@ class _Lowerer:
                 base = supers[0] if supers and supers[0].startswith(".") else None
             elif obj.type == "call_expression":
                 base = self._require(obj, record=False)
+            elif _is_exports(obj) and scope.lookup("exports") is None and scope.lookup("module") is None:
+                base = self.modname + "#"  # CommonJS: this module's own exports
             else:
                 base = self._project(obj, scope, False)
             if base is None:
@@ -1583,6 +1589,14 @@ def _normalise(module: str) -> str:
     if module.startswith("./"):
         module = "./" + posixpath.normpath(module[2:])
     return module
+
+
+def _is_exports(node) -> bool:
+    """``exports`` / ``module.exports`` (checked by size before reading text)."""
+    size = node.end_byte - node.start_byte
+    if node.type == "identifier":
+        return size == 7 and node.text == b"exports"
+    return node.type == "member_expression" and size == 14 and node.text == b"module.exports"
 
 
 def _field_text(node, field):
