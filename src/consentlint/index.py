@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from consentlint import facts as F
 
+MAX_HOPS = 8  # re-exports followed from one name
+
 
 @dataclass(frozen=True, slots=True)
 class FunctionInfo:
@@ -31,6 +33,7 @@ class FunctionInfo:
 
 class ProjectIndex:
     def __init__(self, files):
+        files = list(files)
         self.functions: dict[str, list[FunctionInfo]] = {}
         self.classes: dict[str, F.ClassDecl] = {}
         self._subtypes: dict[str, set[str]] = {}
@@ -45,6 +48,25 @@ class ProjectIndex:
         for cls in self.classes.values():
             for sup in cls.supers:
                 self._subtypes.setdefault(sup, set()).add(cls.qualname)
+        # what each module binds to names of other modules: JS/TS exports and
+        # re-exports, Python imports (``pkg/__init__.py``: ``from .perms import has``)
+        self._bound: dict[str, dict[str, str]] = {}
+        self._stars: dict[str, list[str]] = {}
+        for facts in files:
+            if facts.module is None:
+                continue
+            own = facts.module
+            bound = self._bound.setdefault(own, {})
+            if facts.language in ("javascript", "typescript"):
+                _bind_js(own, facts.imports, bound, self._stars)
+                continue
+            for imp in facts.imports:
+                if imp.star:
+                    self._stars.setdefault(own, []).append(imp.module)
+                elif imp.name is not None:
+                    bound[imp.alias or imp.name] = f"{imp.module}.{imp.name}"
+                elif imp.alias is not None:
+                    bound[imp.alias] = imp.module
 
     def supertypes(self, qualname: str):
         """Project supertypes of a class, nearest first (each once)."""
@@ -70,6 +92,40 @@ class ProjectIndex:
                     queue.append(sub)
         return seen
 
+    def follow(self, name: str) -> str:
+        """``name`` through re-exports and imports to what it is defined as
+        (``./src/index#hasPerm`` -> ``./src/perms#hasPerm``, ``pkg.has`` ->
+        ``pkg.perms.has``); itself when no module re-binds it."""
+        for _ in range(MAX_HOPS):
+            if name in self.functions or name in self.classes:
+                return name
+            module, head, tail = self._split(name)
+            if module is None:
+                return name
+            target = self._bound.get(module, {}).get(head)
+            if target is None:
+                for star in self._stars.get(module, ()):
+                    candidate = self.follow(f"{star}#{head}" + (f".{tail}" if tail else ""))
+                    if candidate in self.functions or candidate in self.classes:
+                        return candidate
+                return name
+            name = target + tail if target.endswith("#") else target + (f".{tail}" if tail else "")
+        return name
+
+    def _split(self, name: str):
+        """(module, first name, rest) of a qualified name, for a module the
+        project has (JS/TS ``module#a.b``; Python the longest dotted prefix)."""
+        module, sep, rest = name.partition("#")
+        if sep:
+            head, _, tail = rest.partition(".")
+            return (module, head, tail) if module in self._bound or module in self._stars else (None, "", "")
+        parts = name.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:i])
+            if module in self._bound or module in self._stars:
+                return module, parts[i], ".".join(parts[i + 1:])
+        return None, "", ""
+
     def targets(self, callee: str | None) -> tuple[FunctionInfo, ...]:
         """The project functions a call of ``callee`` may run."""
         if callee is None:
@@ -77,6 +133,10 @@ class ProjectIndex:
         hit = self._targets.get(callee)
         if hit is not None:
             return hit
+        followed = self.follow(callee)
+        if followed != callee:
+            result = self._targets[callee] = self.targets(followed)
+            return result
         owner, _, name = callee.rpartition(".")
         found: list[FunctionInfo] = list(self.functions.get(callee, ()))
         if owner in self.classes and not found:
@@ -120,3 +180,24 @@ class ProjectIndex:
         for sup in self.supertypes(owner):
             top = self.functions.get(f"{sup}.{name}", top)
         return any(i.function.override for i in top)
+
+
+def _bind_js(own: str, imports, bound: dict, stars: dict) -> None:
+    """JS/TS exports (the front-end's ``Import`` entries, see ``_exports``
+    there): an entry without ``alias`` is an import, which binds a local name;
+    one with ``alias`` exports ``name`` under it, from another module (a
+    re-export) or from this one, where ``name`` may itself be an import."""
+    local = {imp.name: f"{imp.module}#{imp.name}" for imp in imports
+             if imp.alias is None and not imp.star and imp.name is not None}
+    for imp in imports:
+        if imp.star:
+            stars.setdefault(own, []).append(imp.module)
+        elif imp.alias is None:
+            continue
+        elif imp.module != own:
+            bound[imp.alias] = f"{imp.module}#{imp.name}" if imp.name else f"{imp.module}#"
+        else:
+            target = local.get(imp.name, f"{own}#{imp.name}")
+            if target != f"{own}#{imp.alias}":
+                bound[imp.alias] = target
+

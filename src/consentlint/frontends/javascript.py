@@ -228,7 +228,7 @@ class _Lowerer:
                                             self.positions.span(root)))
             else:
                 functions.extend(self._unit(unit))
-        return F.FileFacts(path=path, language=self.catalog.language, module=self.module,
+        return F.FileFacts(path=path, language=self.catalog.language, module=self.modname,
                            imports=tuple(self.imports), functions=tuple(functions), problems=problems,
                            classes=tuple(self.classes))
 

@@ -260,9 +260,15 @@ class _Lowerer:
         mentions a tracked name types ``self.x`` (nested classes: the innermost
         one wins). A text match suffices: the right side is a dotted name."""
         for cls, node in sorted(classes, key=lambda c: c[1].start_byte):
+            local = None
             for match in _SELF_ASSIGNMENT.finditer(self.source, node.start_byte, node.end_byte):
                 parts = match.group(2).decode().split(".")
                 resolved = self._lookup_global(parts[0])
+                if resolved is None:
+                    # imported inside a method: ``from plyer import gps; self.gps = gps``
+                    if local is None:
+                        local = _method_imports(self.source, node.start_byte, node.end_byte)
+                    resolved = local.get(parts[0])
                 for part in parts[1:]:
                     resolved = self.interest.member(resolved, part)
                 if self.interest.tracked(resolved):
@@ -1046,6 +1052,25 @@ class _FnScope(Scope):
 def _words(names: frozenset) -> re.Pattern:
     """A compiled pattern matching any of ``names`` as a whole word."""
     return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+
+
+_FROM_IMPORT = re.compile(rb"^[ \t]+from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+([A-Za-z_]\w*)(?:[ \t]+as[ \t]+([A-Za-z_]\w*))?[ \t]*$",
+                          re.M)
+_PLAIN_IMPORT = re.compile(rb"^[ \t]+import[ \t]+([A-Za-z_][\w.]*)(?:[ \t]+as[ \t]+([A-Za-z_]\w*))?[ \t]*$", re.M)
+
+
+def _method_imports(source: bytes, start: int, end: int) -> dict[str, str]:
+    """Names bound by single-name imports inside a class's methods, when every
+    such import binds the name to the same thing (else it is left out)."""
+    found: dict[str, set] = {}
+    for m in _FROM_IMPORT.finditer(source, start, end):
+        module, name, alias = (g.decode() if g else None for g in m.groups())
+        if not module.startswith("."):
+            found.setdefault(alias or name, set()).add(f"{module}.{name}")
+    for m in _PLAIN_IMPORT.finditer(source, start, end):
+        module, alias = (g.decode() if g else None for g in m.groups())
+        found.setdefault(alias or module.split(".")[0], set()).add(module if alias else module.split(".")[0])
+    return {name: next(iter(q)) for name, q in found.items() if len(q) == 1}
 
 
 _SELF_ASSIGNMENT = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)")
