@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from consentlint import facts as F
 
 MAX_HOPS = 8  # re-exports followed from one name
+MAX_BY_NAME = 4  # project methods one name may stand for when the receiver is unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class ProjectIndex:
         self.classes: dict[str, F.ClassDecl] = {}
         self._subtypes: dict[str, set[str]] = {}
         self._targets: dict[str, tuple[FunctionInfo, ...]] = {}
+        self._by_name: dict[str, list] | None = None
         for facts in files:
             for cls in facts.classes:
                 self.classes.setdefault(cls.qualname, cls)
@@ -152,6 +154,18 @@ class ProjectIndex:
         result = tuple(dict.fromkeys(found))
         self._targets[callee] = result
         return result
+
+    def methods_named(self, name: str) -> tuple[FunctionInfo, ...]:
+        """Every method of a project class called ``name`` (at most
+        ``MAX_BY_NAME``: a name that common is no evidence of anything)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for qualname, infos in self.functions.items():
+                owner, _, method = qualname.rpartition(".")
+                if owner in self.classes:
+                    self._by_name.setdefault(method, []).extend(infos)
+        found = self._by_name.get(name, ())
+        return tuple(found) if len(found) <= MAX_BY_NAME else ()
 
     def inherited(self, callee: str | None) -> tuple[str, ...]:
         """A method of a project class that no project class defines: the

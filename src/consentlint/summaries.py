@@ -84,10 +84,15 @@ class Summaries:
                         self.used.add(call.callee)
                     if collects is not None and collects(call, info.language):
                         self._collecting.add(qualname)
-                    for target in self.index.targets(call.callee):
+                    targets = self.index.targets(call.callee)
+                    for target in targets:
                         callers_of.setdefault(target.qualname, set()).add(qualname)
                         if call.kind == "call":
                             self.calls_of.setdefault(target.qualname, []).append((info.path, call))
+                    if not targets and call.kind == "call":
+                        # a summary found by method name re-runs this one too
+                        for target in self._checked(call):
+                            callers_of.setdefault(target.qualname, set()).add(qualname)
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
@@ -131,9 +136,30 @@ class Summaries:
         self._checks[qualname], self._after[qualname] = summary
         return summary != before
 
+    def _checked(self, call: F.Call):
+        """The project functions a call may run, for its check summary: its
+        targets, else, for a method called on a value whose type is unknown
+        (``self._telemeter.check_permission(p)``, an unresolved JVM call), the
+        project methods of that name (each must imply the check)."""
+        targets = self.index.targets(call.callee)
+        if targets:
+            return targets
+        holder = None
+        if call.callee is None:
+            name = call.text.rpartition(".")[2] if call.receiver is not None else None
+        else:
+            owner, _, name = call.callee.rpartition(".")
+            holder = owner.rpartition(".")[0]
+            if holder not in self.index.classes:
+                return ()  # not an attribute of a project object
+        if not name:
+            return ()
+        # an attribute of a Sensor is not taken to hold another Sensor (delegation)
+        return tuple(t for t in self.index.methods_named(name) if not t.qualname.startswith(f"{holder}."))
+
     def check(self, call: F.Call, model, params=()):
         """(guards when the call returned true, when false), or None."""
-        targets = _concrete(self.index.targets(call.callee))
+        targets = _concrete(self._checked(call))
         if not targets:
             return None
         parts = [self._checks.get(t.qualname, (_NONE, _NONE)) for t in targets]
@@ -145,7 +171,7 @@ class Summaries:
 
     def after(self, call: F.Call, model, params=()) -> frozenset:
         """The guards that hold once ``call`` has returned."""
-        targets = self.index.targets(call.callee)
+        targets = self._checked(call)
         if not targets:
             return _NONE
         parts = [self._after.get(t.qualname, _NONE) for t in targets]
