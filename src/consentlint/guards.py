@@ -20,6 +20,7 @@ from consentlint import facts as F
 from consentlint.consent import ConsentModel, either
 
 _NONE: frozenset = frozenset()
+_ANONYMOUS = frozenset(("<lambda>", "<switch>"))
 
 
 class GuardAnalysis:
@@ -66,7 +67,11 @@ class GuardAnalysis:
             if guard is not None:
                 guards.add(guard)
                 self.used.add(guard.api)
-        outer, self._function = self._function, function.qualname
+        # a lambda's calls belong to the function it is written in (it runs
+        # with the guards in force there, and that function's callers' guards)
+        outer = self._function
+        if not (outer and function.name in _ANONYMOUS):
+            self._function = function.qualname
         breaks, self._breaks = self._breaks, []
         params, self._params = self._params, function.params
         pending, self._after = self._after, set()

@@ -40,6 +40,7 @@ class ProjectIndex:
         self._subtypes: dict[str, set[str]] = {}
         self._targets: dict[str, tuple[FunctionInfo, ...]] = {}
         self._by_name: dict[str, list] | None = None
+        self._packages: set[str] | None = None
         for facts in files:
             for cls in facts.classes:
                 self.classes.setdefault(cls.qualname, cls)
@@ -190,10 +191,27 @@ class ProjectIndex:
         declaration in the project (itself, or the same method in the farthest
         project supertype) overrides a method of a type outside the project."""
         owner, _, name = info.qualname.rpartition(".")
-        top = [info]
+        top, top_owner = [info], owner
         for sup in self.supertypes(owner):
-            top = self.functions.get(f"{sup}.{name}", top)
-        return any(i.function.override for i in top)
+            found = self.functions.get(f"{sup}.{name}")
+            if found:
+                top, top_owner = found, sup
+        if not any(i.function.override for i in top):
+            return False
+        # the type it overrides is outside the files scanned; when every such
+        # type is in the app's own packages (an interface in a module not
+        # scanned), the app calls it, not the framework
+        outside = [s for c in (top_owner, *self.supertypes(top_owner))
+                   for s in (self.classes[c].supers if c in self.classes else ()) if s not in self.classes]
+        return not outside or not all(self._own_package(s) for s in outside)
+
+    def _own_package(self, name: str) -> bool:
+        """Whether a qualified JVM/Python name lies in a package the project's
+        classes use (its first two segments: ``org.tasks``)."""
+        if self._packages is None:
+            self._packages = {".".join(q.split(".")[:2]) for q in self.classes
+                              if "#" not in q and q.count(".") >= 2}
+        return "#" not in name and name.count(".") >= 2 and ".".join(name.split(".")[:2]) in self._packages
 
 
 def _bind_js(own: str, imports, bound: dict, stars: dict) -> None:
