@@ -15,7 +15,9 @@ class Guard:
 
     ``kind`` is consent, permission, decorator or request; ``helper`` for a
     call of a project function whose result or return implies ``inner`` (its
-    check summary), with ``via`` the helpers from the call to the check.
+    check summary), with ``via`` the helpers from the call to the check;
+    ``value`` for "parameter ``param`` was true", which covers nothing until a
+    call fills in what its argument implies.
     ``values`` are the categories/purposes (or permissions) it was for, empty
     when unknown; ``param`` is the index of the enclosing function's parameter
     the value came from (filled in at each call of that function)."""
@@ -153,6 +155,8 @@ class ConsentModel:
             return all(any(self.covers(g, category, permissions) for g in option) for option in guard.options)
         if guard.inner is not None:
             return self.covers(guard.inner, category, permissions)
+        if guard.kind == "value":
+            return False  # a parameter's truth: it means something only at a call (summaries)
         if not guard.values:
             return True
         if guard.kind == "permission":

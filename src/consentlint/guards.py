@@ -17,7 +17,7 @@ helper that returns only when a check held guards what follows it.
 from __future__ import annotations
 
 from consentlint import facts as F
-from consentlint.consent import ConsentModel, either
+from consentlint.consent import ConsentModel, Guard, either
 
 _NONE: frozenset = frozenset()
 _ANONYMOUS = frozenset(("<lambda>", "<switch>"))
@@ -225,6 +225,11 @@ class GuardAnalysis:
         if kind is F.Name:
             if expr.local and env.get(expr.name) is not None:
                 return self._cond(env[expr.name], env, depth + 1)
+            if self.on_return is not None and expr.local and expr.name in self._params:
+                # (summarising a helper) true only when the caller's argument
+                # was: what that argument implies is filled in at each call
+                # (``allGranted(grantResults)``)
+                return frozenset((Guard("value", "", (), 0, param=self._params.index(expr.name)),)), _NONE
             return _NONE, _NONE
         if kind is _Merged:
             parts = [self._cond(v, env, depth + 1) for v in expr.values]

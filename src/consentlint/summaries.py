@@ -77,7 +77,8 @@ class Summaries:
                     guard = model.decorator_guard(decorator)
                     if guard is not None:
                         self.used.add(guard.api)
-                for call in _calls(info.function.body, named):
+                names = named if not info.function.params else set()
+                for call in _calls(info.function.body, names):
                     if model.check_guard(call) is not None:
                         work.append(qualname)
                     if call.callee in model.names:
@@ -93,6 +94,12 @@ class Summaries:
                         # a summary found by method name re-runs this one too
                         for target in self._checked(call):
                             callers_of.setdefault(target.qualname, set()).add(qualname)
+                if names is not named:
+                    named |= names
+                    # compares a grant constant with what a parameter holds
+                    # (``allGranted(int[] results)``): summarised, as a check
+                    if any(model.grant_meaning(F.Name("", resolved=n)) is not None for n in names):
+                        work.append(qualname)
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
@@ -166,8 +173,7 @@ class Summaries:
         when_true, when_false = any_of([p[0] for p in parts]), any_of([p[1] for p in parts])
         if not when_true and not when_false:
             return None
-        return (frozenset(_wrap(g, call, model, params) for g in when_true),
-                frozenset(_wrap(g, call, model, params) for g in when_false))
+        return (_wrapped(when_true, call, model, params), _wrapped(when_false, call, model, params))
 
     def after(self, call: F.Call, model, params=()) -> frozenset:
         """The guards that hold once ``call`` has returned."""
@@ -175,7 +181,7 @@ class Summaries:
         if not targets:
             return _NONE
         parts = [self._after.get(t.qualname, _NONE) for t in targets]
-        return frozenset(_wrap(g, call, model, params) for g in any_of(parts))
+        return _wrapped(any_of(parts), call, model, params)
 
     # ------------------------------------------------------- caller guards
 
@@ -254,12 +260,25 @@ def _all_of(parts) -> frozenset:
     return any_of(parts)
 
 
-def _wrap(guard: Guard, call: F.Call, model, params) -> Guard:
+def _wrapped(guards, call: F.Call, model, params) -> frozenset:
+    return frozenset(w for w in (_wrap(g, call, model, params) for g in guards) if w is not None)
+
+
+def _wrap(guard: Guard, call: F.Call, model, params) -> Guard | None:
     """A summary guard seen at a call of the helper: a value the check took
-    from a parameter is filled in from the call's argument."""
+    from a parameter is filled in from the call's argument; "the parameter
+    was true" becomes what the argument implies (a check's result handed in),
+    or None when it implies nothing."""
     if guard.kind == "either":
-        options = tuple(frozenset(_wrap(g, call, model, params) for g in option) for option in guard.options)
-        return replace(guard, options=options)
+        options = tuple(_wrapped(option, call, model, params) for option in guard.options)
+        return replace(guard, options=options) if all(options) else None
+    if guard.kind == "value":
+        arg = call.args[guard.param] if guard.param < len(call.args) else None
+        inner = model.check_guard(arg) if isinstance(arg, F.Call) else None
+        if inner is None:
+            param = param_index(arg, params)
+            return replace(guard, line=call.span.line, param=param) if param is not None else None
+        return Guard("helper", call.callee, inner.values, call.span.line, inner=inner, via=(call.callee,))
     inner = guard
     if guard.param is not None:
         arg = call.args[guard.param] if guard.param < len(call.args) else None

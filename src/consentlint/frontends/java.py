@@ -594,11 +594,12 @@ class _Java(JvmLowerer):
             # unresolved: kept with its name, for what the project stage knows
             # of its receiver (a URI built with buildUpon())
             call = self.call(None, name, "call", name_node,
-                             receiver=receiver.expr if receiver is not None else None, args=[v.expr for v in values])
+                             receiver=receiver.expr if receiver is not None else None,
+                             args=self.arguments(values, name_node))
             return Value(call, self.service_type(None, name, values, type_args))
         call = self.call(callee, name, "call", name_node,
                          receiver=receiver.expr if receiver is not None else None,
-                         args=[v.expr for v in values])
+                         args=self.arguments(values, name_node))
         return Value(call, self.service_type(callee, name, values, type_args) or self.returns.get(callee))
 
     def _new(self, node, grant: str | None = None) -> Value:
@@ -614,7 +615,8 @@ class _Java(JvmLowerer):
             name_node = type_node
             while name_node.type in ("scoped_type_identifier", "generic_type") and name_node.named_child_count:
                 name_node = name_node.named_children[-1 if name_node.type == "scoped_type_identifier" else 0]
-            call = self.call(qualified, ts.text(name_node), "call", name_node, args=[v.expr for v in values])
+            call = self.call(qualified, ts.text(name_node), "call", name_node,
+                             args=self.arguments(values, name_node))
         parts = [Value(self.expr(outer).expr if outer is not None else None)]
         parts += [Value(call)] if call is not None else values
         if body is not None and self.mentions(body):

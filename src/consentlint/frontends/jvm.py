@@ -647,6 +647,19 @@ class JvmLowerer:
                 return self.call(annotation, name, "read", node)
         return None
 
+    def arguments(self, values, node) -> list:
+        """Argument expressions of a call; the grant results a callback received
+        (``onRequestPermissionsResult``'s ``int[]``), handed to a helper, are
+        handed on as what they are: the result of the request, which the
+        helper's check summary compares (``allGranted(grantResults)``)."""
+        out = []
+        for v in values:
+            if v is not None and v.type is not None and v.type.startswith(_GRANTS) and v.expr is not None:
+                out.append(self.call(v.type[len(_GRANTS):], getattr(v.expr, "name", ""), "read", node))
+            else:
+                out.append(v.expr if v is not None else None)
+        return out
+
     def grants_param(self, method: str, params: list[str]) -> None:
         if method == "onRequestPermissionsResult" and len(params) >= 3 \
                 and GRANT_RESULTS_CALLBACK in self.catalog.permission_checks:

@@ -846,11 +846,11 @@ class _Kotlin(JvmLowerer):
             # of its receiver (a URI built with buildUpon())
             service = self.service_type(None, name, [v for v in values if v is not None], type_args)
             call = self.call(None, name, "call", name_node, receiver=receiver.expr if receiver is not None else None,
-                             args=[v.expr if v is not None else None for v in values],
+                             args=self.arguments(values, name_node),
                              keywords=[(k, v.expr) for k, v in keywords])
             return Value(call, service)
         call = self.call(callee, name, "call", name_node, receiver=receiver.expr if receiver is not None else None,
-                         args=[v.expr if v is not None else None for v in values],
+                         args=self.arguments(values, name_node),
                          keywords=[(k, v.expr) for k, v in keywords])
         result = ctor_type or self.service_type(callee, name, [v for v in values if v is not None], type_args) \
             or self.returns.get(callee)
