@@ -79,11 +79,12 @@ def test_json_contract(demo):
     assert keys == sorted(keys)
 
 
-def test_jobs_do_not_change_the_output():
+def test_jobs_and_the_cache_do_not_change_the_output(tmp_path):
     args = ("check", "--format", "json", "--exit-zero", "fixtures")
-    one = run(*args, "--jobs", "1", cwd=ROOT, check=0).stdout
-    two = run(*args, "--jobs", "4", cwd=ROOT, check=0).stdout
-    assert one == two and len(json.loads(one)["findings"]) > 50
+    one = run(*args, "--jobs", "1", "--no-cache", cwd=ROOT, check=0).stdout
+    cold = run(*args, "--jobs", "2", "--cache-dir", tmp_path, cwd=ROOT, check=0).stdout  # a pool of workers
+    warm = run(*args, "--jobs", "2", "--cache-dir", tmp_path, cwd=ROOT, check=0).stdout  # all from the cache
+    assert one == cold == warm and len(json.loads(one)["findings"]) > 50
 
 
 @pytest.mark.parametrize("text, line, key", [

@@ -122,17 +122,37 @@ class Engine:
             return self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}")
         if self.cache is None:
             return self.lower_source(data, path, display)
-        language = FRONTENDS[path.suffix][0]
-        names = self._names(language, path)
-        key = self.cache.key(self._policy_key(language), display.encode(), repr(names).encode(), data)
-        hit = self.cache.load(key)
+        language, names, key = self._cache_key(path, display, data)
+        hit = self._load(path, display, language, key)
         if hit is not None:
-            facts, noqa = hit
-            return Lowered(str(path), FileResult(display), language, facts=facts, noqa=noqa)
+            return hit
         lowered = self.lower_source(data, path, display, names=names)
         if lowered.facts is not None:
             self.cache.store(key, (lowered.facts, lowered.noqa))
         return lowered
+
+    def from_cache(self, path: Path, display: str) -> Lowered | None:
+        """The file's facts when the cache holds them for its current bytes."""
+        if self.cache is None or FRONTENDS.get(path.suffix) is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        language, _, key = self._cache_key(path, display, data)
+        return self._load(path, display, language, key)
+
+    def _cache_key(self, path: Path, display: str, data: bytes):
+        language = FRONTENDS[path.suffix][0]
+        names = self._names(language, path)
+        return language, names, self.cache.key(self._policy_key(language), display.encode(), repr(names).encode(), data)
+
+    def _load(self, path: Path, display: str, language: str, key: str) -> Lowered | None:
+        hit = self.cache.load(key)
+        if hit is None:
+            return None
+        facts, noqa = hit
+        return Lowered(str(path), FileResult(display), language, facts=facts, noqa=noqa)
 
     def _policy_key(self, language: str) -> bytes:
         """What lowering still reads of the catalogs and the manifest (until
@@ -326,7 +346,7 @@ class RunResult:
 
 
 _WORKER: Engine | None = None
-PARALLEL_FROM = 4
+PARALLEL_FROM = 2
 # Facts live until the run ends and hold no cycles: the garbage collector need
 # not walk them again and again (that took a third of a warm run), so those
 # built so far are moved out of its way every FREEZE_EVERY files.
@@ -335,6 +355,7 @@ FREEZE_EVERY = 256
 
 def _init_worker(settings: Settings) -> None:
     global _WORKER
+    gc.enable()  # forked from a parent that had it off while receiving results
     sys.setrecursionlimit(10000)
     _WORKER = Engine(settings)
 
@@ -355,10 +376,27 @@ def display_path(path: Path) -> str:
 def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> list[Lowered]:
     """The per-file stage for ``files``; results in input order.
 
-    Facts cost about as much to ship from a worker process as to build (2.1 s
-    to lower the benchmark's Java in one process, 6.2 s with two workers), so
-    the pool is used only from ``PARALLEL_FROM`` jobs on, where it may pay."""
+    Files whose facts the cache holds are read in this process; the others
+    are lowered here or, from ``PARALLEL_FROM`` jobs on, in a pool of worker
+    processes. Shipping facts back costs little once the collector stays off
+    while they arrive (it used to make two workers slower than one)."""
     items = [(str(p), display_path(p)) for p in files]
+    if engine.cache is not None and jobs >= PARALLEL_FROM and len(items) >= 16:
+        # what the cache holds is read here (cheaper than shipping it back
+        # from a worker); only the misses go to the pool
+        done = []
+        for p, d in items:
+            done.append(engine.from_cache(Path(p), d))
+            if len(done) % FREEZE_EVERY == 0:
+                gc.freeze()
+        missing = [item for item, hit in zip(items, done) if hit is None]
+        lowered = iter(_lower(engine, missing, jobs, progress) if missing else ())
+        gc.freeze()
+        return [hit if hit is not None else next(lowered) for hit in done]
+    return _lower(engine, items, jobs, progress)
+
+
+def _lower(engine: Engine, items: list[tuple[str, str]], jobs: int, progress) -> list[Lowered]:
     if jobs < PARALLEL_FROM or len(items) < 16:
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
         results = []
@@ -376,14 +414,21 @@ def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> 
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(engine.settings,)) as pool:
-        results = []
-        for batch in pool.map(_work, batches):
-            results += batch
-            if progress is not None:
-                progress(len(results), len(items))
-        return results
+    enabled = gc.isenabled()
+    gc.disable()  # results arrive as many small acyclic objects: see FREEZE_EVERY
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(engine.settings,)) as pool:
+            results = []
+            for batch in pool.map(_work, batches):
+                results += batch
+                if progress is not None:
+                    progress(len(results), len(items))
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    return results
 
 
 def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expected_manifest: str,
