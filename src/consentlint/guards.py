@@ -20,7 +20,6 @@ from consentlint import facts as F
 from consentlint.consent import ConsentModel, Guard, either
 
 _NONE: frozenset = frozenset()
-_ANONYMOUS = frozenset(("<lambda>", "<switch>"))
 
 
 class GuardAnalysis:
@@ -70,7 +69,7 @@ class GuardAnalysis:
         # a lambda's calls belong to the function it is written in (it runs
         # with the guards in force there, and that function's callers' guards)
         outer = self._function
-        if not (outer and function.name in _ANONYMOUS):
+        if not (outer and function.name.startswith("<")):
             self._function = function.qualname
         breaks, self._breaks = self._breaks, []
         params, self._params = self._params, function.params

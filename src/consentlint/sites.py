@@ -159,8 +159,10 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
     out = []
     for call, guards, function in sites:
         for api, source, category in match(call, catalog, values, path):
-            if function.startswith(api.rsplit(".", 1)[0] + "."):
-                # the catalogued class calling itself (a library's own implementation)
+            owner = api.rsplit(".", 1)[0]
+            if function.startswith(owner + ".") and (values is None or owner in values.index.classes):
+                # the catalogued class calling itself (a library's own source
+                # is scanned); an app's extension function on it is not that
                 continue
             needs = manifest.needs_consent(category) if manifest else True
             covering = [g for g in guards if model.covers(g, category, source.permissions)]

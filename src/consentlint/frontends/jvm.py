@@ -295,6 +295,7 @@ class JvmLowerer:
         self.hits: list[int] = []
         self.functions: list[F.Function] = []
         self.cls: ClassInfo | None = None
+        self.this_type: str | None = None  # the receiver type of the extension function being lowered
         self.scope = Scope()
         self.class_scopes: dict[str, list] = {}
 
@@ -539,6 +540,10 @@ class JvmLowerer:
             member = self.members.get(name)
             if member is not None:
                 return self.canonical(member)
+            if self.this_type is not None:
+                candidate = self.member(self.this_type, name)
+                if candidate in self.prefixes:
+                    return candidate
             cls = self.cls
             if cls is not None:
                 own = f"{cls.qualname}.{name}"

@@ -183,9 +183,12 @@ class _Kotlin(JvmLowerer):
             elif t in _CLASS_TYPES:
                 nested.append(member)
             elif t == "property_declaration" and self.mentions(member):
+                prop = _property_name(member)
                 for accessor in member.named_children:
-                    if accessor.type in ("getter", "setter"):
-                        self.functions.append(self._function(accessor, info, name=accessor.type))
+                    if accessor.type in ("getter", "setter") and prop:
+                        # named as the JVM names it: val location get() = ... is getLocation()
+                        accessor_name = ("get" if accessor.type == "getter" else "set") + prop[:1].upper() + prop[1:]
+                        self.functions.append(self._function(accessor, info, name=accessor_name))
             elif top and t not in _DECLARATIONS and self.mentions(member):
                 self._stmt(member, init)  # a script's (.kts) top-level statement
         if top and init:
@@ -203,6 +206,13 @@ class _Kotlin(JvmLowerer):
             return
         var = self.field(ts.text(ident), self.resolve_type(type_text(_type_child(decl)) or ""))
         value = self._initializer(node)
+        if value is None and var.type is None:
+            # val manager get() = context.getSystemService(LocationManager::class.java)
+            getter = next((c for c in node.named_children if c.type == "getter"), None)
+            body = next((c for c in getter.named_children if c.type == "function_body"), None) if getter else None
+            inner = body.named_children[0] if body is not None and body.named_child_count else None
+            if inner is not None and inner.type != "block":
+                var.type = self.expr(inner).type
         if value is not None:
             if value.type == "string_literal" and self._string(value) is not None:
                 var.const, var.has_const = self._string(value), True
@@ -285,6 +295,9 @@ class _Kotlin(JvmLowerer):
             name = ts.text(name_node) if name_node is not None else "<init>"
         saved, self.scope = self.scope, Scope(info.scope)
         outer_cls, self.cls = self.cls, info
+        extended = self._extension_receiver(node, name_node) if node.type == "function_declaration" else None
+        # in fun LocationManager.lastOrNull(), a bare getLastKnownLocation() is the receiver's
+        outer_this, self.this_type = self.this_type, extended
         params = self._params(next((c for c in node.named_children if c.type == "function_value_parameters"), None))
         self.grants_param(name, params)
         decorators, annotation_names = self._annotations(node)
@@ -293,9 +306,8 @@ class _Kotlin(JvmLowerer):
         guard = self.callback_guard(info.supers, name, annotation_names, name_node or node)
         if guard is not None:
             body = F.Block((F.If(guard, body, F.EMPTY),))
-        self.scope, self.cls = saved, outer_cls
+        self.scope, self.cls, self.this_type = saved, outer_cls, outer_this
         qual = f"{info.qualname}.{name}" if info.qualname else name
-        extended = self._extension_receiver(node, name_node)
         if extended is not None:
             qual = f"{extended}.{name}"  # called as a member of its receiver type
         return self.function(name, qual, params, decorators, body, node, override=_overrides(node))
@@ -929,6 +941,12 @@ def _returned(expr):
         if len(stmts) == 1 and isinstance(stmts[0], F.Exit) and stmts[0].kind == "return":
             return stmts[0].value
     return None
+
+
+def _property_name(node) -> str | None:
+    decl = next((c for c in node.named_children if c.type == "variable_declaration"), None)
+    ident = next((c for c in decl.named_children if c.type == "identifier"), None) if decl is not None else None
+    return ts.text(ident) if ident is not None else None
 
 
 _TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
