@@ -83,6 +83,7 @@ class LanguageCatalog:
     uris: tuple = ()  # (class qualname, URI its *URI constants start with), longest class first
     flows: dict | None = None  # api -> ("receiver" | argument index, "all" | "start")
     supertypes: dict = field(default_factory=dict)  # platform class -> its catalogued supertypes, nearest first
+    callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
 
     def uri_of(self, qualname: str) -> str | None:
         """What a provider's URI constant starts with (CalendarContract.Events.CONTENT_URI
@@ -160,6 +161,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     uris: dict[str, list] = {lang: [] for lang in LANGUAGES}
     flows: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     supers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
@@ -213,6 +215,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 attributes[lang].update({(a["class"], a["name"]): a["type"] for a in raw.get("attribute", ())})
                 uris[lang] += [(cls, u["value"]) for u in raw.get("uri", ()) for cls in u["classes"]]
                 flows[lang].update({api: (f["from"], f["keeps"]) for f in raw.get("value_flow", ()) for api in f["api"]})
+                callbacks[lang].update({api: (c["on"], tuple(c["runs"])) for c in raw.get("callback", ())
+                                        for api in c["trigger"]})
                 for t in raw.get("supertype", ()):
                     for name in t["types"]:
                         supers[lang].setdefault(name, []).append(t["super"])
@@ -237,6 +241,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             uris=tuple(sorted(uris[lang], key=lambda u: -len(u[0]))),
             flows=flows[lang],
             supertypes={name: _closure(name, supers[lang]) for name in supers[lang]},
+            callbacks=callbacks[lang],
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

@@ -218,7 +218,24 @@ class Engine:
             sources = catalogs[language].sources
             return call.callee in sources or any(api in sources for api in index.inherited(call.callee))
 
-        summaries.compute(collects)
+        def started(call, language):
+            callbacks = catalogs[language].callbacks
+            if not callbacks or call.callee is None:
+                return ()
+            spec = next((callbacks[a] for a in (call.callee, *index.inherited(call.callee)) if a in callbacks), None)
+            if spec is None:
+                return ()
+            on, runs = spec
+            if on == "receiver":
+                owner = call.callee.rpartition(".")[0]
+            else:
+                arg = call.args[on] if on < len(call.args) else None
+                owner = arg.resolved if type(arg) is F.Name else None
+            if owner not in index.classes:
+                return ()
+            return tuple(t.qualname for method in runs for t in index.targets(f"{owner}.{method}"))
+
+        summaries.compute(collects, started)
         # the guard analysis runs where a verdict may need it: functions with a
         # possible site and their callers, and code outside named functions
         relevant = summaries.relevant()
@@ -231,7 +248,7 @@ class Engine:
         for lowered in analysable:
             analysis = GuardAnalysis(models[lowered.language], summaries)
             sites = analysis.run(lowered.facts, needed)
-            summaries.add_sites(sites)
+            summaries.add_sites(sites, lowered.language)
             analysed.append((lowered, sites, analysis.used | summaries.used))
         values = Values([f.facts for f in analysable], summaries, catalogs)
         for lowered, sites, used in analysed:

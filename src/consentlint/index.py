@@ -56,8 +56,8 @@ class ProjectIndex:
         self._bound: dict[str, dict[str, str]] = {}
         self._stars: dict[str, list[str]] = {}
         for facts in files:
-            if facts.module is None:
-                continue
+            if facts.module is None or facts.language not in ("python", "javascript", "typescript"):
+                continue  # JVM imports bind types, not re-exports
             own = facts.module
             bound = self._bound.setdefault(own, {})
             if facts.language in ("javascript", "typescript"):

@@ -44,6 +44,8 @@ class Summaries:
         self.calls_of: dict[str, list] = {}
         self._callers_of: dict[str, set[str]] = {}  # target -> functions calling it
         self._collecting: set[str] = set()  # functions with a possible collection site
+        self._callbacks: set[str] = set()  # methods the framework runs only because of a project call
+        self._started = None
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
     def relevant(self) -> set[str]:
@@ -61,12 +63,15 @@ class Summaries:
 
     # ------------------------------------------------------ check summaries
 
-    def compute(self, collects=None) -> None:
+    def compute(self, collects=None, started=None) -> None:
         """Check summaries to a fixpoint: start from functions that call a
         check, then re-analyse the callers of every function whose summary
         changed. ``collects(call, language)`` says whether a call may be a
         collection site: the functions that hold one, and their callers, are
-        ``relevant()``."""
+        ``relevant()``. ``started(call, language)`` names the project methods
+        the framework runs because of a call (``startQuery`` ->
+        ``onQueryComplete``): that call is their caller."""
+        self._started = started
         callers_of = self._callers_of
         named: set[str] = set()  # names used as values (``onPress={handler}``)
         work: list[str] = []
@@ -94,6 +99,10 @@ class Summaries:
                         # a summary found by method name re-runs this one too
                         for target in self._checked(call):
                             callers_of.setdefault(target.qualname, set()).add(qualname)
+                    if started is not None:
+                        for target in started(call, info.language):
+                            callers_of.setdefault(target, set()).add(qualname)
+                            self._callbacks.add(target)
                 if names is not named:
                     named |= names
                     # compares a grant constant with what a parameter holds
@@ -185,11 +194,15 @@ class Summaries:
 
     # ------------------------------------------------------- caller guards
 
-    def add_sites(self, sites) -> None:
-        """Record the project calls among ``(call, guards, function)`` sites."""
+    def add_sites(self, sites, language: str | None = None) -> None:
+        """Record the project calls among ``(call, guards, function)`` sites,
+        and the calls that start framework callbacks."""
         for call, guards, function in sites:
             if call.callee is None:
                 continue
+            if self._started is not None and language is not None:
+                for target in self._started(call, language):
+                    self._callers.setdefault(target, []).append((function, guards))
             for target in self.index.targets(call.callee):
                 if call.kind == "ref":
                     self._escapes.add(target.qualname)
@@ -200,6 +213,8 @@ class Summaries:
         infos = self.index.functions.get(qualname)
         if not infos or qualname in self._escapes or not self._callers.get(qualname):
             return True
+        if qualname in self._callbacks:
+            return False  # the framework runs it only after a project call started it
         return any(self.index.framework_called(info) for info in infos)
 
     def by_callers(self, function: str, covers, key=None):

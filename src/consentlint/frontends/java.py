@@ -471,6 +471,9 @@ class _Java(JvmLowerer):
                 if var is not None:
                     return Value(F.Name(ts.text(field), resolved=var.field), var.type)
                 return NOTHING
+            if field.type == "this":  # Outer.this: the enclosing object
+                outer = self.resolve_type(ts.text(obj)) if obj.type == "identifier" else None
+                return Value(F.Name("this", resolved=outer), outer) if outer else NOTHING
             return self.member_value(self.expr(obj), ts.text(field), field)
         if t == "parenthesized_expression":
             return self.expr(node.named_children[0]) if node.named_child_count else NOTHING
@@ -521,7 +524,11 @@ class _Java(JvmLowerer):
                               self.expr(node.child_by_field_name("right")))))
         if t == "method_reference":
             return self._method_reference(node)
-        if t in ("this", "super", "character_literal", "decimal_floating_point_literal",
+        if t == "this":
+            # the object itself (a callback handed on: initLoader(0, null, this))
+            cls = self.cls.qualname if self.cls is not None else None
+            return Value(F.Name("this", resolved=cls), cls) if cls else NOTHING
+        if t in ("super", "character_literal", "decimal_floating_point_literal",
                  "hex_floating_point_literal", "text_block"):
             return NOTHING
         if t == "switch_expression":

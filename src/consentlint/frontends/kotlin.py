@@ -650,6 +650,16 @@ class _Kotlin(JvmLowerer):
             if ident is not None and ident.type == "identifier" and node.named_child_count == 1:
                 return self.reference(None, ts.text(ident), ident)
             return NOTHING
+        if t == "this_expression":
+            # the object itself (a callback handed on: initLoader(0, null, this)),
+            # or this@Outer
+            label = next((c for c in node.named_children if c.type in ("label", "type_identifier", "identifier")),
+                         None)
+            if label is not None:
+                cls = self.resolve_type(ts.text(label).lstrip("@").strip())
+            else:
+                cls = self.cls.qualname if self.cls is not None else None
+            return Value(F.Name("this", resolved=cls), cls) if cls else NOTHING
         if t in ("this_expression", "super_expression", "character_literal",
                  "line_comment", "block_comment", "label", "type_arguments", "user_type", "nullable_type"):
             return NOTHING
