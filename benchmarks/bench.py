@@ -5,7 +5,7 @@ Usage (from the repository, in the venv where consentlint is installed)::
 
     python benchmarks/bench.py [CORPUS] [--lang python|java|kotlin|js|ts|all]
                                [--semgrep PATH] [--consentlint PATH]
-                               [--skip parse,consentlint,startup,semgrep,flake8]
+                               [--skip parse,consentlint,cache,startup,semgrep,flake8]
                                [--timeout SECONDS] [--json OUT]
 
 CORPUS is a folder of third-party code (never part of the repo). It defaults to
@@ -28,6 +28,9 @@ What is measured, one after the other, after one warm-up read of every file:
 * ``consentlint check --format json --exit-zero --no-cache`` with ``--jobs 1``
   and with the default ``--jobs`` (all cores): wall time, peak RSS of the
   largest process (os.wait4), findings and collections counted from the JSON;
+* the facts cache, on a copy of the files made a git repository: cold with an
+  empty ``--cache-dir``, warm with nothing changed, after one file changed,
+  and a one-file ``check`` in the warm project (cache size on disk too);
 * start-up: the same command on one small file, median of 5;
 * semgrep with ``benchmarks/semgrep/python-privacy.yaml`` (Python files only),
   ``--metrics=off --jobs 2 --json``, offline; skipped with a note when absent;
@@ -86,6 +89,9 @@ TARGETS = {
     "consentlint_vs_parse": 2.0,
     "semgrep_vs_consentlint": 5.0,
     "flake8_plugin_overhead": 1.1,
+    "warm_vs_cold": 0.10,
+    "touched_vs_cold": 0.15,
+    "one_file_s": 0.3,
     "startup_s": 0.2,
     "peak_rss_mib": 100.0,
 }
@@ -291,6 +297,44 @@ def bench_consentlint(exe, paths, root, jobs, timeout) -> dict:
     return result
 
 
+def bench_cache(exe, paths, root, timeout) -> dict[str, dict]:
+    """The facts cache, on a copy of the selected files (a git repository, so
+    a one-file check reads the rest of the project): cold with an empty cache,
+    warm with nothing changed, after one file changed, and a one-file check in
+    the warm project; all at the default ``--jobs``."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy, cache = Path(folder) / "corpus", Path(folder) / "cache"
+        rel = [os.path.relpath(p, root) for p in paths]
+        for r in rel:
+            (copy / r).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / r, copy / r)
+        subprocess.run(["git", "init", "-q"], cwd=copy, check=False)
+        base = [exe, "check", "--format", "json", "--exit-zero", "--cache-dir", str(cache)]
+        out: dict[str, dict] = {}
+        digests = {}
+        for name in ("cold", "warm", "one file changed"):
+            if name == "one file changed":
+                victim = copy / rel[len(rel) // 2]
+                victim.write_bytes(victim.read_bytes() + b"\n")
+            run = run_measured(base + ["."], timeout, cwd=str(copy))
+            result = strip_streams(run)
+            result["files"] = len(paths)
+            try:
+                digests[name] = json.dumps(json.loads(run.get("stdout") or "")["findings"], sort_keys=True)
+            except (ValueError, KeyError):
+                result.update(ok=False, error="no JSON report on stdout")
+            out[f"consentlint cached: {name}"] = result
+        size = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) if cache.is_dir() else 0
+        out["consentlint cached: cold"]["note"] = f"cache {size / 1e6:.1f} MB on disk"
+        same = digests.get("cold") == digests.get("warm")
+        out["consentlint cached: warm"]["note"] = f"findings identical to cold: {'yes' if same else 'NO'}"
+        one = run_measured(base + [rel[len(rel) // 2]], timeout, cwd=str(copy))
+        result = strip_streams(one)
+        result.update(files=1, note=f"{rel[len(rel) // 2]} in the warm project")
+        out["consentlint cached: one-file check"] = result
+    return out
+
+
 def bench_startup(exe, lang, timeout, repeat=5) -> dict:
     name, text = SMALL_FILES[lang]
     with tempfile.TemporaryDirectory() as folder:
@@ -388,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=[*EXTENSIONS, "all"], default="python")
     parser.add_argument("--semgrep", help=f"semgrep executable (default: {DEFAULT_SEMGREP} if present)")
     parser.add_argument("--consentlint", help="consentlint executable (default: beside python, or PATH)")
-    parser.add_argument("--skip", default="", help="comma-separated: parse,consentlint,startup,semgrep,flake8")
+    parser.add_argument("--skip", default="", help="comma-separated: parse,consentlint,cache,startup,semgrep,flake8")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per tool run (default 1800)")
     parser.add_argument("--json", metavar="OUT", help="also write the numbers to OUT")
     parser.add_argument("--_parse-worker", dest="parse_worker", help=argparse.SUPPRESS)
@@ -440,6 +484,13 @@ def main(argv: list[str] | None = None) -> int:
         step("consentlint --jobs 1", bench_consentlint, consentlint, paths, root, 1, opts.timeout)
         step(f"consentlint --jobs {os.cpu_count()} (default)", bench_consentlint,
              consentlint, paths, root, None, opts.timeout)
+    if consentlint and "cache" not in skip:
+        print("  running consentlint with the facts cache (cold, warm, one file changed, one-file check) ...",
+              flush=True)
+        try:
+            rows.update(bench_cache(consentlint, paths, root, opts.timeout))
+        except Exception as exc:  # a broken tool must not stop the benchmark
+            rows["consentlint cached: cold"] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
     if consentlint and "startup" not in skip:
         first_lang = "python" if "python" in langs else sorted(langs)[0]
         step("consentlint start-up", bench_startup, consentlint, first_lang, opts.timeout)
@@ -497,6 +548,10 @@ def main(argv: list[str] | None = None) -> int:
         "consentlint_vs_parse": ratio(cl1, parse),
         "semgrep_vs_consentlint": ratio(rows.get("semgrep --jobs 2"), cln),
         "flake8_plugin_overhead": ratio(rows.get("flake8 + PDC plugin"), rows.get("flake8")),
+        "warm_vs_cold": ratio(rows.get("consentlint cached: warm"), rows.get("consentlint cached: cold")),
+        "touched_vs_cold": ratio(rows.get("consentlint cached: one file changed"),
+                                 rows.get("consentlint cached: cold")),
+        "one_file_s": (rows.get("consentlint cached: one-file check") or {}).get("seconds"),
         "startup_s": startup["seconds"] if startup and startup.get("ok") else None,
         "peak_rss_mib": max(rss) if rss else None,
     }
@@ -504,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         "consentlint_vs_parse": ("consentlint(jobs=1) / raw parse", "<=", "x"),
         "semgrep_vs_consentlint": ("semgrep / consentlint(default jobs)", ">=", "x"),
         "flake8_plugin_overhead": ("flake8+PDC / flake8", "<=", "x"),
+        "warm_vs_cold": ("cached: warm / cold", "<=", "x"),
+        "touched_vs_cold": ("cached: one file changed / cold", "<=", "x"),
+        "one_file_s": ("cached: one-file check, warm project", "<=", " s"),
         "startup_s": ("consentlint start-up", "<=", " s"),
         "peak_rss_mib": ("consentlint peak RSS per process", "<", " MiB"),
     }

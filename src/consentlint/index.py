@@ -55,6 +55,7 @@ class ProjectIndex:
         # re-exports, Python imports (``pkg/__init__.py``: ``from .perms import has``)
         self._bound: dict[str, dict[str, str]] = {}
         self._stars: dict[str, list[str]] = {}
+        self.modules = frozenset(f.module for f in files if f.module)  # the files' own modules
         for facts in files:
             if facts.module is None or facts.language not in ("python", "javascript", "typescript"):
                 continue  # JVM imports bind types, not re-exports

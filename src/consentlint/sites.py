@@ -160,7 +160,8 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
     for call, guards, function in sites:
         for api, source, category in match(call, catalog, values, path):
             owner = api.rsplit(".", 1)[0]
-            if function.startswith(owner + ".") and (values is None or owner in values.index.classes):
+            if function.startswith(owner + ".") and (
+                    values is None or owner in values.index.classes or owner in values.index.modules):
                 # the catalogued class calling itself (a library's own source
                 # is scanned); an app's extension function on it is not that
                 continue
