@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import tempfile
@@ -38,6 +37,8 @@ def tool_key() -> bytes:
     """What identifies the lowering code: the version, the sources of the
     package (a development checkout changes without a new version) and the
     tree-sitter and grammar versions."""
+    import importlib.metadata  # slow to import: only when a cache is used
+
     from consentlint import __version__
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=20)
