@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from consentlint import facts as F
 
 MAX_DEPTH = 8
+MAX_CALLERS = 64  # callers of one wrapper followed for one parameter
 _NONE: frozenset = frozenset()
 
 
@@ -60,6 +61,9 @@ class Values:
         self.catalogs = catalogs  # language -> LanguageCatalog
         self._chains: dict[str, dict[int, tuple[F.Function, ...]]] = {}
         self._stores: dict[str, list] | None = None
+        # what a parameter, a field or a function's returns can be, once
+        # known (inside a cycle that may be less than all: never a guess)
+        self._memo: dict = {}
 
     def texts(self, expr, path: str, call: F.Call) -> frozenset[Text]:
         """What ``expr``, an argument of ``call`` in file ``path``, can be."""
@@ -131,12 +135,15 @@ class Values:
         key = ("param", function.qualname, position)
         if key in seen or function.qualname not in self.index.functions:
             return _NONE
+        if key in self._memo:
+            return self._memo[key]
         seen = seen | {key}
         out: frozenset = _NONE
-        for path, call in self.summaries.calls_of.get(function.qualname, ()):
+        for path, call in self.summaries.calls_of.get(function.qualname, ())[:MAX_CALLERS]:
             arg = _argument(call, position, name)
             if arg is not None:
                 out |= self._eval(arg, _Context(path, self._chain_of(path, call)), depth + 1, seen)
+        self._memo[key] = out
         return out
 
     def _global(self, qualname: str, ctx: _Context, depth, seen) -> frozenset[Text]:
@@ -149,10 +156,13 @@ class Values:
         key = ("store", qualname)
         if key in seen:
             return _NONE
+        if key in self._memo:
+            return self._memo[key]
         seen = seen | {key}
         out: frozenset = _NONE
         for path, function, value in self._stores_of(qualname):
             out |= self._eval(value, _Context(path, (function,)), depth + 1, seen)
+        self._memo[key] = out
         return out
 
     def _call(self, call: F.Call, ctx: _Context, depth, seen) -> frozenset[Text]:
@@ -173,13 +183,18 @@ class Values:
             return found if keeps == "all" else frozenset(Text(t.text, False) for t in found)
         out: frozenset = _NONE
         for target in self.index.targets(call.callee):
-            key = ("return", target.qualname)
+            key = ("return", target.qualname, target.path, target.function.span.line)
             if key in seen:
                 continue
-            inner_seen = seen | {key}
-            for stmt in F.walk(target.function.body, expressions=False):
-                if type(stmt) is F.Exit and stmt.kind == "return" and stmt.value is not None:
-                    out |= self._eval(stmt.value, _Context(target.path, (target.function,)), depth + 1, inner_seen)
+            found = self._memo.get(key)
+            if found is None:
+                inner_seen, found = seen | {key}, _NONE
+                for stmt in F.walk(target.function.body, expressions=False):
+                    if type(stmt) is F.Exit and stmt.kind == "return" and stmt.value is not None:
+                        found |= self._eval(stmt.value, _Context(target.path, (target.function,)), depth + 1,
+                                            inner_seen)
+                self._memo[key] = found
+            out |= found
         return out
 
     # --------------------------------------------------------------- lookups
