@@ -47,6 +47,8 @@ def _check_positions(findings, files: dict[str, Path]):
         assert covered and covered.isidentifier(), f"{f.path}:{f.line}:{f.column}: span {covered!r} is not an identifier"
         leaf = re.split(r"[.#]", f.api)[-1]
         names = {leaf, kotlin_property(leaf)}
+        if leaf.startswith("set") and leaf[3:4].isupper():  # a Kotlin property assignment
+            names |= {leaf[3].lower() + leaf[4:], "is" + leaf[3:]}
         after = line[f.end_column - 1:f.end_column + 1] if f.end_line == f.line else ""
         # a local holding the API or its value: `data["email"]` after `data = request.POST`, `where()`
         alias = after[:1] in ("[", ".", "(") and covered not in names

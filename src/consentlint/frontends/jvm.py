@@ -49,6 +49,7 @@ GRANT_RESULTS_CALLBACK = "android.app.Activity.onRequestPermissionsResult"
 # lambdas that say "granted" of each entry of a grant map / grant results
 _ALL_VALUES = frozenset(("it", "it.value", "it == true", "it.value == true", "it.second"))
 _ALL_GRANTED = re.compile(r"it == (?:PackageManager\.)?PERMISSION_GRANTED")
+_PERMISSION_GRANTED = "android.content.pm.PackageManager.PERMISSION_GRANTED"
 
 
 class Var:
@@ -621,9 +622,17 @@ class JvmLowerer:
     def all_granted(self, receiver: Value | None, predicate: str, node) -> Value | None:
         """``perms.values.all { it }`` / ``grantResults.all { it == PERMISSION_GRANTED }``:
         every requested permission was granted (a check for all of them)."""
-        if receiver is None or receiver.type is None:
+        if receiver is None:
             return None
         predicate = " ".join(predicate.split())
+        if receiver.type is None or not receiver.type.startswith((_MULTI, _GRANTS)):
+            # a helper's parameter (fun verify(results: IntArray) = results.all { it == GRANTED }):
+            # each element compared with the grant value, which the helper's
+            # check summary fills in from the caller's argument
+            expr = receiver.expr
+            if type(expr) is F.Name and expr.local and _ALL_GRANTED.fullmatch(predicate):
+                return Value(F.Compare(expr, "eq", F.Name("PERMISSION_GRANTED", resolved=_PERMISSION_GRANTED)))
+            return None
         if receiver.type.startswith(_MULTI) and predicate in _ALL_VALUES:
             return Value(self.call(receiver.type[len(_MULTI):], "all", "read", node))
         if receiver.type.startswith(_GRANTS) and _ALL_GRANTED.fullmatch(predicate):

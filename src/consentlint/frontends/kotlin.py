@@ -366,6 +366,10 @@ class _Kotlin(JvmLowerer):
             left = node.child_by_field_name("left")
             right = self.expr(node.child_by_field_name("right"))
             op = node.child_by_field_name("operator")
+            setter = self._setter(left, right) if op is not None and op.type == "=" else None
+            if setter is not None:
+                out.append(F.Eval(setter))
+                return
             if left is not None and left.type == "identifier" and op is not None and op.type == "=":
                 var = self.scope.lookup(ts.text(left))
                 if var is not None and var.local:
@@ -694,6 +698,24 @@ class _Kotlin(JvmLowerer):
                 if callee is not None:
                     return Value(self.call(callee, name, "call", node), self.returns.get(callee))
         return value
+
+    def _setter(self, left, right: Value) -> F.Call | None:
+        """``map?.isMyLocationEnabled = true``: the Java setter of a typed
+        receiver (``setMyLocationEnabled(true)``) when the catalog knows it."""
+        if left is None or left.type != "navigation_expression" or left.named_child_count < 2:
+            return None
+        ident = left.named_children[-1]
+        if ident.type != "identifier" or left.named_children[0].type == "this_expression":
+            return None
+        receiver = self.expr(left.named_children[0])
+        if receiver.type is None:
+            return None
+        name = ts.text(ident)
+        base = name[2:] if name.startswith("is") and name[2:3].isupper() else name[:1].upper() + name[1:]
+        candidate = self.member(receiver.type, "set" + base)
+        if candidate not in self.prefixes:
+            return None
+        return self.call(candidate, name, "call", ident, receiver=receiver.expr, args=(right.expr,))
 
     def _string(self, node) -> str | None:
         if _simple_template(node):
