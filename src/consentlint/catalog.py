@@ -27,6 +27,7 @@ class Constraint:
     key: tuple[str, ...] | None = None
     equals: tuple | None = None
     uri: tuple[str, ...] | None = None  # a URI under one of these
+    columns: tuple[str, ...] | None = None  # names columns (constants) of one of these classes
     ignore_case: bool = False
     value_type: str | None = None  # "absent" | "not-string"
 
@@ -284,5 +285,6 @@ def _constraint(raw: dict) -> Constraint:
         key=tuple(raw["key"]) if "key" in raw else None,
         equals=tuple(raw["equals"]) if "equals" in raw else None,
         uri=tuple(raw["uri"]) if "uri" in raw else None,
+        columns=tuple(raw["columns"]) if "columns" in raw else None,
         ignore_case=raw.get("ignore_case", False), value_type=raw.get("value_type"),
     )

@@ -57,26 +57,27 @@ def match(call: F.Call, catalog: LanguageCatalog, values: Values | None = None,
     if call.callee is None:
         return []
     apis = (call.callee,)
-    texts = None
+    project = None
     if values is not None:
         apis += values.index.inherited(call.callee)
-
-        def texts(expr):
-            return values.texts(expr, path, call)
-    out = []
+        project = (lambda expr: values.texts(expr, path, call), lambda expr: values.constants(expr, path, call))
+    out, categories = [], set()
     for api in apis:
-        out += [(api, source, category) for source, category in _match(call, api, catalog, texts)]
+        for source, category in _match(call, api, catalog, project):
+            if category not in categories:  # two entries may see one category (URI, columns)
+                categories.add(category)
+                out.append((api, source, category))
         if out:
             break
     return out
 
 
-def _match(call: F.Call, api: str, catalog: LanguageCatalog, texts):
+def _match(call: F.Call, api: str, catalog: LanguageCatalog, project):
     out = []
     for source in catalog.sources.get(api, ()):
         if source.kind != call.kind:
             continue
-        if not all(_holds(c, call, texts) for c in source.where):
+        if not all(_holds(c, call, project) for c in source.where):
             continue
         if source.fields:
             category = catalog.field_category(call.key) if call.key else None
@@ -121,7 +122,9 @@ _ABSENT = object()
 _UNKNOWN = object()
 
 
-def _holds(constraint: Constraint, call: F.Call, texts=None) -> bool:
+def _holds(constraint: Constraint, call: F.Call, project=None) -> bool:
+    """Whether ``call`` meets ``constraint``; ``project`` is (what a URI
+    argument can be, which constants an argument names) across the project."""
     if constraint.key is not None:
         value = call.key if call.key is not None else _ABSENT
     else:
@@ -129,8 +132,13 @@ def _holds(constraint: Constraint, call: F.Call, texts=None) -> bool:
         if constraint.uri is not None:
             if value is _ABSENT:
                 return False
-            found = texts(value) if texts is not None else _literal_texts(value)
+            found = project[0](value) if project is not None else _literal_texts(value)
             return any(t.under(prefix) for t in found for prefix in constraint.uri)
+        if constraint.columns is not None:
+            if value is _ABSENT:
+                return False
+            names = project[1](value) if project is not None else ()
+            return any(n.startswith(cls + ".") for n in names for cls in constraint.columns)
         if value is not _ABSENT:
             value = _value(value)
     if constraint.value_type == "absent":

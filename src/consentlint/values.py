@@ -70,6 +70,34 @@ class Values:
         chain = self._chain_of(path, call)
         return self._eval(expr, _Context(path, chain), 0, frozenset())
 
+    def constants(self, expr, path: str, call: F.Call) -> frozenset[str]:
+        """The constants ``expr`` names (``arrayOf(Events.DTSTART, Events.DTEND)``),
+        also through locals and project constants holding such a list."""
+        out: set[str] = set()
+        self._names(expr, _Context(path, self._chain_of(path, call)), 0, frozenset(), out)
+        return frozenset(out)
+
+    def _names(self, expr, ctx: _Context, depth: int, seen: frozenset, out: set) -> None:
+        if expr is None or depth > MAX_DEPTH:
+            return
+        for node in F.walk(expr) if not isinstance(expr, F.Block) else ():
+            if type(node) is not F.Name:
+                continue
+            if node.local:
+                for function in ctx.chain:
+                    values = [s.value for s in F.walk(function.body, expressions=False)
+                              if type(s) is F.Assign and s.target == node.name and s.field is None]
+                    if values:
+                        for value in values:
+                            self._names(value, ctx, depth + 1, seen, out)
+                        break
+            elif node.resolved is not None:
+                out.add(node.resolved)
+                if ("store", node.resolved) not in seen:
+                    for spath, function, value in self._stores_of(node.resolved):
+                        self._names(value, _Context(spath, (function,)), depth + 1,
+                                    seen | {("store", node.resolved)}, out)
+
     # ------------------------------------------------------------ evaluation
 
     def _eval(self, expr, ctx: _Context, depth: int, seen: frozenset) -> frozenset[Text]:
