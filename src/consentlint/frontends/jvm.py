@@ -55,9 +55,10 @@ _PERMISSION_GRANTED = "android.content.pm.PackageManager.PERMISSION_GRANTED"
 class Var:
     """A name in a scope: its type (qualified name), a literal value, whether
     it is a local of the function being lowered, and for a field or property
-    its qualified name (reads resolve to it; ``F.Store`` writes it)."""
+    its qualified name (reads resolve to it; ``F.Store`` writes it) and the
+    function a read calls when it has a getter of its own."""
 
-    __slots__ = ("type", "const", "has_const", "local", "field")
+    __slots__ = ("type", "const", "has_const", "local", "field", "getter")
 
     def __init__(self, type_=None, const=None, has_const=False, local=False, field=None):
         self.type = type_
@@ -65,6 +66,7 @@ class Var:
         self.has_const = has_const
         self.local = local
         self.field = field
+        self.getter: str | None = None  # a Kotlin property's own getter: reading it calls that
 
 
 class Value:

@@ -206,9 +206,12 @@ class _Kotlin(JvmLowerer):
             return
         var = self.field(ts.text(ident), self.resolve_type(type_text(_type_child(decl)) or ""))
         value = self._initializer(node)
+        getter = next((c for c in node.named_children if c.type == "getter"), None)
+        if getter is not None and var.field is not None:
+            owner, _, prop = var.field.rpartition(".")
+            var.getter = f"{owner}.get{prop[:1].upper()}{prop[1:]}" if owner else None
         if value is None and var.type is None:
             # val manager get() = context.getSystemService(LocationManager::class.java)
-            getter = next((c for c in node.named_children if c.type == "getter"), None)
             body = next((c for c in getter.named_children if c.type == "function_body"), None) if getter else None
             inner = body.named_children[0] if body is not None and body.named_child_count else None
             if inner is not None and inner.type != "block":
@@ -689,9 +692,12 @@ class _Kotlin(JvmLowerer):
         name = ts.text(node)
         if name in _LITERAL_WORDS:
             return Value(F.Lit(_LITERAL_WORDS[name]))
+        var = self.scope.lookup(name)
+        if var is not None and var.getter is not None:
+            return Value(self.call(var.getter, name, "call", node), var.type)  # runs the property's getter
         value = self.name_value(name, node)
         if isinstance(value.expr, F.Name) and value.expr.resolved is None and not value.expr.local \
-                and self.scope.lookup(name) is None:
+                and var is None:
             # a property of `this` or an implicit Context: contentResolver, packageManager
             for getter in getter_names(name)[:1]:
                 callee = self.method_callee(None, getter, project=False)
@@ -774,8 +780,10 @@ class _Kotlin(JvmLowerer):
             return self.reference(base, name, ident) if base.type is not None else Value(base.expr)
         if receiver_node.type == "this_expression":
             var = self.cls.scope.lookup(name) if self.cls else None
+            if var is not None and var.getter is not None:
+                return Value(self.call(var.getter, name, "call", ident), var.type)
             if var is not None:
-                return Value(F.Name(name), var.type)
+                return Value(F.Name(name, resolved=var.field), var.type)
             return self._identifier(ident)
         base = self.expr(receiver_node)
         if isinstance(base.expr, F.Name) and base.expr.name == "class" and base.static \
