@@ -229,9 +229,13 @@ def kotlin_property(method: str) -> str | None:
 
 
 def getter_names(prop: str) -> tuple[str, ...]:
-    """Java methods a Kotlin property ``prop`` may stand for."""
+    """Java methods a Kotlin property ``prop`` may stand for, the JVM's own
+    name first (``isEnabled`` is read by ``isEnabled()``, ``location`` by
+    ``getLocation()``)."""
     if not prop:
         return ()
+    if prop.startswith("is") and prop[2:3].isupper():
+        return (prop, "get" + prop[0].upper() + prop[1:])
     return ("get" + prop[0].upper() + prop[1:], prop)
 
 
@@ -527,6 +531,12 @@ class JvmLowerer:
                 if candidate in self.prefixes or candidate in self.returns:
                     return Value(self.call(candidate, name, "call", node, receiver=base.expr),
                                  self.returns.get(candidate))
+            if self.project and base.type not in self.prefixes:
+                # a property of a type the catalog does not know (a project
+                # class, perhaps with a getter of its own): its getter's name,
+                # for the project index to find
+                return Value(self.call(f"{base.type}.{getter_names(name)[0]}", name, "call", node,
+                                       receiver=base.expr))
         return Value(base.expr)
 
     def _class_constant(self, qualname: str, name: str) -> Value | None:

@@ -187,7 +187,11 @@ class _Kotlin(JvmLowerer):
                 for accessor in member.named_children:
                     if accessor.type in ("getter", "setter") and prop:
                         # named as the JVM names it: val location get() = ... is getLocation()
-                        accessor_name = ("get" if accessor.type == "getter" else "set") + prop[:1].upper() + prop[1:]
+                        if accessor.type == "getter":
+                            accessor_name = getter_names(prop)[0]
+                        else:
+                            accessor_name = "set" + (prop[2:] if prop.startswith("is") and prop[2:3].isupper()
+                                                     else prop[:1].upper() + prop[1:])
                         self.functions.append(self._function(accessor, info, name=accessor_name))
             elif top and t not in _DECLARATIONS and self.mentions(member):
                 self._stmt(member, init)  # a script's (.kts) top-level statement
@@ -209,7 +213,7 @@ class _Kotlin(JvmLowerer):
         getter = next((c for c in node.named_children if c.type == "getter"), None)
         if getter is not None and var.field is not None:
             owner, _, prop = var.field.rpartition(".")
-            var.getter = f"{owner}.get{prop[:1].upper()}{prop[1:]}" if owner else None
+            var.getter = f"{owner}.{getter_names(prop)[0]}" if owner else None
         if value is None and var.type is None:
             # val manager get() = context.getSystemService(LocationManager::class.java)
             body = next((c for c in getter.named_children if c.type == "function_body"), None) if getter else None
