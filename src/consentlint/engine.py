@@ -205,9 +205,11 @@ class Engine:
             lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
         return lowered
 
-    def judge(self, files: list[Lowered]) -> list[FileResult]:
+    def judge(self, files: list[Lowered], report: int | None = None) -> list[FileResult]:
         """The project stage: index and summaries over ``files``' facts, then
-        guards, sites and file-scope rules for each file."""
+        guards, sites and file-scope rules for each of the first ``report``
+        files (all by default; the others are the project around them)."""
+        reported = files if report is None else files[:report]
         analysable = [f for f in files if f.facts is not None]
         index = ProjectIndex(f.facts for f in analysable)
         models = {lang: self.language(lang)[1] for lang in {f.language for f in analysable}}
@@ -238,7 +240,7 @@ class Engine:
         summaries.compute(collects, started)
         # the guard analysis runs where a verdict may need it: functions with a
         # possible site and their callers, and code outside named functions
-        relevant = summaries.relevant()
+        relevant = summaries.relevant(None if report is None else {f.facts.path for f in reported if f.facts})
 
         def needed(function):
             return function.name.startswith("<") or any(
@@ -251,12 +253,15 @@ class Engine:
             summaries.add_sites(sites, lowered.language)
             analysed.append((lowered, sites, analysis.used | summaries.used))
         values = Values([f.facts for f in analysable], summaries, catalogs)
+        shown = {id(f) for f in reported}
         for lowered, sites, used in analysed:
+            if id(lowered) not in shown:
+                continue
             catalog, model, _ = self.language(lowered.language)
             found = S.collections(lowered.result.path, sites, catalog, model, values)
             lowered.result.collections = S.by_callers(found, summaries, model)
             lowered.result.used_names = frozenset(used)
-        return [self._rules(lowered) for lowered in files]
+        return [self._rules(lowered) for lowered in reported]
 
     def _rules(self, lowered: Lowered) -> FileResult:
         """File-scope rules, suppressions and fingerprints for one file."""
@@ -456,7 +461,7 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     named = {os.path.abspath(p) for p in files}
     extra = [p for p in context if os.path.abspath(p) not in named]
     lowered = lower_files(engine, [*files, *extra], jobs, progress)
-    results = engine.judge(lowered)[:len(files)]
+    results = engine.judge(lowered, report=len(files))
     out = RunResult(files=len(files))
     used: set[str] = set()
     for result in results:

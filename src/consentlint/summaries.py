@@ -43,16 +43,17 @@ class Summaries:
         # target -> (path, call) for every project call that may run it
         self.calls_of: dict[str, list] = {}
         self._callers_of: dict[str, set[str]] = {}  # target -> functions calling it
-        self._collecting: set[str] = set()  # functions with a possible collection site
+        self._collecting: dict[str, set[str]] = {}  # function with a possible collection site -> its files
         self._callbacks: set[str] = set()  # methods the framework runs only because of a project call
         self._started = None
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
-    def relevant(self) -> set[str]:
+    def relevant(self, paths=None) -> set[str]:
         """Named functions whose guards a verdict may need: those with a
-        possible collection site, and every function that calls one of them,
-        directly or through others (caller guards walk up to the entry points)."""
-        seen = set(self._collecting)
+        possible collection site (in ``paths``, when only those files are
+        reported), and every function that calls one of them, directly or
+        through others (caller guards walk up to the entry points)."""
+        seen = {q for q, files in self._collecting.items() if paths is None or files & paths}
         queue = list(seen)
         while queue:
             for caller in self._callers_of.get(queue.pop(), ()):
@@ -89,7 +90,7 @@ class Summaries:
                     if call.callee in model.names:
                         self.used.add(call.callee)
                     if collects is not None and collects(call, info.language):
-                        self._collecting.add(qualname)
+                        self._collecting.setdefault(qualname, set()).add(info.path)
                     targets = self.index.targets(call.callee)
                     for target in targets:
                         callers_of.setdefault(target.qualname, set()).add(qualname)
