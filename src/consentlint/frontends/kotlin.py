@@ -740,6 +740,8 @@ class _Kotlin(JvmLowerer):
             if child.type == "string_content":
                 text = ts.text(child)
                 if text == "$":
+                    if dollar:  # "$$id": the first is text
+                        items.append(F.Lit("$"))
                     dollar = True
                     continue
                 if dollar:
@@ -766,6 +768,8 @@ class _Kotlin(JvmLowerer):
                 items.append(self.expr(child.named_children[0]).expr)
             else:  # $name
                 items.append(self.expr(child).expr if child.is_named else None)
+        if dollar:
+            items.append(F.Lit("$"))
         return F.Concat(tuple(items))
 
     def _navigation(self, node) -> Value:
