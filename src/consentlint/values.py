@@ -12,7 +12,8 @@ catalogued API takes the values its project callers pass.
 
 Each result is a ``Text``: the whole value, or only how it starts. Evaluation
 is bounded in depth and never loops; what cannot be followed is unknown (no
-``Text``), never a guess.
+``Text``), never a guess. ``constants`` answers the other question catalogs
+ask: which constants an argument names (a projection's columns).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class Values:
     def _names(self, expr, ctx: _Context, depth: int, seen: frozenset, out: set) -> None:
         if expr is None or depth > MAX_DEPTH:
             return
-        for node in F.walk(expr) if not isinstance(expr, F.Block) else ():
+        for node in F.walk(expr):
             if type(node) is not F.Name:
                 continue
             if node.local:

@@ -668,6 +668,8 @@ class _Kotlin(JvmLowerer):
                          None)
             if label is not None:
                 cls = self.resolve_type(ts.text(label).lstrip("@").strip())
+            elif self.this_type is not None:  # in an extension function: its receiver
+                cls = self.this_type
             else:
                 cls = self.cls.qualname if self.cls is not None else None
             return Value(F.Name("this", resolved=cls), cls) if cls else NOTHING
