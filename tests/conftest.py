@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,12 @@ def forbidden_findings(path: Path) -> set[tuple[int, str]]:
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def consentlint(*args, cwd=None) -> subprocess.CompletedProcess:
+    """The command line through its real entry point, in ``cwd``; any exit
+    but 0 and 1 (findings) fails the test."""
+    proc = subprocess.run([sys.executable, "-m", "consentlint", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc

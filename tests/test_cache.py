@@ -8,23 +8,15 @@ import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES
+from conftest import consentlint as run
 from consentlint.cache import FOLDER
 
 PROJECT = FIXTURES / "projects" / "android-uris"
-
-
-def run(*args, cwd):
-    proc = subprocess.run([sys.executable, "-m", "consentlint", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True)
-    assert proc.returncode in (0, 1), proc.stderr
-    return proc
 
 
 def report(cwd, *extra) -> dict:

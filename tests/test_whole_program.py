@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, consentlint
 from test_sarif import validate
 
 PROJECTS = FIXTURES / "projects"
@@ -20,10 +17,7 @@ HELPERS = PROJECTS / "android-helpers"
 
 
 def cli(*args, cwd):
-    proc = subprocess.run([sys.executable, "-m", "consentlint", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True)
-    assert proc.returncode in (0, 1), proc.stderr
-    return proc.stdout
+    return consentlint(*args, cwd=cwd).stdout
 
 
 @pytest.fixture(scope="module")
