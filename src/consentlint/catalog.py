@@ -111,9 +111,9 @@ class LanguageCatalog:
         """The category of an identity field named ``key``, if it is one
         (camelCase keys are matched as snake_case)."""
         key = _CAMEL.sub("_", key)
-        for field in self.fields:
-            if field.pattern.search(key):
-                return field.category
+        for known in self.fields:
+            if known.pattern.search(key):
+                return known.category
         return None
 
     def constant_value(self, qualname: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
-from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, for_each, opaque, seq,
+from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, for_each, seq,
                                       string_value)
 from consentlint.frontends.names import Scope
 

@@ -741,14 +741,6 @@ def seq(values) -> F.Expr | None:
     return F.Seq(items)
 
 
-def opaque(expr):
-    """The value of an unresolved call: its parts run, but it is none of them
-    (``val uri = build(Contacts.CONTENT_URI)`` is not that constant)."""
-    if expr is None or isinstance(expr, F.Seq):
-        return expr
-    return F.Seq((expr,))
-
-
 def _class_like(name: str) -> bool:
     """A member named like a class (``Contacts`` in ``ContactsContract.Contacts``),
     not like a constant (``CONTENT_URI``) or a field."""

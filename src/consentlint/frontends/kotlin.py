@@ -15,7 +15,7 @@ import re
 from consentlint import facts as F
 from consentlint import treesitter as ts
 from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Var, class_literal, for_each,
-                                       getter_names, opaque, seq, string_value)
+                                       getter_names, seq, string_value)
 from consentlint.frontends.names import Scope
 
 _CLASS_TYPES = frozenset(("class_declaration", "object_declaration"))
