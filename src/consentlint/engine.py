@@ -218,6 +218,8 @@ class Engine:
 
         def collects(call, language):
             sources = catalogs[language].sources
+            if call.callee is None:
+                return bool(S.returned_members(call, catalogs[language], index))
             return call.callee in sources or any(api in sources for api in index.inherited(call.callee))
 
         def started(call, language):

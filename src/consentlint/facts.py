@@ -257,6 +257,9 @@ class Function(_Fact):
     # when no project supertype declares it, the framework calls it, so it is
     # an entry point
     override: bool = False
+    # the qualified type it returns, declared (Java, Kotlin ``: T``) or what a
+    # Kotlin expression body evaluates to, when the front-end knows it
+    returns: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,8 +55,14 @@ def match(call: F.Call, catalog: LanguageCatalog, values: Values | None = None,
     across functions, and a method a project class inherits from a catalogued
     class is that class's."""
     if call.callee is None:
-        return []
-    apis = (call.callee,)
+        if values is None:
+            return []
+        # a method of what a project function returns (ServiceUtil.getTelephonyManager(ctx).getLine1Number())
+        apis = returned_members(call, catalog, values.index)
+        if not apis:
+            return []
+    else:
+        apis = (call.callee,)
     project = None
     if values is not None:
         apis += values.index.inherited(call.callee)
@@ -70,6 +76,23 @@ def match(call: F.Call, catalog: LanguageCatalog, values: Values | None = None,
         if out:
             break
     return out
+
+
+def returned_members(call: F.Call, catalog: LanguageCatalog, index) -> tuple[str, ...]:
+    """For a call the front-end could not resolve, made on the result of a
+    project call: the member of the type that function declares (or, Kotlin,
+    evaluates to), or of a catalogued supertype of it; a Kotlin property read
+    is also its Java getter."""
+    receiver = call.receiver
+    if type(receiver) is not F.Call or not call.text:
+        return ()
+    types = {t.function.returns for t in index.targets(receiver.callee) if t.function.returns}
+    names = (call.text, "get" + call.text[:1].upper() + call.text[1:])
+    out = []
+    for type_ in sorted(types):
+        for owner in (type_, *catalog.supertypes.get(type_, ())):
+            out += [f"{owner}.{name}" for name in names if f"{owner}.{name}" in catalog.sources]
+    return tuple(dict.fromkeys(out))
 
 
 def _match(call: F.Call, api: str, catalog: LanguageCatalog, project):

@@ -204,8 +204,9 @@ class _Java(JvmLowerer):
         self.scope, self.cls = saved, outer_cls
         # @Override is optional: a callback-like name in a class with supertypes may override too
         callback = bool(info.supers) and name[:2] == "on" and name[2:3].isupper()
+        returns = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
         return self.function(name, f"{info.qualname}.{name}", params, decorators, body, node,
-                             override=callback or _overrides(node))
+                             override=callback or _overrides(node), returns=returns)
 
     def _params(self, node) -> list[str]:
         out = []

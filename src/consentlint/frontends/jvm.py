@@ -508,6 +508,10 @@ class JvmLowerer:
         """``base.name`` read as a field or (Kotlin) property."""
         if base.type is not None and base.type.startswith(_MULTI) and name in ("values", "entries"):
             return Value(base.expr, base.type)  # perms.values.all { it }
+        if base.type is None and self.project and self.LANGUAGE == "kotlin" and type(base.expr) is F.Call \
+                and base.expr.callee is not None:
+            # a property of what a call returns: the project index may know its type
+            return Value(self.call(None, name, "call", node, receiver=base.expr))
         if base.type is None or base.type.startswith((_MULTI, _GRANTS)):
             return Value(base.expr)
         qualified = self.canonical(f"{base.type}.{name}")
@@ -703,9 +707,10 @@ class JvmLowerer:
                 return arg.type
         return None
 
-    def function(self, name, qualname, params, decorators, body, node, override=False) -> F.Function:
+    def function(self, name, qualname, params, decorators, body, node, override=False,
+                 returns: str | None = None) -> F.Function:
         return F.Function(name, qualname, tuple(params), tuple(decorators), body, self.positions.span(node),
-                          override)
+                          override, returns)
 
     def declare_class(self, qualname: str, supers, node, interface: bool = False) -> None:
         """Whole-program: record a class and its supertypes for the index."""

@@ -71,6 +71,7 @@ class _Kotlin(JvmLowerer):
     def __init__(self, *args):
         super().__init__(*args)
         self._strip: set[int] = set()
+        self._body_type: str | None = None
 
     # ------------------------------------------------------------ declarations
 
@@ -309,7 +310,9 @@ class _Kotlin(JvmLowerer):
         self.grants_param(name, params)
         decorators, annotation_names = self._annotations(node)
         body_node = next((c for c in node.named_children if c.type in ("function_body", "block")), None)
+        self._body_type = None
         body = self._body(body_node) if body_node is not None else F.EMPTY
+        returns = self._declared_return(node) or self._body_type
         guard = self.callback_guard(info.supers, name, annotation_names, name_node or node)
         if guard is not None:
             body = F.Block((F.If(guard, body, F.EMPTY),))
@@ -317,7 +320,20 @@ class _Kotlin(JvmLowerer):
         qual = f"{info.qualname}.{name}" if info.qualname else name
         if extended is not None:
             qual = f"{extended}.{name}"  # called as a member of its receiver type
-        return self.function(name, qual, params, decorators, body, node, override=_overrides(node))
+        return self.function(name, qual, params, decorators, body, node, override=_overrides(node),
+                             returns=returns)
+
+    def _declared_return(self, node) -> str | None:
+        """``fun telephony(): TelephonyManager``: the type after the parameters."""
+        seen_params = False
+        for child in node.children:
+            if child.type == "function_value_parameters":
+                seen_params = True
+            elif seen_params and child.type in ("user_type", "nullable_type"):
+                return self.resolve_type(type_text(child) or "")
+            elif seen_params and child.type in ("function_body", "block"):
+                return None
+        return None
 
     def _extension_receiver(self, node, name_node) -> str | None:
         """``fun Context.hasFine()``: the qualified receiver type, if any."""
@@ -333,14 +349,18 @@ class _Kotlin(JvmLowerer):
         return None
 
     def _body(self, node) -> F.Block:
-        if node.type == "block":
-            return self._block(node)
+        """A function body; ``_body_type`` is then the type an expression body
+        evaluates to (None for a block)."""
+        if node.type == "block" or (node.named_child_count and node.named_children[0].type == "block"):
+            block = self._block(node if node.type == "block" else node.named_children[0])
+            self._body_type = None
+            return block
         inner = next((c for c in node.named_children), None)
         if inner is None:
             return F.EMPTY
-        if inner.type == "block":
-            return self._block(inner)
-        expr = self.expr(inner).expr
+        value = self.expr(inner)
+        self._body_type = value.type  # fun manager() = getSystemService(...): its type
+        expr = value.expr
         return F.Block((F.Exit("return", expr),)) if expr is not None else F.EMPTY
 
     # -------------------------------------------------------------- statements
