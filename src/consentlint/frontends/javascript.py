@@ -48,7 +48,8 @@ refs assigned in callbacks (``ref={r => this.camera = r}``) are not typed,
 and the guard of a helper function does not reach its callers in this
 front-end (cross-function guards are the project index's work, DESIGN
 section 7, over the project facts below). Not resolved as call edges: calls
-through instances of project classes (``const s = new Store(); s.load()``),
+through locals holding instances of project classes (``const s = new Store();
+s.load()``; ``new Store().load()`` is),
 ``.call``/``.apply``/``.bind``, and functions stored in object literals.
 
 Project facts (DESIGN section 7), when the file's module is known (``module``,
@@ -680,6 +681,9 @@ class _Lowerer:
                 base = supers[0] if supers and supers[0].startswith(".") else None
             elif obj.type == "call_expression":
                 base = self._require(obj, record=False)
+            elif obj.type == "new_expression" and obj.child_by_field_name("constructor") is not None:
+                # new Source().read(): a method of that project class
+                base = self._project(obj.child_by_field_name("constructor"), scope, False)
             elif _is_exports(obj) and scope.lookup("exports") is None and scope.lookup("module") is None:
                 base = self.modname + "#"  # CommonJS: this module's own exports
             else:
