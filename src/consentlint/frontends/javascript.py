@@ -47,9 +47,10 @@ imports its framework (``exports.signup = (req, res) => ...``) is not typed,
 refs assigned in callbacks (``ref={r => this.camera = r}``) are not typed,
 and the guard of a helper function does not reach its callers in this
 front-end (cross-function guards are the project index's work, DESIGN
-section 7, over the project facts below). Not resolved as call edges: calls
-through locals holding instances of project classes (``const s = new Store();
-s.load()``; ``new Store().load()`` is),
+section 7, over the project facts below). Calls through instances of project
+classes are call edges when the instance is built in place or kept in a
+``const``/``let`` (``new Store().load()``, ``const s = new Store(); s.load()``),
+not through fields, parameters or reassignments; not resolved either:
 ``.call``/``.apply``/``.bind``, and functions stored in object literals.
 
 Project facts (DESIGN section 7), when the file's module is known (``module``,
@@ -1115,6 +1116,12 @@ class _Lowerer:
                 return [F.Def(self._function(value, scope, local, self._qual(local)))]
             expr = self._expr(value, scope)
             binding = self._binding_for(expr)
+            if value.type == "new_expression" and binding.qualname is None and self.modname is not None:
+                # const s = new Store(): s.load() is a method of that project class
+                cls = self._project(value.child_by_field_name("constructor"), scope, False) \
+                    if value.child_by_field_name("constructor") is not None else None
+                if cls is not None:
+                    binding = _ProjectBinding(cls)
             ref = self._ref_of(local, value, scope)
             if ref is not None:
                 binding = _JsBinding(binding.qualname, binding.const, binding.has_const, binding.alias, ref)
