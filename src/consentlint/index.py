@@ -138,6 +138,8 @@ class ProjectIndex:
         if hit is not None:
             return hit
         followed = self.follow(callee)
+        if followed == callee and callee not in self.functions:
+            followed = _kotlin_from_java(callee)
         if followed != callee:
             result = self._targets[callee] = self.targets(followed)
             return result
@@ -213,6 +215,20 @@ class ProjectIndex:
             self._packages = {".".join(q.split(".")[:2]) for q in self.classes
                               if "#" not in q and q.count(".") >= 2}
         return "#" not in name and name.count(".") >= 2 and ".".join(name.split(".")[:2]) in self._packages
+
+
+def _kotlin_from_java(callee: str) -> str:
+    """How Java names Kotlin: a top-level function of ``Utils.kt`` is
+    ``pkg.UtilsKt.f``, an ``object``'s ``pkg.O.INSTANCE.f``, a companion's
+    ``pkg.C.Companion.f``; the Kotlin qualified name is ``pkg.f``, ``pkg.O.f``,
+    ``pkg.C.f``."""
+    owner, _, name = callee.rpartition(".")
+    package, _, cls = owner.rpartition(".")
+    if cls in ("INSTANCE", "Companion") and package:
+        return f"{package}.{name}"
+    if cls.endswith("Kt") and len(cls) > 2 and cls[:1].isupper():
+        return f"{package}.{name}" if package else name
+    return callee
 
 
 def _bind_js(own: str, imports, bound: dict, stars: dict) -> None:

@@ -163,7 +163,14 @@ class Summaries:
             return targets
         holder = None
         if call.callee is None:
-            name = call.text.rpartition(".")[2] if call.receiver is not None else None
+            # JVM: only on a field of a project class whose type is not known
+            receiver = call.receiver
+            if type(receiver) is not F.Name or receiver.local or receiver.resolved is None:
+                return ()
+            holder = receiver.resolved.rpartition(".")[0]
+            if holder not in self.index.classes:
+                return ()
+            name = call.text.rpartition(".")[2]
         else:
             owner, _, name = call.callee.rpartition(".")
             holder = owner.rpartition(".")[0]

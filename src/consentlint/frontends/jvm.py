@@ -515,6 +515,9 @@ class JvmLowerer:
         if base.type is None or base.type.startswith((_MULTI, _GRANTS)):
             return Value(base.expr)
         qualified = self.canonical(f"{base.type}.{name}")
+        if base.static and name in ("INSTANCE", "Companion") and self.project:
+            # Java's view of a Kotlin object / companion: Required.INSTANCE.granted(ctx)
+            return Value(F.Name(name, resolved=qualified), qualified if name == "Companion" else base.type)
         if base.static:
             sources = self.catalog.sources.get(qualified)
             if sources and any(s.kind == "read" for s in sources):
