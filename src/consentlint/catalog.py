@@ -86,6 +86,19 @@ class LanguageCatalog:
     supertypes: dict = field(default_factory=dict)  # platform class -> its catalogued supertypes, nearest first
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
 
+    @cached_property
+    def flows_by_name(self) -> dict:
+        """Flows from a receiver by method name, for calls whose receiver's
+        type a front-end did not know (a name two flows share is left out)."""
+        found, clash = {}, set()
+        for api, flow in (self.flows or {}).items():
+            if flow[0] == "receiver":
+                name = api.rpartition(".")[2]
+                if name in found and found[name] != flow:
+                    clash.add(name)
+                found[name] = flow
+        return {n: f for n, f in found.items() if n not in clash}
+
     def uri_of(self, qualname: str) -> str | None:
         """What a provider's URI constant starts with (CalendarContract.Events.CONTENT_URI
         -> content://com.android.calendar), or None."""

@@ -85,6 +85,7 @@ class Engine:
         self._languages: dict[str, tuple] = {}
         self.cache = FactsCache(Path(settings.cache_dir)) if settings.cache_dir else None
         self._policy_keys: dict[str, bytes] = {}
+        self._catalog_digest: str | None = None  # of the catalog files, read once
 
     def language(self, name: str):
         """(catalog, consent model, interest) for a language."""
@@ -159,12 +160,15 @@ class Engine:
         the front-ends are policy-free, DESIGN section 7): part of the cache key."""
         key = self._policy_keys.get(language)
         if key is None:
+            if self._catalog_digest is None:
+                digest = hashlib.blake2b(digest_size=20)
+                for folder in (checks_dir(), *(Path(d) for d in self.settings.catalog_dirs)):
+                    for toml in sorted(Path(folder).rglob("*.toml")):
+                        digest.update(toml.read_bytes())
+                self._catalog_digest = digest.hexdigest()
             _, model, _ = self.language(language)
             parts = [language, repr(sorted(model.names)), repr(self.settings.prefilter),
-                     repr(self.settings.suppressions)]
-            for folder in (checks_dir(), *(Path(d) for d in self.settings.catalog_dirs)):
-                for toml in sorted(Path(folder).rglob("*.toml")):
-                    parts.append(toml.read_bytes().decode("utf-8", "replace"))
+                     repr(self.settings.suppressions), self._catalog_digest]
             key = self._policy_keys[language] = hashlib.blake2b("\0".join(parts).encode(), digest_size=20).digest()
         return key
 
@@ -371,6 +375,7 @@ class RunResult:
 
 _WORKER: Engine | None = None
 PARALLEL_FROM = 2
+POOL_FROM_FILES = 16  # fewer files are lowered in this process
 # Facts live until the run ends and hold no cycles: the garbage collector need
 # not walk them again and again (that took a third of a warm run), so those
 # built so far are moved out of its way every FREEZE_EVERY files.
@@ -405,33 +410,35 @@ def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> 
     processes. Shipping facts back costs little once the collector stays off
     while they arrive (it used to make two workers slower than one)."""
     items = [(str(p), display_path(p)) for p in files]
-    if engine.cache is not None and jobs >= PARALLEL_FROM and len(items) >= 16:
+    pool = jobs >= PARALLEL_FROM and len(items) >= POOL_FROM_FILES
+    if engine.cache is not None and pool:
         # what the cache holds is read here (cheaper than shipping it back
         # from a worker); only the misses go to the pool
-        done = []
-        for p, d in items:
-            done.append(engine.from_cache(Path(p), d))
-            if len(done) % FREEZE_EVERY == 0:
-                gc.freeze()
+        done = _gather((engine.from_cache(Path(p), d) for p, d in items), None, len(items))
         missing = [item for item, hit in zip(items, done) if hit is None]
         lowered = iter(_lower(engine, missing, jobs, progress) if missing else ())
-        gc.freeze()
         return [hit if hit is not None else next(lowered) for hit in done]
     return _lower(engine, items, jobs, progress)
 
 
+def _gather(results, progress, total: int) -> list:
+    """``results`` in a list, the facts built so far kept out of the
+    collector's way (``FREEZE_EVERY``), with progress reports."""
+    out = []
+    for result in results:
+        out.append(result)
+        if len(out) % FREEZE_EVERY == 0:
+            gc.freeze()
+        if progress is not None:
+            progress(len(out), total)
+    gc.freeze()
+    return out
+
+
 def _lower(engine: Engine, items: list[tuple[str, str]], jobs: int, progress) -> list[Lowered]:
-    if jobs < PARALLEL_FROM or len(items) < 16:
+    if jobs < PARALLEL_FROM or len(items) < POOL_FROM_FILES:
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
-        results = []
-        for p, d in items:
-            results.append(engine.lower_file(Path(p), d))
-            if len(results) % FREEZE_EVERY == 0:
-                gc.freeze()
-            if progress is not None:
-                progress(len(results), len(items))
-        gc.freeze()
-        return results
+        return _gather((engine.lower_file(Path(p), d) for p, d in items), progress, len(items))
     size = max(1, min(64, len(items) // (jobs * 4)))
     batches = [items[i:i + size] for i in range(0, len(items), size)]
     import multiprocessing

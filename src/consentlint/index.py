@@ -88,13 +88,7 @@ class ProjectIndex:
 
     def subtypes(self, qualname: str):
         """Every project class below ``qualname``."""
-        seen, queue = set(), [qualname]
-        while queue:
-            for sub in self._subtypes.get(queue.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    queue.append(sub)
-        return seen
+        return reachable(self._subtypes.get(qualname, ()), self._subtypes)
 
     def follow(self, name: str) -> str:
         """``name`` through re-exports and imports to what it is defined as
@@ -215,6 +209,18 @@ class ProjectIndex:
             self._packages = {".".join(q.split(".")[:2]) for q in self.classes
                               if "#" not in q and q.count(".") >= 2}
         return "#" not in name and name.count(".") >= 2 and ".".join(name.split(".")[:2]) in self._packages
+
+
+def reachable(starts, edges: dict) -> set:
+    """``starts`` and everything the ``edges`` (node -> next nodes) lead to."""
+    seen = set(starts)
+    queue = list(seen)
+    while queue:
+        for nxt in edges.get(queue.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
 
 
 def _kotlin_from_java(callee: str) -> str:

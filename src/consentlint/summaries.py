@@ -25,6 +25,7 @@ from dataclasses import replace
 from consentlint import facts as F
 from consentlint.consent import Guard, param_index
 from consentlint.guards import GuardAnalysis, any_of
+from consentlint.index import reachable
 
 ROUNDS = 4
 MAX_DEPTH = 40
@@ -53,14 +54,8 @@ class Summaries:
         possible collection site (in ``paths``, when only those files are
         reported), and every function that calls one of them, directly or
         through others (caller guards walk up to the entry points)."""
-        seen = {q for q, files in self._collecting.items() if paths is None or files & paths}
-        queue = list(seen)
-        while queue:
-            for caller in self._callers_of.get(queue.pop(), ()):
-                if caller not in seen:
-                    seen.add(caller)
-                    queue.append(caller)
-        return seen
+        starts = [q for q, files in self._collecting.items() if paths is None or files & paths]
+        return reachable(starts, self._callers_of)
 
     # ------------------------------------------------------ check summaries
 
@@ -108,7 +103,7 @@ class Summaries:
                     named |= names
                     # compares a grant constant with what a parameter holds
                     # (``allGranted(int[] results)``): summarised, as a check
-                    if any(model.grant_meaning(F.Name("", resolved=n)) is not None for n in names):
+                    if any(n in model.catalog.grant_values for n in names):
                         work.append(qualname)
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))

@@ -86,8 +86,7 @@ class Values:
                 continue
             if node.local:
                 for function in ctx.chain:
-                    values = [s.value for s in F.walk(function.body, expressions=False)
-                              if type(s) is F.Assign and s.target == node.name and s.field is None]
+                    values = _assignments(function, node.name)
                     if values:
                         for value in values:
                             self._names(value, ctx, depth + 1, seen, out)
@@ -147,8 +146,7 @@ class Values:
 
     def _local(self, name: str, ctx: _Context, depth, seen) -> frozenset[Text]:
         for i, function in enumerate(ctx.chain):
-            values = [s.value for s in F.walk(function.body, expressions=False)
-                      if type(s) is F.Assign and s.target == name and s.field is None]
+            values = _assignments(function, name)
             if values:
                 inner = _Context(ctx.path, ctx.chain[i:])
                 out: frozenset = _NONE
@@ -177,7 +175,7 @@ class Values:
 
     def _global(self, qualname: str, ctx: _Context, depth, seen) -> frozenset[Text]:
         """A constant, field or property, by its qualified name."""
-        catalog = self.catalogs.get(self.files[ctx.path].language) if ctx.path in self.files else None
+        catalog = self._catalog(ctx)
         if catalog is not None:
             uri = catalog.uri_of(qualname)
             if uri is not None:
@@ -194,8 +192,12 @@ class Values:
         self._memo[key] = out
         return out
 
+    def _catalog(self, ctx: _Context):
+        facts = self.files.get(ctx.path)
+        return self.catalogs.get(facts.language) if facts is not None else None
+
     def _call(self, call: F.Call, ctx: _Context, depth, seen) -> frozenset[Text]:
-        catalog = self.catalogs.get(self.files[ctx.path].language) if ctx.path in self.files else None
+        catalog = self._catalog(ctx)
         flow = None
         if catalog is not None and catalog.flows:
             if call.callee is not None:
@@ -204,7 +206,7 @@ class Values:
                 # a method of a value whose type the front-end did not know
                 # (``Events.CONTENT_URI.buildUpon()``): a flow of that name,
                 # when the receiver is a known URI
-                flow = _by_name(catalog.flows).get(call.text)
+                flow = catalog.flows_by_name.get(call.text)
         if flow is not None:
             source, keeps = flow
             arg = call.receiver if source == "receiver" else (call.args[source] if source < len(call.args) else None)
@@ -259,22 +261,10 @@ class Values:
         return self._stores.get(qualname, ())
 
 
-_NAMES: dict[int, dict] = {}
-
-
-def _by_name(flows: dict) -> dict:
-    """Flows from a receiver, by method name (a name two flows share is left out)."""
-    found = _NAMES.get(id(flows))
-    if found is None:
-        found, clash = {}, set()
-        for api, flow in flows.items():
-            name = api.rpartition(".")[2]
-            if flow[0] == "receiver":
-                if name in found and found[name] != flow:
-                    clash.add(name)
-                found[name] = flow
-        found = _NAMES[id(flows)] = {n: f for n, f in found.items() if n not in clash}
-    return found
+def _assignments(function: F.Function, name: str) -> list:
+    """The values a function's statements assign to the local ``name``."""
+    return [s.value for s in F.walk(function.body, expressions=False)
+            if type(s) is F.Assign and s.target == name and s.field is None]
 
 
 def _argument(call: F.Call, position: int, name: str):

@@ -335,6 +335,14 @@ class _Lowerer:
     # Specifiers are resolved as for imports (``./src/x`` from ``./src/m``'s
     # folder, index files and extensions normalised; packages as written).
 
+    def _export_clause(self, clause, module: str, span) -> None:
+        """``export { a as b }`` (from ``module``): ``Import(module, "a", "b")``."""
+        for item in clause.named_children:
+            if item.type == "export_specifier":
+                name = _field_text(item, "name")
+                if name:
+                    self.imports.append(F.Import(module, name, _field_text(item, "alias") or name, span))
+
     def _exports(self, node) -> None:
         span = self.positions.span(node)
         own = self.modname
@@ -352,22 +360,14 @@ class _Lowerer:
                 if name:
                     self.imports.append(F.Import(spec, None, name, span))
             else:
-                for item in clause.named_children:
-                    if item.type == "export_specifier":
-                        name = _field_text(item, "name")
-                        if name:
-                            self.imports.append(F.Import(spec, name, _field_text(item, "alias") or name, span))
+                self._export_clause(clause, spec, span)
             return
         default = any(c.type == "default" for c in node.children)
         declaration = node.child_by_field_name("declaration")
         value = node.child_by_field_name("value")
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
         if clause is not None:
-            for item in clause.named_children:
-                if item.type == "export_specifier":
-                    name = _field_text(item, "name")
-                    if name:
-                        self.imports.append(F.Import(own, name, _field_text(item, "alias") or name, span))
+            self._export_clause(clause, own, span)
             return
         inner = declaration if declaration is not None else value
         if inner is None:

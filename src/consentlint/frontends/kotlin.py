@@ -763,7 +763,7 @@ class _Kotlin(JvmLowerer):
                 text = ts.text(child)
                 if text == "$":
                     if dollar:  # "$$id": the first is text
-                        items.append(F.Lit("$"))
+                        _add_text(items, "$")
                     dollar = True
                     continue
                 if dollar:
@@ -777,21 +777,16 @@ class _Kotlin(JvmLowerer):
                         text = "$" + text
                     if not text:
                         continue
-                if items and isinstance(items[-1], F.Lit):
-                    text, items[-1:] = items[-1].value + text, []
-                items.append(F.Lit(text))
+                _add_text(items, text)
             elif child.type == "escape_sequence":
                 raw = ts.text(child)
-                text = _ESCAPES.get(raw[1:2], raw)
-                if items and isinstance(items[-1], F.Lit):
-                    text, items[-1:] = items[-1].value + text, []
-                items.append(F.Lit(text))
+                _add_text(items, _ESCAPES.get(raw[1:2], raw))
             elif child.type == "interpolation" and child.named_child_count:
                 items.append(self.expr(child.named_children[0]).expr)
             else:  # $name
                 items.append(self.expr(child).expr if child.is_named else None)
         if dollar:
-            items.append(F.Lit("$"))
+            _add_text(items, "$")
         return F.Concat(tuple(items))
 
     def _navigation(self, node) -> Value:
@@ -1020,6 +1015,14 @@ def _property_name(node) -> str | None:
 
 
 _TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _add_text(items: list, text: str) -> None:
+    """Append template text, joined to the text before it."""
+    if items and isinstance(items[-1], F.Lit):
+        items[-1] = F.Lit(items[-1].value + text)
+    else:
+        items.append(F.Lit(text))
 
 
 def _simple_template(node) -> bool:
