@@ -41,7 +41,7 @@ def test_guard_kinds_and_paths_in_json(helpers_json):
     callers = _site(helpers_json, tracker, 53)["guard"]
     assert callers["kind"] == "callers"
     assert callers["via"] == ["com.acme.app.Tracker.refreshIfAllowed", "com.acme.app.Tracker.lastLocation"]
-    dispatch = _site(helpers_json, "src/com/acme/app/Locator.kt", 29)["guard"]
+    dispatch = _site(helpers_json, "src/com/acme/app/Locator.kt", 30)["guard"]
     assert dispatch["kind"] == "callers" and dispatch["via"][0] == "com.acme.app.Locator.locate"
     unguarded = _site(helpers_json, tracker, 64)
     assert unguarded["guard"] is None
