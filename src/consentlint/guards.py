@@ -40,6 +40,8 @@ class GuardAnalysis:
         self._params: tuple[str, ...] = ()
         self._depth = 0
         self._after: set = set()  # guards established by helper calls just evaluated
+        self._enclosing: list[F.Function] = []  # the functions being walked, innermost last
+        self._once: dict[int, frozenset] = {}
 
     def run(self, facts: F.FileFacts, only=None) -> list[tuple[F.Call, frozenset, str]]:
         """``(call, guards, enclosing function)`` for every call in ``facts``
@@ -59,7 +61,11 @@ class GuardAnalysis:
 
     # ----------------------------------------------------------------- bodies
 
-    def _walk(self, function: F.Function, inherited: frozenset) -> None:
+    def _walk(self, function: F.Function, inherited: frozenset, scope=None) -> None:
+        """Analyse ``function`` with the guards ``inherited`` from where it is
+        written; a lambda or nested function also sees what the enclosing
+        function's locals hold there (``scope``), except those its parameters
+        shadow (``val ok = check(); list.forEach { if (ok) ... }``)."""
         guards = set(inherited)
         for decorator in function.decorators:
             guard = self.model.decorator_guard(decorator)
@@ -75,11 +81,30 @@ class GuardAnalysis:
         params, self._params = self._params, function.params
         pending, self._after = self._after, set()
         self._depth += 1
-        end = self._block(function.body, (frozenset(guards), {}))
+        env = {}
+        if scope:
+            # a local assigned again elsewhere may hold something else when the closure runs
+            once = self._assigned_once(self._enclosing[-1]) if self._enclosing else frozenset()
+            env = {k: v for k, v in scope.items() if k in once and k not in function.params}
+        self._enclosing.append(function)
+        end = self._block(function.body, (frozenset(guards), env))
         if end is not None and self._depth == 1 and self.on_return is not None:
             self.on_return(None, end[0], end[1])
         self._depth -= 1
+        self._enclosing.pop()
         self._function, self._breaks, self._params, self._after = outer, breaks, params, pending
+
+    def _assigned_once(self, function: F.Function) -> frozenset:
+        """The locals ``function`` (with the functions nested in it) assigns
+        exactly once."""
+        found = self._once.get(id(function))
+        if found is None:
+            counts: dict[str, int] = {}
+            for stmt in F.walk(function.body, enter=(F.Lambda, F.Def)):
+                if type(stmt) is F.Assign and stmt.field is None:
+                    counts[stmt.target] = counts.get(stmt.target, 0) + 1
+            found = self._once[id(function)] = frozenset(k for k, n in counts.items() if n == 1)
+        return found
 
     def _effects(self, expr, guards: frozenset, env) -> frozenset:
         """Evaluate ``expr``; the guards that hold after it (helpers that
@@ -158,7 +183,7 @@ class GuardAnalysis:
                 outs.append(state)
             return _join(*outs)
         if kind is F.Def:
-            self._walk(stmt.function, guards)
+            self._walk(stmt.function, guards, env)
             return state
         return state
 
@@ -173,12 +198,12 @@ class GuardAnalysis:
             request = self.model.request_guard(expr)
             for arg in expr.args:
                 if request is not None and isinstance(arg, F.Lambda):
-                    self._walk(arg.function, guards | {request})
+                    self._walk(arg.function, guards | {request}, env)
                 else:
                     self._eval(arg, guards, env)
             for _, value in expr.keywords:
                 if request is not None and isinstance(value, F.Lambda):
-                    self._walk(value.function, guards | {request})
+                    self._walk(value.function, guards | {request}, env)
                 else:
                     self._eval(value, guards, env)
             self.sites.append((expr, guards, self._function))
@@ -205,7 +230,7 @@ class GuardAnalysis:
             for item in expr.items:
                 self._eval(item, guards, env)
         elif kind is F.Lambda:
-            self._walk(expr.function, guards)
+            self._walk(expr.function, guards, env)
 
     def _cond(self, expr, env, depth: int) -> tuple[frozenset, frozenset]:
         """The guards that hold when ``expr`` is true, and when it is false."""

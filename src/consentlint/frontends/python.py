@@ -868,8 +868,7 @@ class _Lowerer:
             return F.Name(name, resolved) if resolved else None
         if binding.has_const:
             return F.Lit(binding.const)
-        local = isinstance(scope, _FnScope) and scope.owns(name)
-        return F.Name(name, binding.qualname, local)
+        return F.Name(name, binding.qualname, _function_local(scope, name))
 
     def _lookup_star(self, name):
         for star in self.stars:
@@ -1020,6 +1019,16 @@ class _Lowerer:
                 return _with_key(source, key)
         items = tuple(e for e in (value, *(self._expr(s, scope) for s in subscripts)) if e is not None)
         return F.Seq(items) if items else None
+
+
+def _function_local(scope, name: str) -> bool:
+    """Whether ``name`` is a local of this function or of a function it is
+    nested in (a closure variable: the guard analysis sees what it holds)."""
+    while isinstance(scope, _FnScope):
+        if scope.owns(name):
+            return True
+        scope = scope.parent
+    return False
 
 
 class _FnScope(Scope):
