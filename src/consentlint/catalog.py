@@ -85,6 +85,19 @@ class LanguageCatalog:
     flows: dict | None = None  # api -> ("receiver" | argument index, "all" | "start")
     supertypes: dict = field(default_factory=dict)  # platform class -> its catalogued supertypes, nearest first
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
+    releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
+
+    @cached_property
+    def releases_by_name(self) -> frozenset:
+        """Method names of ``releases``, for calls whose receiver's type a
+        front-end did not know (``view.removeCallbacks(task)``)."""
+        return frozenset(api.rpartition(".")[2].rpartition("#")[2] for api in self.releases)
+
+    def releases_argument(self, call) -> bool:
+        """Whether ``call`` takes back the callbacks passed to it."""
+        if call.callee is not None:
+            return call.callee in self.releases
+        return call.text.rpartition(".")[2] in self.releases_by_name
 
     @cached_property
     def flows_by_name(self) -> dict:
@@ -176,6 +189,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     flows: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     supers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
@@ -231,6 +245,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 flows[lang].update({api: (f["from"], f["keeps"]) for f in raw.get("value_flow", ()) for api in f["api"]})
                 callbacks[lang].update({api: (c["on"], tuple(c["runs"])) for c in raw.get("callback", ())
                                         for api in c["trigger"]})
+                releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
                 for t in raw.get("supertype", ()):
                     for name in t["types"]:
                         supers[lang].setdefault(name, []).append(t["super"])
@@ -256,6 +271,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             flows=flows[lang],
             supertypes={name: _closure(name, supers[lang]) for name in supers[lang]},
             callbacks=callbacks[lang],
+            releases=frozenset(releases[lang]),
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

@@ -42,6 +42,8 @@ class GuardAnalysis:
         self._after: set = set()  # guards established by helper calls just evaluated
         self._enclosing: list[F.Function] = []  # the functions being walked, innermost last
         self._once: dict[int, frozenset] = {}
+        self._held: dict[str, _Kept] = {}  # locals holding a lambda or anonymous object
+        self._created: list[_Kept] = []  # those made in the body being walked
 
     def run(self, facts: F.FileFacts, only=None) -> list[tuple[F.Call, frozenset, str]]:
         """``(call, guards, enclosing function)`` for every call in ``facts``
@@ -87,9 +89,17 @@ class GuardAnalysis:
             once = self._assigned_once(self._enclosing[-1]) if self._enclosing else frozenset()
             env = {k: v for k, v in scope.items() if k in once and k not in function.params}
         self._enclosing.append(function)
+        held, self._held = self._held, {k: h for k, h in self._held.items() if k not in function.params}
+        created, self._created = self._created, []
         end = self._block(function.body, (frozenset(guards), env))
         if end is not None and self._depth == 1 and self.on_return is not None:
             self.on_return(None, end[0], end[1])
+        # what this body kept in locals runs where it was handed over (the
+        # latest first: it may hand over one made before it)
+        for kept in reversed(self._created):
+            for inner in kept.functions:
+                self._walk(inner, kept.guards(), kept.scope)
+        self._held, self._created = held, created
         self._depth -= 1
         self._enclosing.pop()
         self._function, self._breaks, self._params, self._after = outer, breaks, params, pending
@@ -105,6 +115,35 @@ class GuardAnalysis:
                     counts[stmt.target] = counts.get(stmt.target, 0) + 1
             found = self._once[id(function)] = frozenset(k for k, n in counts.items() if n == 1)
         return found
+
+    def _keep(self, stmt: F.Assign, functions, guards: frozenset, env):
+        """``val observer = object : ContentObserver(..) {..}``, ``Runnable r =
+        () -> ..``: the lambda or anonymous object is analysed where it is
+        handed over (an argument of a call, or the receiver of its own
+        method), with the guards common to those places; kept any other way
+        (returned, stored, copied) it may run anywhere after it was made."""
+        previous = self._held.get(stmt.target)
+        if previous is not None:
+            previous.escaped = True  # the local now holds something else
+        for part in stmt.value.items if type(stmt.value) is F.Seq else ():
+            if type(part) is not F.Lambda:
+                self._eval(part, guards, env)
+        kept = _Kept(functions, guards, env)
+        self._held[stmt.target] = kept
+        self._created.append(kept)
+        return guards, {**env, stmt.target: None}
+
+    def _handing(self, expr, guards: frozenset, release: bool) -> bool:
+        """Whether ``expr`` is a kept lambda or object handed to a call (its
+        place is recorded, unless the call only takes it back)."""
+        if type(expr) is not F.Name or not expr.local:
+            return False
+        kept = self._held.get(expr.name)
+        if kept is None:
+            return False
+        if not release:
+            kept.uses.append(guards)
+        return True
 
     def _effects(self, expr, guards: frozenset, env) -> frozenset:
         """Evaluate ``expr``; the guards that hold after it (helpers that
@@ -130,6 +169,12 @@ class GuardAnalysis:
             after = self._effects(stmt.expr if kind is F.Eval else stmt.value, guards, env)
             return state if after is guards else (after, env)
         if kind is F.Assign:
+            if stmt.field is None:
+                functions = _handed(stmt.value)
+                if functions:
+                    return self._keep(stmt, functions, guards, env)
+            if stmt.field is None and stmt.target in self._held:
+                del self._held[stmt.target]  # the local now holds something else
             guards = self._effects(stmt.value, guards, env)
             value = stmt.value
             if isinstance(value, F.Name) and value.local and value.name in env:
@@ -194,17 +239,19 @@ class GuardAnalysis:
             return
         kind = type(expr)
         if kind is F.Call:
-            self._eval(expr.receiver, guards, env)
+            if not (self._held and self._handing(expr.receiver, guards, False)):
+                self._eval(expr.receiver, guards, env)
             request = self.model.request_guard(expr)
+            release = bool(self._held) and self.model.catalog.releases_argument(expr)
             for arg in expr.args:
                 if request is not None and isinstance(arg, F.Lambda):
                     self._walk(arg.function, guards | {request}, env)
-                else:
+                elif not (self._held and self._handing(arg, guards | ({request} if request else _NONE), release)):
                     self._eval(arg, guards, env)
             for _, value in expr.keywords:
                 if request is not None and isinstance(value, F.Lambda):
                     self._walk(value.function, guards | {request}, env)
-                else:
+                elif not (self._held and self._handing(value, guards, release)):
                     self._eval(value, guards, env)
             self.sites.append((expr, guards, self._function))
             if expr.callee in self.model.names:
@@ -231,6 +278,10 @@ class GuardAnalysis:
                 self._eval(item, guards, env)
         elif kind is F.Lambda:
             self._walk(expr.function, guards, env)
+        elif kind is F.Name:
+            kept = self._held.get(expr.name) if expr.local and self._held else None
+            if kept is not None:
+                kept.escaped = True
 
     def _cond(self, expr, env, depth: int) -> tuple[frozenset, frozenset]:
         """The guards that hold when ``expr`` is true, and when it is false."""
@@ -324,3 +375,36 @@ class _Merged:
 
 
 _MISSING = object()
+
+
+class _Kept:
+    """A lambda or anonymous object kept in a local: where it was made
+    (``made``, with the locals then in ``scope``) and the guards at each
+    place it was handed over (``uses``)."""
+
+    __slots__ = ("functions", "made", "scope", "uses", "escaped")
+
+    def __init__(self, functions, made: frozenset, scope):
+        self.functions = functions
+        self.made = made
+        self.scope = scope
+        self.uses: list[frozenset] = []
+        self.escaped = False
+
+    def guards(self) -> frozenset:
+        """The guards its code runs under: those common to every place it was
+        handed over, or, kept any other way (or never handed over), those
+        where it was made."""
+        if self.escaped or not self.uses:
+            return self.made
+        return any_of(self.uses)
+
+
+def _handed(value) -> tuple:
+    """The functions of a lambda or anonymous object (``new Runnable() {..}``
+    lowers to its methods, after the constructor call)."""
+    if type(value) is F.Lambda:
+        return (value.function,)
+    if type(value) is F.Seq:
+        return tuple(item.function for item in value.items if type(item) is F.Lambda)
+    return ()

@@ -39,6 +39,7 @@ class ProjectIndex:
         self.classes: dict[str, F.ClassDecl] = {}
         self._subtypes: dict[str, set[str]] = {}
         self._targets: dict[str, tuple[FunctionInfo, ...]] = {}
+        self._outer: set[str] = set()  # callees whose targets are an enclosing class's methods
         self._by_name: dict[str, list] | None = None
         self._packages: set[str] | None = None
         for facts in files:
@@ -149,9 +150,28 @@ class ProjectIndex:
         # interface in another module that project classes implement)
         for sub in sorted(self.subtypes(owner)):
             found += self.functions.get(f"{sub}.{name}", ())
+        if not found:
+            # a method of an enclosing class, called from a nested, inner or
+            # anonymous class that neither declares nor inherits it
+            enclosing = self._enclosing(owner)
+            if enclosing is not None:
+                found += self.targets(f"{enclosing}.{name}")
+                if found:
+                    self._outer.add(callee)
         result = tuple(dict.fromkeys(found))
         self._targets[callee] = result
         return result
+
+    def _enclosing(self, owner: str) -> str | None:
+        """The project class ``owner`` is nested in (anonymous classes,
+        ``Outer.<anonymous>``, are skipped up to the named class); None
+        when ``owner`` is not a class (``pkg.Sensor._telemeter``: an attribute)."""
+        if owner not in self.classes and not owner.endswith("<anonymous>"):
+            return None
+        head = owner.rpartition(".")[0]
+        while head.endswith("<anonymous>"):
+            head = head.rpartition(".")[0]
+        return head if head in self.classes else None
 
     def methods_named(self, name: str) -> tuple[FunctionInfo, ...]:
         """Every method of a project class called ``name`` (at most
@@ -173,8 +193,8 @@ class ProjectIndex:
         if callee is None:
             return ()
         owner, _, name = callee.rpartition(".")
-        if owner not in self.classes or self.targets(callee):
-            return ()
+        if owner not in self.classes or (self.targets(callee) and callee not in self._outer):
+            return ()  # (a supertype's method comes before an enclosing class's)
         out = []
         for sup in (owner, *self.supertypes(owner)):
             cls = self.classes.get(sup)
