@@ -44,14 +44,36 @@ class GuardAnalysis:
         self._once: dict[int, frozenset] = {}
         self._held: dict[str, _Kept] = {}  # locals holding a lambda or anonymous object
         self._created: list[_Kept] = []  # those made in the body being walked
+        self._fields: dict[str, _Field] = {}  # fields of this file holding one
 
     def run(self, facts: F.FileFacts, only=None) -> list[tuple[F.Call, frozenset, str]]:
         """``(call, guards, enclosing function)`` for every call in ``facts``
         (in the top-level functions ``only(function)`` accepts)."""
+        self._fields = self._kept_fields(facts)
         for function in facts.functions:
-            if only is None or only(function):
+            if only is None or only(function) or (self._fields and _reads(function, self._fields)):
                 self._walk(function, _NONE)
+        # what fields keep runs where any method of the file hands it over
+        fields, self._fields = self._fields, {}
+        for kept in fields.values():
+            for functions, made in kept.objects:
+                guards = made if kept.escaped or not kept.uses else any_of(kept.uses)
+                for inner in functions:
+                    self._walk(inner, guards)
         return self.sites
+
+    def _kept_fields(self, facts: F.FileFacts) -> dict:
+        """The fields that ``facts`` store a lambda or anonymous object in
+        (``Runnable mTask = new Runnable() {..}``); one another file reads may
+        be handed over anywhere."""
+        found = {}
+        for function in facts.functions:
+            for stmt in F.walk(function.body, expressions=False):
+                if type(stmt) is F.Store and stmt.target not in found and _handed(stmt.value):
+                    kept = found[stmt.target] = _Field()
+                    if self.summaries is None or not self.summaries.read_only_in(stmt.target, facts.path):
+                        kept.escaped = True
+        return found
 
     def function(self, function: F.Function) -> None:
         """Analyse one function on its own (``on_return`` sees its exits)."""
@@ -136,9 +158,9 @@ class GuardAnalysis:
     def _handing(self, expr, guards: frozenset, release: bool) -> bool:
         """Whether ``expr`` is a kept lambda or object handed to a call (its
         place is recorded, unless the call only takes it back)."""
-        if type(expr) is not F.Name or not expr.local:
+        if type(expr) is not F.Name:
             return False
-        kept = self._held.get(expr.name)
+        kept = self._held.get(expr.name) if expr.local else self._fields.get(expr.resolved)
         if kept is None:
             return False
         if not release:
@@ -165,6 +187,14 @@ class GuardAnalysis:
     def _stmt(self, stmt, state):
         guards, env = state
         kind = type(stmt)
+        if kind is F.Store and self._fields and stmt.target in self._fields:
+            functions = _handed(stmt.value)
+            if functions:
+                for part in stmt.value.items if type(stmt.value) is F.Seq else ():
+                    if type(part) is not F.Lambda:
+                        self._eval(part, guards, env)
+                self._fields[stmt.target].objects.append((functions, guards))
+                return state
         if kind is F.Eval or kind is F.Store:
             after = self._effects(stmt.expr if kind is F.Eval else stmt.value, guards, env)
             return state if after is guards else (after, env)
@@ -239,19 +269,20 @@ class GuardAnalysis:
             return
         kind = type(expr)
         if kind is F.Call:
-            if not (self._held and self._handing(expr.receiver, guards, False)):
+            kept = self._held or self._fields
+            if not (kept and self._handing(expr.receiver, guards, False)):
                 self._eval(expr.receiver, guards, env)
             request = self.model.request_guard(expr)
-            release = bool(self._held) and self.model.catalog.releases_argument(expr)
+            release = bool(kept) and self.model.catalog.releases_argument(expr)
             for arg in expr.args:
                 if request is not None and isinstance(arg, F.Lambda):
                     self._walk(arg.function, guards | {request}, env)
-                elif not (self._held and self._handing(arg, guards | ({request} if request else _NONE), release)):
+                elif not (kept and self._handing(arg, guards | ({request} if request else _NONE), release)):
                     self._eval(arg, guards, env)
             for _, value in expr.keywords:
                 if request is not None and isinstance(value, F.Lambda):
                     self._walk(value.function, guards | {request}, env)
-                elif not (self._held and self._handing(value, guards, release)):
+                elif not (kept and self._handing(value, guards, release)):
                     self._eval(value, guards, env)
             self.sites.append((expr, guards, self._function))
             if expr.callee in self.model.names:
@@ -279,9 +310,9 @@ class GuardAnalysis:
         elif kind is F.Lambda:
             self._walk(expr.function, guards, env)
         elif kind is F.Name:
-            kept = self._held.get(expr.name) if expr.local and self._held else None
+            kept = self._held.get(expr.name) if expr.local else self._fields.get(expr.resolved)
             if kept is not None:
-                kept.escaped = True
+                kept.escaped = True  # copied, stored or returned: it may run anywhere
 
     def _cond(self, expr, env, depth: int) -> tuple[frozenset, frozenset]:
         """The guards that hold when ``expr`` is true, and when it is false."""
@@ -398,6 +429,25 @@ class _Kept:
         if self.escaped or not self.uses:
             return self.made
         return any_of(self.uses)
+
+
+class _Field:
+    """A field that keeps lambdas or anonymous objects: each with the guards
+    where it was stored (``objects``), and the guards at each place a method
+    of the file hands the field over (``uses``)."""
+
+    __slots__ = ("objects", "uses", "escaped")
+
+    def __init__(self):
+        self.objects: list[tuple[tuple, frozenset]] = []
+        self.uses: list[frozenset] = []
+        self.escaped = False
+
+
+def _reads(function: F.Function, fields: dict) -> bool:
+    """Whether ``function`` reads one of ``fields``."""
+    return any(type(n) is F.Name and not n.local and n.resolved in fields
+               for n in F.walk(function.body, enter=(F.Lambda, F.Def)))
 
 
 def _handed(value) -> tuple:

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from consentlint import facts as F
 from consentlint.consent import Guard, param_index
+from consentlint.frontends.jvm import kotlin_property
 from consentlint.guards import GuardAnalysis, any_of
 from consentlint.index import reachable
 
@@ -47,6 +48,7 @@ class Summaries:
         self._collecting: dict[str, set[str]] = {}  # function with a possible collection site -> its files
         self._callbacks: set[str] = set()  # methods the framework runs only because of a project call
         self._started = None
+        self._field_files: dict[str, set[str]] = {}  # field of a project class -> files that read it
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
     def relevant(self, paths=None) -> set[str]:
@@ -78,8 +80,9 @@ class Summaries:
                     guard = model.decorator_guard(decorator)
                     if guard is not None:
                         self.used.add(guard.api)
-                names = named if not info.function.params else set()
-                for call in _calls(info.function.body, names):
+                names: set[str] = set()
+                calls = list(_calls(info.function.body, names))
+                for call in calls:
                     if model.check_guard(call) is not None:
                         work.append(qualname)
                     if call.callee in model.names:
@@ -99,12 +102,16 @@ class Summaries:
                         for target in started(call, info.language):
                             callers_of.setdefault(target, set()).add(qualname)
                             self._callbacks.add(target)
-                if names is not named:
-                    named |= names
-                    # compares a grant constant with what a parameter holds
-                    # (``allGranted(int[] results)``): summarised, as a check
-                    if any(n in model.catalog.grant_values for n in names):
-                        work.append(qualname)
+                self._read_fields(names, info.path, calls)
+                named |= names
+                # compares a grant constant with what a parameter holds
+                # (``allGranted(int[] results)``): summarised, as a check
+                if info.function.params and any(n in model.catalog.grant_values for n in names):
+                    work.append(qualname)
+        for function, path in self.index.unnamed:
+            # initialisers and top-level code read fields too
+            names = set()
+            self._read_fields(names, path, list(_calls(function.body, names)))
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
@@ -194,6 +201,22 @@ class Summaries:
             return _NONE
         parts = [self._after.get(t.qualname, _NONE) for t in targets]
         return _wrapped(any_of(parts), call, model, params)
+
+    def _read_fields(self, names, path: str, calls=()) -> None:
+        """Record the project fields that ``path`` reads: resolved names, and
+        Kotlin property getters (``refresher.refresh`` is ``getRefresh()``)."""
+        for name in names:
+            if name.rpartition(".")[0] in self.index.classes:
+                self._field_files.setdefault(name, set()).add(path)
+        for call in calls:
+            owner, _, method = (call.callee or "").rpartition(".")
+            prop = kotlin_property(method) if owner in self.index.classes else None
+            if prop is not None:
+                self._field_files.setdefault(f"{owner}.{prop}", set()).add(path)
+
+    def read_only_in(self, field: str, path: str) -> bool:
+        """Whether no file but ``path`` reads the project field ``field``."""
+        return self._field_files.get(field, {path}) <= {path}
 
     # ------------------------------------------------------- caller guards
 

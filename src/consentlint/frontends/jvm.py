@@ -544,6 +544,11 @@ class JvmLowerer:
                 # for the project index to find
                 return Value(self.call(f"{base.type}.{getter_names(name)[0]}", name, "call", node,
                                        receiver=base.expr))
+        elif self.project and base.type not in self.prefixes:
+            # Java: a field of a type the catalog does not know (a project
+            # class): named, for what the project knows of it
+            read = F.Name(name, resolved=qualified)
+            return Value(read if base.expr is None or type(base.expr) is F.Name else F.Seq((base.expr, read)))
         return Value(base.expr)
 
     def _class_constant(self, qualname: str, name: str) -> Value | None:
