@@ -16,7 +16,9 @@ from consentlint.catalog_files import checks_dir
 from consentlint.frontends import FRONTENDS
 from consentlint.manifest import find_manifest
 
-SCHEMAS = ("privacy-manifest.schema.json", "catalog.schema.json", "fields.schema.json")
+SCHEMAS = ("privacy-manifest.schema.json", "catalog.schema.json", "fields.schema.json",
+           "consent_names.schema.json")
+OWN_SCHEMAS = {"fields.toml": "fields.schema.json", "consent_names.toml": "consent_names.schema.json"}
 
 
 @pytest.mark.parametrize("name", SCHEMAS)
@@ -31,7 +33,7 @@ def _catalog_files():
 @pytest.mark.parametrize("path", _catalog_files(), ids=lambda p: p.relative_to(checks_dir()).as_posix())
 def test_shipped_catalogs_agree_with_jsonschema(path):
     raw = tomllib.loads(path.read_text())
-    name = "fields.schema.json" if path.name == "fields.toml" else "catalog.schema.json"
+    name = OWN_SCHEMAS.get(path.name, "catalog.schema.json")
     jsonschema.validate(raw, schema.load_schema(name))
     assert schema.validate(raw, schema.load_schema(name)) == []
 
@@ -69,6 +71,28 @@ def test_field_patterns_match_their_examples():
             assert catalog.field_category(example) == field["category"], example
         for example in field.get("not_examples", ()):
             assert catalog.field_category(example) != field["category"], example
+
+
+def test_consent_names_match_their_examples():
+    """Each consent-name entry claims its examples (meaning and category,
+    first match wins) and none of its not-examples."""
+    names = load_catalog().for_language("python").consent_names
+    raw = tomllib.loads((checks_dir() / "consent_names.toml").read_text())
+    for entry in raw["name"]:
+        meaning = (entry["means"] == "granted", entry.get("category"))
+        for example in entry["examples"]:
+            assert names.meaning(example) == meaning, example
+        for example in entry.get("not_examples", ()):
+            assert names.meaning(example) != meaning, example
+
+
+def test_consent_names_gate_admits_every_example():
+    """The prefilter never skips text that holds a consent-named value."""
+    names = load_catalog().for_language("python").consent_names
+    raw = tomllib.loads((checks_dir() / "consent_names.toml").read_text())
+    for entry in raw["name"]:
+        for example in entry["examples"]:
+            assert names.gate.search(example), example
 
 
 def test_every_catalog_entry_is_hit_by_a_fixture():

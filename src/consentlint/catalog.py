@@ -67,6 +67,36 @@ class FieldPattern:
 
 
 @dataclass(frozen=True)
+class ConsentNames:
+    """Names that hold the user's consent decision (``checks/consent_names.toml``)."""
+
+    patterns: tuple = ()  # (regex, granted?, category or None), first match wins
+    not_decision: re.Pattern | None = None
+    gate: re.Pattern | None = None  # source text that may hold one
+    gate_bytes: re.Pattern | None = None  # the same, over the bytes of a source file
+
+    def meaning(self, name: str) -> tuple[bool, str | None] | None:
+        """``(True, category)`` when a true ``name`` means the user agreed,
+        ``(False, category)`` when it means they refused, else None."""
+        key = normalise_name(name)
+        if not key or (self.not_decision is not None and self.not_decision.search(key)):
+            return None
+        for pattern, granted, category in self.patterns:
+            if pattern.search(key):
+                return granted, category
+        return None
+
+
+def normalise_name(name: str) -> str:
+    """``isDoNotTrackEnabled`` -> ``is_do_not_track_enabled``, ``Clipboard-Read`` -> ``clipboard_read``."""
+    return _SEPARATORS.sub("_", _WORDS.sub("_", name)).strip("_").lower()
+
+
+_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SEPARATORS = re.compile(r"[-. _]+")
+
+
+@dataclass(frozen=True)
 class LanguageCatalog:
     """Everything one front-end and the guard analysis need for a language,
     indexed for lookup."""
@@ -86,6 +116,7 @@ class LanguageCatalog:
     supertypes: dict = field(default_factory=dict)  # platform class -> its catalogued supertypes, nearest first
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
+    consent_names: ConsentNames = field(default_factory=ConsentNames)
 
     @cached_property
     def releases_by_name(self) -> frozenset:
@@ -191,6 +222,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
     fields: list[FieldPattern] = []
+    consent_names = ConsentNames()
     seen_ids: dict[str, Path] = {}
     valid = taxonomy.valid_ids()
     for root in roots:
@@ -200,6 +232,10 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             if path.name == "taxonomy.toml" and root == checks_dir():
                 continue
             text, raw = schema.read_toml(path, CatalogError, "catalog")
+            if path.name == "consent_names.toml":
+                _validate(path, text, raw, "consent_names.schema.json")
+                consent_names = _consent_names(path, text, raw, valid)
+                continue
             if path.name == "fields.toml":
                 _validate(path, text, raw, "fields.schema.json")
                 for i, f in enumerate(raw["field"]):
@@ -272,8 +308,27 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             supertypes={name: _closure(name, supers[lang]) for name in supers[lang]},
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
+            consent_names=consent_names,
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
+
+
+def _consent_names(path, text, raw, valid) -> ConsentNames:
+    def compile_(where, pattern, flags=0):
+        try:
+            return re.compile(pattern, flags)
+        except re.error as exc:
+            line = schema.locate(text, where)
+            raise CatalogError(f"{path}:{line}: key {schema.format_path(where)}: {exc}") from None
+
+    patterns = []
+    for i, entry in enumerate(raw["name"]):
+        if "category" in entry:
+            _check_category(path, text, ("name", i, "category"), entry["category"], valid)
+        patterns.append((compile_(("name", i, "pattern"), entry["pattern"]), entry["means"] == "granted",
+                         entry.get("category")))
+    return ConsentNames(tuple(patterns), compile_(("not_decision",), raw["not_decision"]),
+                        compile_(("gate",), raw["gate"], re.I), re.compile(raw["gate"].encode(), re.I))
 
 
 def _closure(name: str, supers: dict) -> tuple[str, ...]:

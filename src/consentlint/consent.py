@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 from consentlint import facts as F
 from consentlint import taxonomy
+from consentlint.catalog import normalise_name
 
 @dataclass(frozen=True, slots=True)
 class Guard:
     """A check known to have succeeded at some point of the code.
 
-    ``kind`` is consent, permission, decorator or request; ``helper`` for a
+    ``kind`` is consent, permission, setting (a consent-named value read),
+    decorator or request; ``helper`` for a
     call of a project function whose result or return implies ``inner`` (its
     check summary), with ``via`` the helpers from the call to the check;
     ``value`` for "parameter ``param`` was true", which covers nothing until a
@@ -45,7 +47,8 @@ class Guard:
             first = min((g for option in self.options for g in option), key=lambda g: g.line)
             return first.describe()
         what = ", ".join(self.values) if self.values else "an unknown category"
-        return f"`{short_name(self.api)}` ({what}, line {self.line})"
+        where = f", line {self.line}" if self.line else ""
+        return f"`{short_name(self.api)}` ({what}{where})"
 
 
 def either(options) -> Guard:
@@ -79,6 +82,7 @@ class ConsentModel:
         self.decorators = frozenset(manifest.decorators) if manifest else frozenset()
         self.requests = frozenset(manifest.requests) if manifest else frozenset()
         self.platform = manifest.platform_permissions if manifest else True
+        self.settings = frozenset(normalise_name(n) for n in manifest.settings) if manifest else frozenset()
         # every function name the manifest gives
         self.names = frozenset(self.checks) | self.decorators | self.requests
 
@@ -116,6 +120,35 @@ class ConsentModel:
                 values = permission.permissions
             return Guard("permission", callee, values, call.span.line, param=param)
         return None
+
+    def read_names(self, call: F.Call) -> tuple[str, ...]:
+        """The names of what ``call`` reads, as a consent-named value could be
+        called: the key read (``config["telemetry_enabled"]``), a property or
+        a getter without arguments (``settings.optIn``, ``isDoNotTrackEnabled()``),
+        or the setting its first argument names
+        (``prefs.getBoolean("analytics_consent", false)``). A call that takes
+        what to check (``has_consent("location")``) is a consent check only
+        when the manifest names it."""
+        if call.key:
+            return (call.key,)
+        if not call.args:
+            return (leaf_name(call.callee or call.text),)
+        first = call.args[0]
+        return (first.value,) if type(first) is F.Lit and isinstance(first.value, str) else ()
+
+    def setting_guard(self, name: str, line: int) -> tuple[Guard, bool] | None:
+        """A read of a consent-named value (``[consent] settings``, or a name
+        the catalog's consent-name patterns match: ``analytics_consent``,
+        ``isDoNotTrackEnabled``): the guard, and whether a true value is the
+        user's yes (False for opt-outs)."""
+        if self.settings and normalise_name(name) in self.settings:
+            return Guard("setting", name, (), line), True
+        names = self.catalog.consent_names
+        meaning = names.meaning(name) if names.gate is not None and names.gate.search(name) else None
+        if meaning is None:
+            return None
+        granted, category = meaning
+        return Guard("setting", name, (category,) if category else (), line), granted
 
     def value_of(self, expr) -> str | None:
         """The string an argument stands for (a literal or a known constant)."""
@@ -163,6 +196,11 @@ class ConsentModel:
             return any(v in permissions for v in guard.values)
         purposes = self.manifest.purposes(category) if self.manifest else frozenset()
         return any(taxonomy.covers(v, category) or v in purposes for v in guard.values)
+
+
+def leaf_name(name: str) -> str:
+    """The last segment of a qualified or dotted name (``BlueApp.isDoNotTrackEnabled``)."""
+    return name.rpartition("#")[2].rpartition(".")[2]
 
 
 def param_index(arg, params: tuple[str, ...], env=None) -> int | None:

@@ -100,7 +100,8 @@ class Engine:
             if not self.settings.prefilter:
                 interest = replace(interest, leaves=frozenset(), everything=True)
             # whole-program: every function, call edge and return is lowered
-            interest = replace(interest, project=True)
+            interest = replace(interest, project=True, consent_names=catalog.consent_names,
+                               settings=frozenset(self.manifest.settings) if self.manifest else frozenset())
             self._languages[name] = (catalog, model, interest)
         return self._languages[name]
 
@@ -167,7 +168,8 @@ class Engine:
                         digest.update(toml.read_bytes())
                 self._catalog_digest = digest.hexdigest()
             _, model, _ = self.language(language)
-            parts = [language, repr(sorted(model.names)), repr(self.settings.prefilter),
+            parts = [language, repr(sorted(model.names)), repr(sorted(model.manifest.settings) if model.manifest else []),
+                     repr(self.settings.prefilter),
                      repr(self.settings.suppressions), self._catalog_digest]
             key = self._policy_keys[language] = hashlib.blake2b("\0".join(parts).encode(), digest_size=20).digest()
         return key

@@ -17,7 +17,7 @@ helper that returns only when a check held guards what follows it.
 from __future__ import annotations
 
 from consentlint import facts as F
-from consentlint.consent import ConsentModel, Guard, either
+from consentlint.consent import ConsentModel, Guard, either, leaf_name
 
 _NONE: frozenset = frozenset()
 
@@ -314,6 +314,27 @@ class GuardAnalysis:
             if kept is not None:
                 kept.escaped = True  # copied, stored or returned: it may run anywhere
 
+    def _setting(self, call: F.Call) -> tuple[frozenset, frozenset]:
+        """A read of a consent-named value: a key (``config["telemetry_enabled"]``),
+        a property or a getter without arguments (``settings.optIn``,
+        ``isDoNotTrackEnabled()``), or a stored setting named by the first
+        argument (``prefs.getBoolean("analytics_consent", false)``). A call
+        that takes what to check (``has_consent("location")``) is a consent
+        check only when the manifest names it."""
+        for name in self.model.read_names(call):
+            found = self._named(name, call.span.line)
+            if found[0] or found[1]:
+                return found
+        return _NONE, _NONE
+
+    def _named(self, name: str, line: int) -> tuple[frozenset, frozenset]:
+        """The guards a true (and a false) value named ``name`` implies."""
+        found = self.model.setting_guard(name, line)
+        if found is None:
+            return _NONE, _NONE
+        guard, granted = found
+        return (frozenset((guard,)), _NONE) if granted else (_NONE, frozenset((guard,)))
+
     def _cond(self, expr, env, depth: int) -> tuple[frozenset, frozenset]:
         """The guards that hold when ``expr`` is true, and when it is false."""
         if expr is None or depth > 20:
@@ -327,15 +348,19 @@ class GuardAnalysis:
                 found = self.summaries.check(expr, self.model, self._params)
                 if found is not None:
                     return found
-            return _NONE, _NONE
+            return self._setting(expr)
         if kind is F.Name:
             if expr.local and env.get(expr.name) is not None:
-                return self._cond(env[expr.name], env, depth + 1)
-            if self.on_return is not None and expr.local and expr.name in self._params:
+                found = self._cond(env[expr.name], env, depth + 1)
+                if found[0] or found[1] or type(env[expr.name]) is F.Lit:
+                    return found
+            elif self.on_return is not None and expr.local and expr.name in self._params:
                 # (summarising a helper) true only when the caller's argument
                 # was: what that argument implies is filled in at each call
                 # (``allGranted(grantResults)``)
                 return frozenset((Guard("value", "", (), 0, param=self._params.index(expr.name)),)), _NONE
+            return self._named(leaf_name(expr.name), 0)  # (a name read carries no position)
+        if kind is F.Lit:
             return _NONE, _NONE
         if kind is _Merged:
             parts = [self._cond(v, env, depth + 1) for v in expr.values]

@@ -41,6 +41,8 @@ class Manifest:
     decorators: tuple[str, ...] = ()
     requests: tuple[str, ...] = ()
     platform_permissions: bool = True
+    records: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
     rights: tuple[tuple[str, str], ...] = ()
     text: str = field(default="", compare=False, repr=False)
 
@@ -136,6 +138,8 @@ def load_manifest(path: Path) -> Manifest:
         decorators=tuple(consent.get("decorators", ())),
         requests=tuple(consent.get("requests", ())),
         platform_permissions=consent.get("platform_permissions", True),
+        records=tuple(consent.get("records", ())),
+        settings=tuple(consent.get("settings", ())),
         rights=tuple(sorted(raw.get("rights", {}).items())),
         text=text,
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from consentlint import facts as F
-from consentlint.consent import Guard, param_index
+from consentlint.consent import Guard, leaf_name, param_index
 from consentlint.frontends.jvm import kotlin_property
 from consentlint.guards import GuardAnalysis, any_of
 from consentlint.index import reachable
@@ -83,7 +83,8 @@ class Summaries:
                 names: set[str] = set()
                 calls = list(_calls(info.function.body, names))
                 for call in calls:
-                    if model.check_guard(call) is not None:
+                    if model.check_guard(call) is not None or any(
+                            model.setting_guard(n, 0) for n in model.read_names(call)):
                         work.append(qualname)
                     if call.callee in model.names:
                         self.used.add(call.callee)
@@ -103,6 +104,8 @@ class Summaries:
                             callers_of.setdefault(target, set()).add(qualname)
                             self._callbacks.add(target)
                 self._read_fields(names, info.path, calls)
+                if any(model.setting_guard(leaf_name(n), 0) for n in names):
+                    work.append(qualname)  # reads a consent-named field
                 named |= names
                 # compares a grant constant with what a parameter holds
                 # (``allGranted(int[] results)``): summarised, as a check

@@ -1399,10 +1399,20 @@ class _Lowerer:
             source = self._keyed(value, obj, scope)
             if source is not None:
                 return _with_key(source, prop)
+        if resolved is None and prop is not None and self.interest.consent_named(prop):
+            # `this.state.trackingAllowed`: the user's decision, read
+            return self._read(_short(node), prop_node, value)
         if value is not None and not isinstance(value, (F.Name, F.Lit)):
             return value
         # an untracked member of a tracked name: a constant (RESULTS.GRANTED)
         return F.Name(_short(node), resolved) if resolved is not None else None
+
+    def _read(self, text: str, node, value, key: str | None = None) -> F.Call:
+        """A read the front-end cannot resolve, kept for what its name or key
+        says (a consent-named setting); ``value`` is what it is read from."""
+        self.next_id += 1
+        receiver = value if value is not None and not isinstance(value, (F.Name, F.Lit)) else None
+        return F.Call(self.next_id, None, text, "read", self.positions.span(node), receiver, key=key)
 
     def _receiver(self, obj, scope):
         value = self._expr(obj, scope)
@@ -1417,6 +1427,9 @@ class _Lowerer:
             source = self._keyed(value, obj, scope)
             if source is not None:
                 return _with_key(source, key)
+            if self.interest.consent_named(key):
+                # `config["analytics_consent"]`: the user's decision, read
+                return self._read(_short(obj), index, value, key)
         items = tuple(e for e in (value, self._expr(index, scope)) if e is not None)
         return F.Seq(items) if items else None
 

@@ -3,7 +3,10 @@ is interested in, and how members of resolved names are named."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from consentlint.catalog import normalise_name
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,10 @@ class Interest:
     # whole-program lowering: every function, call edge and return is kept
     # (the project index needs callers and helpers that mention no catalog name)
     project: bool = False
+    # consent-named values (catalog patterns, and the manifest's `[consent]
+    # settings`, normalised): reads of them are lowered, for the guard analysis
+    consent_names: object = None  # catalog.ConsentNames
+    settings: frozenset = frozenset()
 
     @classmethod
     def build(cls, names, aliases=None) -> Interest:
@@ -49,6 +56,24 @@ class Interest:
                 prefixes.add(".".join(parts[:i]))
         roots = frozenset(p.split(".", 1)[0] for p in prefixes if "#" not in p) | module_roots
         return cls(frozenset(prefixes), roots, dict(aliases or {}))
+
+    def consent_named(self, name: str) -> bool:
+        """Whether ``name`` (a key, attribute or property) may hold the
+        user's consent decision."""
+        if self.settings and normalise_name(name) in {normalise_name(s) for s in self.settings}:
+            return True
+        names = self.consent_names
+        return names is not None and names.gate.search(name) is not None and names.meaning(name) is not None
+
+    def consent_words(self, source: bytes) -> list[int]:
+        """Offsets in ``source`` where a consent-named value may be spelled
+        (the catalog's gate, and the manifest's setting names), sorted."""
+        if self.consent_names is None:
+            return []
+        offsets = [m.start() for m in self.consent_names.gate_bytes.finditer(source)]
+        for setting in self.settings:
+            offsets += [m.start() for m in re.finditer(re.escape(setting.encode()), source, re.I)]
+        return sorted(offsets)
 
     def canonical(self, qualname: str) -> str:
         """Apply type aliases (``fastapi.Request`` -> ``starlette.requests.Request``)."""

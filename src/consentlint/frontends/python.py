@@ -290,6 +290,10 @@ class _Lowerer:
                 self.hits.append(match.start())
                 if match.group() in encoded:
                     self.bound_hits.append(match.start())
+        # a statement that may read a consent-named value may guard
+        consent = self.interest.consent_words(self.source)
+        if consent:
+            self.hits = sorted(self.hits + consent)
 
     def _mentions(self, node) -> bool:
         i = bisect.bisect_left(self.hits, node.start_byte)
@@ -1006,7 +1010,17 @@ class _Lowerer:
             resolved = self._own_member(node, scope, resolved)
         if resolved is not None:
             return F.Name(_short(node), resolved)
+        attr = node.child_by_field_name("attribute")
+        if self.interest.consent_named(ts.text(attr)):
+            # `user.profile.opted_in`: the user's decision, read
+            return self._read(_short(node), attr, obj if isinstance(obj, F.Call) else None)
         return obj if obj is not None and not isinstance(obj, (F.Name, F.Lit)) else None
+
+    def _read(self, text: str, node, receiver=None, key: str | None = None) -> F.Call:
+        """A read the front-end cannot resolve, kept for what its name or key
+        says (a consent-named setting)."""
+        self.next_id += 1
+        return F.Call(self.next_id, None, text, "read", self.positions.span(node), receiver, key=key)
 
     def _subscript(self, node, scope):
         value_node = node.child_by_field_name("value")
@@ -1017,6 +1031,9 @@ class _Lowerer:
             source = self._keyed(value, value_node, scope)
             if source is not None:
                 return _with_key(source, key)
+            if self.interest.consent_named(key):
+                # `config["telemetry_enabled"]`: the user's decision, read
+                return self._read(_short(value_node), subscripts[0], value if isinstance(value, F.Call) else None, key)
         items = tuple(e for e in (value, *(self._expr(s, scope) for s in subscripts)) if e is not None)
         return F.Seq(items) if items else None
 

@@ -16,7 +16,7 @@ def finding(f) -> dict:
 
 
 # how a site is guarded (DESIGN section 7), from the kind of its guard
-_HOW = {"consent": "check", "permission": "check", "either": "check", "helper": "helper",
+_HOW = {"consent": "check", "permission": "check", "setting": "check", "either": "check", "helper": "helper",
         "callers": "callers", "decorator": "decorator", "request": "callback"}
 
 
@@ -25,7 +25,7 @@ def _check(guard) -> dict:
         guard = min((g for option in guard.options for g in option), key=lambda g: g.line)
     inner = guard.check
     permission = inner.kind == "permission"
-    return {"kind": inner.kind, "api": inner.api, "line": inner.line,
+    return {"kind": inner.kind, "api": inner.api, "line": inner.line or None,
             "category": guard.values[0] if guard.values and not permission else None,
             "permissions": list(guard.values) if permission else None}
 
