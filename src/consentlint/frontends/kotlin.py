@@ -22,6 +22,7 @@ _CLASS_TYPES = frozenset(("class_declaration", "object_declaration"))
 _LITERAL_WORDS = {"true": True, "false": False, "null": None}
 _SCOPE_FUNCTIONS = frozenset(("let", "also", "run", "apply", "takeIf", "takeUnless"))
 _TYPED_IT = frozenset(("let", "also", "takeIf", "takeUnless"))
+_RECEIVER_SCOPES = frozenset(("run", "apply"))  # and with(x) { }: `this` is the receiver
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", "'": "'", '"': '"', "b": "\b", "$": "$"}
 _WHEN = "$when"
 _COMMENTS = frozenset(("line_comment", "block_comment"))
@@ -891,6 +892,11 @@ class _Kotlin(JvmLowerer):
                     return granted
         if name in _SCOPE_FUNCTIONS and receiver is not None and lambda_nodes:
             return self._scope_function(name, receiver, receiver_node, lambda_nodes[0][1])
+        if name == "with" and receiver is None and len(arg_nodes) == 2 and len(lambda_nodes) == 1 \
+                and arg_nodes[0] is not None and self.lookup("with") is None:
+            subject = self.expr(arg_nodes[0])
+            function, last = self._receiver_lambda(lambda_nodes[0][1], subject.type)
+            return Value(seq((subject, Value(F.Lambda(function)))), last)
         values = [self.expr(a) if a is not None else None for a in arg_nodes]
         keywords = [(k, self.expr(v)) for k, v in keyword_nodes]
         granted = self.map_get(receiver, name, values, name_node)
@@ -940,7 +946,8 @@ class _Kotlin(JvmLowerer):
         if name in ("takeIf", "takeUnless"):
             function, _ = self._lambda(lam, None, it_type)
             return Value(seq((receiver, Value(F.Lambda(function)))), receiver.type)
-        function, last = self._lambda(lam, None, it_type if name in _TYPED_IT else None)
+        function, last = self._receiver_lambda(lam, receiver.type) if name in _RECEIVER_SCOPES \
+            else self._lambda(lam, None, it_type if name in _TYPED_IT else None)
         # x.takeIf { cond }?.let { body }: the body runs only when cond held
         if receiver_node is not None and receiver_node.type == "call_expression":
             inner = receiver_node.named_children[0] if receiver_node.named_child_count else None
@@ -955,6 +962,16 @@ class _Kotlin(JvmLowerer):
                         test = F.Not(test)
                     return Value(F.Seq((receiver.expr, F.IfExp(test, F.Lambda(function), None))), last)
         return Value(seq((receiver, Value(F.Lambda(function)))), last if name in ("let", "run") else receiver.type)
+
+    def _receiver_lambda(self, lam, receiver_type: str | None):
+        """The lambda of ``x.apply { }``, ``x.run { }``, ``with(x) { }``:
+        ``this`` is ``x``, so a bare call is first a member of ``x``'s type
+        (``lm.apply { getLastKnownLocation(p) }``)."""
+        outer, self.this_type = self.this_type, receiver_type or self.this_type
+        try:
+            return self._lambda(lam, None, None)
+        finally:
+            self.this_type = outer
 
     def _lambda(self, node, grant: str | None, it_type: str | None):
         """(Function, type of the last expression) for a lambda literal."""
