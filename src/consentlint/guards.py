@@ -477,9 +477,12 @@ def _reads(function: F.Function, fields: dict) -> bool:
 
 def _handed(value) -> tuple:
     """The functions of a lambda or anonymous object (``new Runnable() {..}``
-    lowers to its methods, after the constructor call)."""
+    lowers to its methods, after the constructor call). A lambda among other
+    parts (``X().apply { .. }``, ``list.map { .. }``) has run already."""
     if type(value) is F.Lambda:
         return (value.function,)
     if type(value) is F.Seq:
-        return tuple(item.function for item in value.items if type(item) is F.Lambda)
+        methods = tuple(item.function for item in value.items if type(item) is F.Lambda)
+        if methods and all(not m.name.startswith("<") for m in methods):
+            return methods
     return ()
