@@ -167,10 +167,12 @@ class _Lowerer:
                             for sub in child.named_children:
                                 if sub.type == "block":
                                     visit(sub, True, True)
-                elif t in ("elif_clause", "else_clause", "finally_clause", "block"):
+                elif t in ("elif_clause", "else_clause", "finally_clause"):
                     for child in node.named_children:
                         if child.type == "block":
                             visit(child, in_handler, True)
+                elif t == "block":  # the body of an else/elif/finally clause
+                    visit(node, in_handler, True)
                 elif t == "expression_statement":
                     if not nested:
                         module_stmts.append(node)
