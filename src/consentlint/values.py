@@ -25,6 +25,7 @@ from consentlint import facts as F
 MAX_DEPTH = 8
 MAX_CALLERS = 64  # callers of one wrapper followed for one parameter
 _NONE: frozenset = frozenset()
+_BLOCK_VALUES = frozenset(("<when>", "<try>"))  # expressions lowered as a block that returns its value
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,14 @@ class Values:
             return self._call(expr, ctx, depth, seen)
         if kind is F.IfExp:
             return self._eval(expr.body, ctx, depth + 1, seen) | self._eval(expr.orelse, ctx, depth + 1, seen)
+        if kind is F.Lambda and expr.function.name in _BLOCK_VALUES:
+            # a Kotlin `when`/`try` used as a value: what its arms return
+            inner = _Context(ctx.path, (expr.function, *ctx.chain))
+            out = _NONE
+            for stmt in F.walk(expr.function.body, expressions=False):
+                if type(stmt) is F.Exit and stmt.kind == "return":
+                    out |= self._eval(stmt.value, inner, depth + 1, seen)
+            return out
         if kind is F.BoolOp and expr.op == "or":  # Kotlin ?:, JS ||
             out: frozenset = _NONE
             for value in expr.values:
