@@ -162,6 +162,7 @@ class LanguageCatalog:
         names += [*(self.returns or {}), *(self.returns or {}).values()]
         names += [n for (cls, _), type_ in (self.attributes or {}).items() for n in (cls, type_)]
         names += [c[0].rstrip(".") for c in self.constants]
+        names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
