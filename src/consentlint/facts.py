@@ -179,11 +179,13 @@ class If(_Fact):
 @dataclass(frozen=True, slots=True)
 class Choice(_Fact):
     """One of several arms runs (match/switch/when); with ``exhaustive`` false
-    none may run."""
+    none may run. With ``breaks``, a ``break`` in an arm leaves the choice
+    (Java and JS ``switch``), not an enclosing loop (Python ``match``)."""
 
     subject: Expr | None
     arms: tuple[Block, ...]
     exhaustive: bool
+    breaks: bool = False
 
 
 @dataclass(frozen=True, slots=True)

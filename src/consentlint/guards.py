@@ -253,8 +253,13 @@ class GuardAnalysis:
             return result
         if kind is F.Choice:
             self._eval(stmt.subject, guards, env)
+            if stmt.breaks:
+                self._breaks.append(False)
             outs = [self._block(arm, state) for arm in stmt.arms]
-            if not stmt.exhaustive:
+            # (Java, JS) an arm that breaks leaves the switch, not the
+            # function: what follows runs with the guards from before it
+            broke = self._breaks.pop() if stmt.breaks else False
+            if broke or not stmt.exhaustive:
                 outs.append(state)
             return _join(*outs)
         if kind is F.Def:

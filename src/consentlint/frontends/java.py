@@ -449,7 +449,7 @@ class _Java(JvmLowerer):
                 self._stmt(child, stmts)
             self.scope = saved
             arms.append(F.Block(tuple(stmts)))
-        return F.Choice(subject, tuple(arms), exhaustive)
+        return F.Choice(subject, tuple(arms), exhaustive, breaks=True)
 
     # ------------------------------------------------------------- expressions
 

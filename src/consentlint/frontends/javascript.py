@@ -1061,7 +1061,7 @@ class _Lowerer:
             arms = tuple(F.Block(tuple([F.Eval(l) for l in labels if l is not _DEFAULT and l is not None] + stmts))
                          for labels, stmts, _ in cases)
             exhaustive = any(_DEFAULT in labels for labels, _, _ in cases)
-            return [F.Choice(subject, arms, exhaustive)]
+            return [F.Choice(subject, arms, exhaustive, breaks=True)]
         temp = f"<switch@{node.start_byte}>"
         orelse = F.EMPTY
         for labels, stmts, _ in reversed(cases):
