@@ -134,6 +134,7 @@ class ProjectIndex:
         hit = self._targets.get(callee)
         if hit is not None:
             return hit
+        self._targets[callee] = ()  # (a lookup that comes back to this name finds nothing)
         followed = self.follow(callee)
         if followed == callee and callee not in self.functions:
             followed = _kotlin_from_java(callee)
@@ -142,6 +143,16 @@ class ProjectIndex:
             return result
         owner, _, name = callee.rpartition(".")
         found: list[FunctionInfo] = list(self.functions.get(callee, ()))
+        if callee in self.classes and not found:
+            # `new Body(uri)`, `Body(uri)`: the class's constructors (Java's
+            # are named like the class, Python's __init__, JS/TS constructor)
+            for constructor in (name, "__init__", "constructor"):
+                found += self.functions.get(f"{callee}.{constructor}", ())
+            if not found:  # (Python) an __init__ the class inherits
+                for sup in self.supertypes(callee):
+                    found += self.functions.get(f"{sup}.__init__", ())
+                    if found:
+                        break
         if owner in self.classes and not found:
             for sup in self.supertypes(owner):
                 inherited = self.functions.get(f"{sup}.{name}")

@@ -50,6 +50,7 @@ def _dotted(node) -> str:
 
 class _Java(JvmLowerer):
     LANGUAGE = "java"
+    BLOCK_TYPES = ("block", "constructor_body")
 
     # ------------------------------------------------------------ declarations
 
@@ -385,6 +386,11 @@ class _Java(JvmLowerer):
         inner = node.named_children[0] if node.named_child_count else None
         if inner is not None and inner.type == "assignment_expression":
             left = inner.child_by_field_name("left")
+            right = inner.child_by_field_name("right")
+            if right is not None and right.type == "identifier" and _is_plain_assignment(inner):
+                # `this.uri = uri`: what a field holds, for values across functions
+                self._assign(inner, out)
+                return
             if left.type == "identifier":
                 var = self.scope.lookup(ts.text(left))
                 if var is not None and var.local:
@@ -654,6 +660,11 @@ class _Java(JvmLowerer):
         self.scope = saved
         qual = f"{self.cls.qualname}.<lambda>" if self.cls else "<lambda>"
         return self.function("<lambda>", qual, params, (), F.Block(tuple(stmts)), node)
+
+
+def _is_plain_assignment(node) -> bool:
+    op = node.child_by_field_name("operator")
+    return op is not None and op.type == "="
 
 
 def _overrides(node) -> bool:
