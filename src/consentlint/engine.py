@@ -230,14 +230,17 @@ class Engine:
 
         def started(call, language):
             callbacks = catalogs[language].callbacks
-            if not callbacks or call.callee is None:
+            if not callbacks:
                 return ()
-            spec = next((callbacks[a] for a in (call.callee, *index.inherited(call.callee)) if a in callbacks), None)
-            if spec is None:
+            # (a method of what a project call returns: getBackupTask().execute(..))
+            callees = (call.callee,) if call.callee is not None else index.returned_callees(call)
+            found = next(((callee, callbacks[a]) for callee in callees
+                          for a in (callee, *index.inherited(callee)) if a in callbacks), None)
+            if found is None:
                 return ()
-            on, runs = spec
+            callee, (on, runs) = found
             if on == "receiver":
-                owner = call.callee.rpartition(".")[0]
+                owner = callee.rpartition(".")[0]
             else:
                 arg = call.args[on] if on < len(call.args) else None
                 owner = arg.resolved if type(arg) is F.Name else None

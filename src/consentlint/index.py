@@ -186,6 +186,16 @@ class ProjectIndex:
             head = head.rpartition(".")[0]
         return head if head in self.classes else None
 
+    def returned_callees(self, call: F.Call) -> tuple[str, ...]:
+        """For a call the front-end could not resolve, made on the result of a
+        project call (``getBackupTask().execute(..)``): the method of the type
+        each target declares (or, Kotlin, evaluates to) as its return."""
+        receiver = call.receiver
+        if type(receiver) is not F.Call or not call.text:
+            return ()
+        types = sorted({t.function.returns for t in self.targets(receiver.callee) if t.function.returns})
+        return tuple(f"{type_}.{call.text}" for type_ in types)
+
     def methods_named(self, name: str) -> tuple[FunctionInfo, ...]:
         """Every method of a project class called ``name`` (at most
         ``MAX_BY_NAME``: a name that common is no evidence of anything)."""

@@ -83,13 +83,10 @@ def returned_members(call: F.Call, catalog: LanguageCatalog, index) -> tuple[str
     project call: the member of the type that function declares (or, Kotlin,
     evaluates to), or of a catalogued supertype of it; a Kotlin property read
     is also its Java getter."""
-    receiver = call.receiver
-    if type(receiver) is not F.Call or not call.text:
-        return ()
-    types = {t.function.returns for t in index.targets(receiver.callee) if t.function.returns}
     names = (call.text, "get" + call.text[:1].upper() + call.text[1:])
     out = []
-    for type_ in sorted(types):
+    for callee in index.returned_callees(call):
+        type_ = callee.rpartition(".")[0]
         for owner in (type_, *catalog.supertypes.get(type_, ())):
             out += [f"{owner}.{name}" for name in names if f"{owner}.{name}" in catalog.sources]
     return tuple(dict.fromkeys(out))

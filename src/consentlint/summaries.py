@@ -227,11 +227,11 @@ class Summaries:
         """Record the project calls among ``(call, guards, function)`` sites,
         and the calls that start framework callbacks."""
         for call, guards, function in sites:
-            if call.callee is None:
-                continue
             if self._started is not None and language is not None:
                 for target in self._started(call, language):
                     self._callers.setdefault(target, []).append((function, guards))
+            if call.callee is None:
+                continue
             for target in self.index.targets(call.callee):
                 if call.kind == "ref":
                     self._escapes.add(target.qualname)
