@@ -111,6 +111,7 @@ from dataclasses import replace
 from consentlint import facts as F
 from consentlint import treesitter as ts
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
+from consentlint.params import is_link
 
 _GLOBAL = "<global>"  # the global object: window, globalThis, self
 _DEFAULT = object()  # the `default:` label of a switch
@@ -704,6 +705,9 @@ class _Lowerer:
                     return binding.ref
             return self._member(self._resolve(obj, scope), prop)
         if t in ("call_expression", "new_expression"):
+            spec = self._require(node, record=False)
+            if spec is not None:
+                return spec if spec in self.prefixes else None  # require("fastify")() is fastify#default
             callee = self._call_name(self._resolve(_callee_node(node), scope))
             return callee if callee in self.prefixes else None
         if t in _TRANSPARENT and node.named_child_count:
@@ -1920,15 +1924,6 @@ def _revealing(node):
             if key and local is not None and local.type == "identifier":
                 members.append((key, ts.text(local)))
     return function, members
-
-
-def is_link(expr) -> bool:
-    """A link of a member chain on an untyped parameter (``_Lowerer._link``):
-    a read without callee or key named by one member (``body`` of
-    ``req.body``; the root names the local). Other reads without callee
-    (a consent-named setting, ``prefs.analyticsConsent``) are not links."""
-    return type(expr) is F.Call and expr.kind == "read" and expr.callee is None and expr.key is None \
-        and "." not in expr.text
 
 
 def _with_key(call: F.Call, key: str) -> F.Call:
