@@ -45,8 +45,8 @@ Known gaps (recorded as ``todo-`` fixture lines): check results do not flow
 through locals merged from several paths, a handler module that never
 imports its framework (``exports.signup = (req, res) => ...``) is not typed
 here (the project stage types it when a registration or a typed caller
-reaches it, see below), refs assigned in callbacks (``ref={r => this.camera = r}``) are not typed,
-and the guard of a helper function does not reach its callers in this
+reaches it, see below), refs assigned in callbacks (``ref={r => this.camera =
+r}``) are not typed, and the guard of a helper function does not reach its callers in this
 front-end (cross-function guards are the project index's work, DESIGN
 section 7, over the project facts below). Calls through instances of project
 classes are call edges when the instance is built in place or kept in a
@@ -1908,12 +1908,16 @@ def _revealing(node):
     function = node.child_by_field_name("function")
     while function is not None and function.type == "parenthesized_expression" and function.named_child_count:
         function = function.named_children[0]
-    body = function.child_by_field_name("body") if function is not None and function.type in _FUNCTION_VALUES else None
+    if function is None or function.type not in _FUNCTION_VALUES:
+        return None
+    body = function.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return None
     last = next((s for s in reversed(body.named_children) if s.type != "comment"), None)
-    value = last.named_children[0] if last is not None and last.type == "return_statement" and last.named_child_count else None
-    if value is None or value.type != "object":
+    if last is None or last.type != "return_statement" or not last.named_child_count:
+        return None
+    value = last.named_children[0]
+    if value.type != "object":
         return None
     members = []
     for prop in value.named_children:
