@@ -23,6 +23,8 @@ sites and never marks one guarded.
 
 from __future__ import annotations
 
+from collections import deque
+
 from consentlint import facts as F
 
 LANGUAGES = frozenset(("javascript", "typescript"))
@@ -56,22 +58,17 @@ class ParamTypes:
             catalog = catalogs.get(facts.language)
             if facts.language not in LANGUAGES or catalog is None:
                 continue
+            methods = _handler_methods(catalog)
             for call, chain in _calls(facts.functions):
                 if call.callee is None:
                     if call.receiver is not None and (call.kind == "call" or is_link(call)):
                         chains.append((call, chain, catalog))
-                        if call.kind == "call":
-                            flows.append((call, chain, catalog))
-                elif call.kind == "call" and (call.callee in catalog.handlers or
-                                              (call.args and self.index.targets(call.callee))):
+                        if call.kind == "call" and call.args and call.text.rpartition(".")[2] in methods:
+                            flows.append((call, chain, catalog))  # app.post(...) on a parameter
+                elif call.kind == "call" and (call.callee in catalog.handlers or (
+                        any(_typable(a) for a in call.args) and self.index.targets(call.callee))):
                     flows.append((call, chain, catalog))
-        for _ in range(MAX_ROUNDS):
-            self._memo.clear()
-            changed = False
-            for call, chain, catalog in flows:
-                changed |= self._flow(call, chain, catalog)
-            if not changed:
-                break
+        self._fixpoint(flows)
         self._memo.clear()
         for call, chain, catalog in chains:
             found = self._resolve(call, chain, catalog)
@@ -84,10 +81,36 @@ class ParamTypes:
 
     # ------------------------------------------------------------ the flow
 
-    def _flow(self, call: F.Call, chain, catalog) -> bool:
+    def _fixpoint(self, flows) -> None:
+        """Run every flow, then again each flow that reads a parameter whose
+        types changed (one in its enclosing functions), each at most
+        ``MAX_ROUNDS`` times."""
+        readers: dict[int, list[int]] = {}
+        for i, (_, chain, _) in enumerate(flows):
+            for function in chain:
+                readers.setdefault(id(function), []).append(i)
+        queue, queued = deque(range(len(flows))), set(range(len(flows)))
+        visits = [0] * len(flows)
+        while queue:
+            i = queue.popleft()
+            queued.discard(i)
+            visits[i] += 1
+            if visits[i] > MAX_ROUNDS:
+                continue
+            changed = self._flow(*flows[i])
+            if changed:
+                self._memo.clear()  # what was evaluated may hold more now
+            for function in changed:
+                for j in readers.get(id(function), ()):
+                    if j not in queued:
+                        queued.add(j)
+                        queue.append(j)
+
+    def _flow(self, call: F.Call, chain, catalog) -> list:
         """Types ``call`` hands on: to the handlers a registration receives,
-        and to the parameters of the project functions it calls."""
-        changed = False
+        and to the parameters of the project functions it calls. Returns the
+        functions whose parameters got new types."""
+        changed = []
         for api in self._apis(call, chain, catalog):
             if api not in catalog.handlers:
                 continue
@@ -95,15 +118,15 @@ class ParamTypes:
                 for function in self._functions_of(arg):
                     params = catalog.handler_params(api, len(function.params))
                     for position, type_ in enumerate(params[:len(function.params)]):
-                        if type_:
-                            changed |= self._add(function, position, (type_,))
+                        if type_ and self._add(function, position, (type_,)):
+                            changed.append(function)
         if call.callee is not None and call.args:
             for target in self.index.targets(call.callee):
                 function = target.function
                 for position, arg in enumerate(call.args[:len(function.params)]):
-                    found = self._type(arg, chain, catalog, 0, frozenset())
-                    if found:
-                        changed |= self._add(function, position, found)
+                    found = self._type(arg, chain, catalog, 0, frozenset()) if _typable(arg) else _NONE
+                    if found and self._add(function, position, found):
+                        changed.append(function)
         return changed
 
     def _apis(self, call: F.Call, chain, catalog) -> frozenset:
@@ -245,6 +268,24 @@ def _calls(functions):
                 yield node, chain
             elif kind is F.Lambda or kind is F.Def:
                 stack.append((node.function, chain))
+
+
+def _typable(expr) -> bool:
+    """Whether an argument can hold a type (a name, a read or call, a choice
+    between values); literals and lambdas cannot."""
+    return expr is not None and type(expr) in (F.Name, F.Call, F.IfExp, F.BoolOp)
+
+
+_METHODS: dict = {}
+
+
+def _handler_methods(catalog) -> frozenset:
+    """The method names of the registrations (``get``, ``post``, ``use``):
+    a call on an untyped receiver may be one only by those names."""
+    found = _METHODS.get(id(catalog))
+    if found is None or found[0] is not catalog:
+        found = _METHODS[id(catalog)] = (catalog, frozenset(api.rpartition(".")[2] for api in catalog.handlers))
+    return found[1]
 
 
 def _kept(type_: str, catalog) -> bool:
