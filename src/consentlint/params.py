@@ -70,6 +70,8 @@ class ParamTypes:
                     flows.append((call, chain, catalog))
         self._fixpoint(flows)
         self._memo.clear()
+        if not self._types:
+            return  # no parameter got a type: no chain can resolve
         for call, chain, catalog in chains:
             found = self._resolve(call, chain, catalog)
             if found:
