@@ -132,6 +132,12 @@ class LanguageCatalog:
             return call.callee in self.releases
         return call.text.rpartition(".")[2] in self.releases_by_name
 
+    @cached_property
+    def handler_methods(self) -> frozenset:
+        """The method names of the registrations (``get``, ``post``, ``use``):
+        a call on a receiver of unknown type may be one only by those names."""
+        return frozenset(api.rpartition(".")[2] for api in self.handlers)
+
     def handler_params(self, api: str, arity: int) -> tuple[str, ...]:
         """The types a function of ``arity`` parameters registered through
         ``api`` receives (an entry for that arity first, else the general one)."""

@@ -58,7 +58,7 @@ class ParamTypes:
             catalog = catalogs.get(facts.language)
             if facts.language not in LANGUAGES or catalog is None:
                 continue
-            methods = _handler_methods(catalog)
+            methods = catalog.handler_methods
             for call, chain in _calls(facts.functions):
                 if call.callee is None:
                     if call.receiver is not None and (call.kind == "call" or is_link(call)):
@@ -276,18 +276,6 @@ def _typable(expr) -> bool:
     """Whether an argument can hold a type (a name, a read or call, a choice
     between values); literals and lambdas cannot."""
     return expr is not None and type(expr) in (F.Name, F.Call, F.IfExp, F.BoolOp)
-
-
-_METHODS: dict = {}
-
-
-def _handler_methods(catalog) -> frozenset:
-    """The method names of the registrations (``get``, ``post``, ``use``):
-    a call on an untyped receiver may be one only by those names."""
-    found = _METHODS.get(id(catalog))
-    if found is None or found[0] is not catalog:
-        found = _METHODS[id(catalog)] = (catalog, frozenset(api.rpartition(".")[2] for api in catalog.handlers))
-    return found[1]
 
 
 def _kept(type_: str, catalog) -> bool:
