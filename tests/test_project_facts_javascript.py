@@ -199,6 +199,56 @@ module.exports = { helper, alias: helper };
         ("./lib/perms", "helper", "helper"), ("./lib/perms", "helper", "alias")]
 
 
+def test_functions_of_exported_objects(engine, tmp_path):
+    """The functions of ``module.exports = {...}`` / ``export default {...}``
+    are the module's own (``#create``, ``#default.place``); the object refers
+    to them."""
+    facts = extract(engine, tmp_path, "app/users", """module.exports = {
+  create: async (req, res) => save(req),
+  update(req) { return req; },
+  limit: 3,
+};
+function save(r) { return r; }
+""", ext=".js")
+    fns = functions(facts)
+    assert {"./app/users#create", "./app/users#update"} <= set(fns)
+    assert "./app/users#<module>.<lambda>" not in fns
+    assert callees(fns["./app/users#create"]) == {"save": "./app/users#save"}
+    module = fns["./app/users#<module>"]
+    assert {n.resolved for n in F.walk(module.body) if type(n) is F.Name} >= {"./app/users#create", "./app/users#update"}
+    ts_facts = extract(engine, tmp_path, "app/orders", "export default { place: async (req) => req, cancel() {} };\n")
+    assert {"./app/orders#default.place", "./app/orders#default.cancel"} <= set(functions(ts_facts))
+
+
+def test_member_chains_on_untyped_parameters(engine, tmp_path):
+    """A member read or call on a parameter the file does not type is a chain
+    of reads without callee, rooted at a read naming the local (the project
+    stage types it); a local holding a chain continues it; literal subscripts
+    and destructuring are links too."""
+    facts = extract(engine, tmp_path, "app/h", """exports.h = (req, res) => {
+  const payload = req.body;
+  const { phone } = req.body;
+  req.get("X-Forwarded-For");
+  return [payload.contact.givenName, req.body["e-mail"]];
+};
+""", ext=".js")
+    fn = functions(facts)["./app/h#h"]
+
+    def chain(call):
+        out = []
+        while call is not None:
+            out.append((call.callee, call.text, call.kind))
+            call = call.receiver
+        return out[::-1]
+
+    chains = [chain(n) for n in F.walk(fn.body) if type(n) is F.Call and n.callee is None]
+    root = (None, "req", "read")
+    assert [root, (None, "body", "read"), (None, "phone", "read")] in chains
+    assert [root, (None, "req.get", "call")] in chains
+    assert [(None, "payload", "read"), (None, "contact", "read"), (None, "givenName", "read")] in chains
+    assert [root, (None, "body", "read"), (None, "e-mail", "read")] in chains
+
+
 def test_nested_functions_and_supers(engine, tmp_path):
     facts = extract(engine, tmp_path, "src/nest", """\
 import { Base as B } from './base';

@@ -77,3 +77,19 @@ def test_one_file_scan_reports_what_the_full_scan_reports(project, tmp_path):
         got = [{k: f[k] for k in keep} for f in one["findings"] if f["path"] == path]
         assert got == want, path
         assert [c for c in one["collections"]] == [c for c in full["collections"] if c["path"] == path], path
+
+
+def test_without_a_manifest_the_repository_is_the_project(tmp_path):
+    """No manifest: JS/TS modules are named from the version-control root, so
+    handlers registered in another file are still typed (and without any
+    project, nothing across files is)."""
+    target = tmp_path / "app"
+    shutil.copytree(PROJECTS / "js-handlers", target, ignore=shutil.ignore_patterns(".consentlint_cache"))
+    (target / "privacy-manifest.toml").unlink()
+    lines = lambda doc: {(c["path"], c["line"]) for c in doc["collections"]}  # noqa: E731
+    alone = json.loads(cli("check", "src", "--format", "json", "--exit-zero", "--no-cache", cwd=target))
+    assert ("src/controllers/users.js", 5) not in lines(alone)
+    (target / ".git").mkdir()
+    doc = json.loads(cli("check", "src", "--format", "json", "--exit-zero", "--no-cache", cwd=target))
+    assert {("src/controllers/users.js", 5), ("src/payload.js", 4), ("src/ts/account.ts", 2)} <= lines(doc)
+    assert ("src/controllers/signup.js", 14) not in lines(doc)  # the orphan handler

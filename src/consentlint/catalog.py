@@ -117,6 +117,8 @@ class LanguageCatalog:
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
     consent_names: ConsentNames = field(default_factory=ConsentNames)
+    # registration api -> ((arity or None, parameter types by position, "" untyped), ...): route handlers
+    handlers: dict = field(default_factory=dict)
 
     @cached_property
     def releases_by_name(self) -> frozenset:
@@ -129,6 +131,22 @@ class LanguageCatalog:
         if call.callee is not None:
             return call.callee in self.releases
         return call.text.rpartition(".")[2] in self.releases_by_name
+
+    @cached_property
+    def handler_methods(self) -> frozenset:
+        """The method names of the registrations (``get``, ``post``, ``use``):
+        a call on a receiver of unknown type may be one only by those names."""
+        return frozenset(api.rpartition(".")[2] for api in self.handlers)
+
+    def handler_params(self, api: str, arity: int) -> tuple[str, ...]:
+        """The types a function of ``arity`` parameters registered through
+        ``api`` receives (an entry for that arity first, else the general one)."""
+        entries = self.handlers.get(api, ())
+        for wanted in (arity, None):
+            for count, params in entries:
+                if count == wanted:
+                    return params
+        return ()
 
     @cached_property
     def flows_by_name(self) -> dict:
@@ -159,6 +177,8 @@ class LanguageCatalog:
         set can never matter, so front-ends stop tracking them."""
         names = [*self.sources, *self.permission_checks, *self.type_aliases,
                  *self.type_aliases.values(), *(p[1] for p in self.parameters)]
+        names += [*self.handlers, *(t for entries in self.handlers.values() for _, params in entries
+                                    for t in params if t)]
         names += [*(self.returns or {}), *(self.returns or {}).values()]
         names += [n for (cls, _), type_ in (self.attributes or {}).items() for n in (cls, type_)]
         names += [c[0].rstrip(".") for c in self.constants]
@@ -222,6 +242,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     supers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    handlers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     consent_names = ConsentNames()
     seen_ids: dict[str, Path] = {}
@@ -283,6 +304,9 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 callbacks[lang].update({api: (c["on"], tuple(c["runs"])) for c in raw.get("callback", ())
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
+                for h in raw.get("handler", ()):
+                    for api in h["api"]:
+                        handlers[lang].setdefault(api, []).append((h.get("arity"), tuple(h["params"])))
                 for t in raw.get("supertype", ()):
                     for name in t["types"]:
                         supers[lang].setdefault(name, []).append(t["super"])
@@ -310,6 +334,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
             consent_names=consent_names,
+            handlers={api: tuple(entries) for api, entries in handlers[lang].items()},
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

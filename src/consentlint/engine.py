@@ -37,6 +37,7 @@ from consentlint.frontends.names import Interest
 from consentlint.guards import GuardAnalysis
 from consentlint.index import ProjectIndex
 from consentlint.manifest import MANIFEST_NAME, Manifest, load_manifest
+from consentlint.params import ParamTypes
 from consentlint.summaries import Summaries
 from consentlint.values import Values
 
@@ -59,6 +60,9 @@ class Settings:
     suppressions: bool = True
     # the facts cache folder (None: no cache)
     cache_dir: str | None = None
+    # the project's folder (DESIGN section 7) when no manifest gives one: JS/TS
+    # modules are named by their path from it (None: no project, no module names)
+    project_root: str | None = None
 
 
 @dataclass
@@ -221,11 +225,13 @@ class Engine:
         models = {lang: self.language(lang)[1] for lang in {f.language for f in analysable}}
         summaries = Summaries(index, models)
         catalogs = {lang: self.language(lang)[0] for lang in models}
+        # what untyped JS/TS parameters hold, from registrations and callers
+        types = ParamTypes((f.facts for f in analysable), index, catalogs)
 
         def collects(call, language):
             sources = catalogs[language].sources
             if call.callee is None:
-                return bool(S.returned_members(call, catalogs[language], index))
+                return bool(types.resolved(call) or S.returned_members(call, catalogs[language], index))
             return call.callee in sources or any(api in sources for api in index.inherited(call.callee))
 
         def started(call, language):
@@ -269,7 +275,7 @@ class Engine:
             if id(lowered) not in shown:
                 continue
             catalog, model, _ = self.language(lowered.language)
-            found = S.collections(lowered.result.path, sites, catalog, model, values)
+            found = S.collections(lowered.result.path, sites, catalog, model, values, types)
             lowered.result.collections = S.by_callers(found, summaries, model)
             lowered.result.used_names = frozenset(used)
         return [self._rules(lowered) for lowered in reported]
@@ -302,11 +308,14 @@ class Engine:
 
     def _module_path(self, path: Path) -> str | None:
         """For JS/TS/Java/Kotlin: the file's path from the manifest's folder,
-        without extension (``src/privacy``), as manifest names use it."""
-        if self.manifest is None:
+        without extension (``src/privacy``), as manifest names use it; without
+        a manifest, from the project's folder (the version-control root), so
+        the project index still sees every module. None outside a project."""
+        root = self.manifest.root if self.manifest is not None else self.settings.project_root
+        if root is None:
             return None
         try:
-            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.manifest.root))
+            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
         except ValueError:
             return None
         return relative.with_suffix("").as_posix()

@@ -180,13 +180,22 @@ def _holds(constraint: Constraint, call: F.Call, project=None) -> bool:
 
 
 def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
-                values: Values | None = None) -> list[Collection]:
+                values: Values | None = None, types=None) -> list[Collection]:
     """Match every site against the catalog and judge its guards; ``values``
-    follows URI arguments across functions and files."""
+    follows URI arguments across functions and files; with ``types``
+    (``params.ParamTypes``), a member chain on a parameter the project types
+    is the catalogued read or call it resolves to."""
     manifest = model.manifest
     out = []
-    for call, guards, function in sites:
-        for api, source, category in match(call, catalog, values, path):
+    # one field read through nested keys is one site: (chain, category) of
+    # resolved chains (whose reads of one chain share an id), and of keyed reads
+    reported: set = set()
+    for site, guards, function in sites:
+        for call, api, source, category in _matches(site, catalog, values, path, types):
+            if call.key is not None:
+                if _reported_below(call, site, category, reported):
+                    continue
+                reported.add(("chain", call.id, category) if call is not site else ("read", id(call), category))
             owner = api.rsplit(".", 1)[0]
             if function.startswith(owner + ".") and (
                     values is None or owner in values.index.classes or owner in values.index.modules):
@@ -204,6 +213,29 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
             out.append(Collection(path, call.span, category, api, call.text, source,
                                   function, status, guard, needs))
     return out
+
+
+def _matches(site: F.Call, catalog, values, path, types):
+    """(call, API, entry, category) for what ``site`` matches: itself, or what
+    a chain on a typed parameter resolves to."""
+    resolved = types.resolved(site) if types is not None and site.callee is None else ()
+    for call in resolved or (site,):
+        for api, source, category in match(call, catalog, values, path):
+            yield call, api, source, category
+
+
+def _reported_below(call: F.Call, site: F.Call, category: str, reported: set) -> bool:
+    """Whether a shallower key of the same read was reported for ``category``
+    (``req.body.address.postcode``: the site is ``address``): the resolved
+    chain's id, or a keyed read of the same API below ``site``."""
+    if call is not site:
+        return ("chain", call.id, category) in reported
+    below = site.receiver
+    while type(below) is F.Call and below.key is not None and below.callee == site.callee:
+        if ("read", id(below), category) in reported:
+            return True
+        below = below.receiver
+    return False
 
 
 def _order(guard: Guard):

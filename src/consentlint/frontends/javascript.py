@@ -43,15 +43,17 @@ element they are attached to (``queries/<grammar>/jsx_refs.scm``).
 
 Known gaps (recorded as ``todo-`` fixture lines): check results do not flow
 through locals merged from several paths, a handler module that never
-imports its framework (``exports.signup = (req, res) => ...``) is not typed,
-refs assigned in callbacks (``ref={r => this.camera = r}``) are not typed,
-and the guard of a helper function does not reach its callers in this
+imports its framework (``exports.signup = (req, res) => ...``) is not typed
+here (the project stage types it when a registration or a typed caller
+reaches it, see below), refs assigned in callbacks (``ref={r => this.camera =
+r}``) are not typed, and the guard of a helper function does not reach its callers in this
 front-end (cross-function guards are the project index's work, DESIGN
 section 7, over the project facts below). Calls through instances of project
 classes are call edges when the instance is built in place or kept in a
 ``const``/``let`` (``new Store().load()``, ``const s = new Store(); s.load()``),
 not through fields, parameters or reassignments; not resolved either:
-``.call``/``.apply``/``.bind``, and functions stored in object literals.
+``.call``/``.apply``/``.bind``, and functions stored in object literals
+other than exported ones.
 
 Project facts (DESIGN section 7), when the file's module is known (``module``,
 its path from the manifest folder without extension; with None none of this
@@ -72,6 +74,21 @@ is emitted and functions are named by their bare name):
   runs its constructor; names standing for project functions
   (``_ProjectBinding``) are invisible to catalog matching, which sees exactly
   the names it saw before;
+- the functions of exported object literals (``module.exports = { create:
+  (req, res) => ... }`` -> ``./src/c#create``, ``export default { place() {} }``
+  -> ``./src/c#default.place``) and of the revealing module pattern
+  (``module.exports = (function () { ... return { a } }())``: the function is
+  ``./src/c#<iife>``, export ``a`` its local ``./src/c#<iife>.a``); a member
+  of a project module used as a value (``app.post(path, users.create)``) is a
+  reference to that function;
+- member chains on untyped parameters: ``req.body.email`` with ``req`` a
+  parameter the file does not type is a read ``email`` (callee None) of a
+  read ``body`` of a root read ``req`` (callee and receiver None: the local
+  by name), also through locals holding a chain (``const payload = req.body``),
+  literal subscripts (``req.body["e-mail"]``), destructuring, and calls on the
+  root (``req.get(...)``, ``app.post(...)``); ``consentlint.params`` types
+  the roots over the whole project; a further member of a keyed catalogued
+  read is that read with the deeper key (``req.body.contact.givenName``);
 - ``FileFacts.classes``: every class, class expression bound to a name and TS
   interface, with its ``extends``/``implements`` resolved like call targets;
 - exports and re-exports as entries of ``FileFacts.imports`` (see ``_exports``).
@@ -94,6 +111,7 @@ from dataclasses import replace
 from consentlint import facts as F
 from consentlint import treesitter as ts
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
+from consentlint.params import is_link
 
 _GLOBAL = "<global>"  # the global object: window, globalThis, self
 _DEFAULT = object()  # the `default:` label of a switch
@@ -147,6 +165,15 @@ class _ProjectBinding(_JsBinding):
     def __init__(self, target):
         super().__init__()
         self.target = target
+
+
+class _Untyped(_JsBinding):
+    """A parameter whose type the file does not say, or a local holding a
+    member of one (``const payload = req.body``): member reads and calls on it
+    are emitted as chains (``_link``) that the project stage types from the
+    registrations and callers that reach the function (DESIGN section 7)."""
+
+    __slots__ = ()
 
 
 class _FnScope(Scope):
@@ -208,6 +235,10 @@ class _Lowerer:
         self.this_class = None  # qualname of the class `this` stands for
         self.classes: list[F.ClassDecl] = []
         self.class_supers: dict[str, tuple] = {}
+        # functions of exported object literals lowered as units (``_member_units``):
+        # (start, end) -> qualname, and the units
+        self.lifted: dict[tuple[int, int], str] = {}
+        self.units: list[_Unit] = []
 
     # ------------------------------------------------------------------ driver
 
@@ -282,6 +313,9 @@ class _Lowerer:
                 self._bind_definition(name)
             elif t in _FUNCTION_VALUES and node is not inner:
                 units.append(_Unit(inner, "default", "function"))
+            elif t == "object" and node is not inner and self.modname is not None:
+                self._member_units(inner, "default.")
+                module_stmts.append(inner)
             elif t in _DECLARATIONS:
                 declarators = [d for d in inner.named_children if d.type == "variable_declarator"]
                 values = self._unit_values if self.modname is not None else _FUNCTION_VALUES
@@ -307,6 +341,7 @@ class _Lowerer:
                 continue
             else:
                 module_stmts.append(inner)
+        units += self.units
         units.sort(key=lambda u: u.start)
         return units, module_stmts
 
@@ -418,6 +453,12 @@ class _Lowerer:
             elif export != "default":
                 self.imports.append(F.Import(self.modname, export, export, span))
             return _Unit(right, name or export, "function")
+        revealed = _revealing(right) if export == "default" else None
+        if revealed is not None:
+            function, members = revealed
+            for key, local in members:
+                self.imports.append(F.Import(self.modname, f"<iife>.{local}", key, span))
+            return _Unit(function, "<iife>", "function")
         if right.type == "identifier":
             self.imports.append(F.Import(self.modname, ts.text(right), export, span))
         elif right.type == "object" and export == "default":
@@ -429,7 +470,29 @@ class _Lowerer:
                     value = prop.child_by_field_name("value")
                     if key and value is not None and value.type == "identifier":
                         self.imports.append(F.Import(self.modname, ts.text(value), key, span))
+                    elif key and value is not None and value.type in _FUNCTION_VALUES:
+                        self.imports.append(F.Import(self.modname, key, key, span))
+            self._member_units(right, "")
         return None
+
+    def _member_units(self, obj, prefix: str) -> None:
+        """The functions of an exported object literal (``module.exports =
+        { create: async (req, res) => ... }``, ``export default { place() {} }``)
+        are units of their own, ``<module>#create`` / ``<module>#default.place``,
+        so the index and call graph see them; the object itself is lowered with
+        the module body, where each stands as a reference to its function."""
+        for prop in obj.named_children:
+            if prop.type == "pair":
+                key = _property_key(prop.child_by_field_name("key"))
+                value = prop.child_by_field_name("value")
+            elif prop.type == "method_definition":
+                key, value = _field_text(prop, "name"), prop
+            else:
+                continue
+            if key and value is not None and (value.type in _FUNCTION_VALUES or value.type == "method_definition"):
+                name = prefix + key
+                self.lifted[(value.start_byte, value.end_byte)] = self._qual(name)
+                self.units.append(_Unit(value, name, "function"))
 
     def _jsx_refs(self, grammar, root) -> None:
         """``<CameraView ref={cameraRef} />``: ``cameraRef.current`` is a
@@ -642,6 +705,9 @@ class _Lowerer:
                     return binding.ref
             return self._member(self._resolve(obj, scope), prop)
         if t in ("call_expression", "new_expression"):
+            spec = self._require(node, record=False)
+            if spec is not None:
+                return spec if spec in self.prefixes else None  # require("fastify")() is fastify#default
             callee = self._call_name(self._resolve(_callee_node(node), scope))
             return callee if callee in self.prefixes else None
         if t in _TRANSPARENT and node.named_child_count:
@@ -786,13 +852,18 @@ class _Lowerer:
                 name = ts.text(pattern)
                 names.append(name)
                 type_ = type_ or self.conventions.get(name)
-                scope.bind(name, _JsBinding(type_) if type_ else UNKNOWN)
+                scope.bind(name, _JsBinding(type_) if type_ else self._untyped_binding())
             else:
                 for _, local in _pattern_items(pattern):
                     if local:
                         names.append(local)
                         scope.bind(local, UNKNOWN)
         return names
+
+    def _untyped_binding(self):
+        """What an untyped parameter is bound to: chains on it are project
+        facts, emitted only when the module is known."""
+        return _Untyped() if self.modname is not None else UNKNOWN
 
     def _class(self, node, scope, name) -> list[F.Def]:
         """The class's members as ``Def``s (``./src/file#C.method``) and, when
@@ -1085,7 +1156,8 @@ class _Lowerer:
                     target = target.parent
                 if not isinstance(target, _FnScope):
                     target = scope  # an outer variable: shadow from here on
-                target.bind(name, self._binding_for(value))
+                untyped = is_link(value) or self._untyped(value, scope)
+                target.bind(name, _Untyped() if untyped else self._binding_for(value))
                 return [F.Assign(name, value)]
             if left is not None and left.type in ("object_pattern", "array_pattern"):
                 return self._destructure(left, right, scope)
@@ -1116,6 +1188,8 @@ class _Lowerer:
                 return [F.Def(self._function(value, scope, local, self._qual(local)))]
             expr = self._expr(value, scope)
             binding = self._binding_for(expr)
+            if is_link(expr) or self._untyped(expr, scope):
+                binding = _Untyped()  # const payload = req.body: a chain on an untyped parameter
             if value.type == "new_expression" and binding.qualname is None and self.modname is not None:
                 # const s = new Store(): s.load() is a method of that project class
                 cls = self._project(value.child_by_field_name("constructor"), scope, False) \
@@ -1201,6 +1275,8 @@ class _Lowerer:
                 out.insert(0, F.Eval(value))
             return out
         source = self._keyed_source(value)
+        chained = source is None and (is_link(value) or self._untyped(value, scope))
+        linked = False
         keyed = []
         holder = None  # the local that receives the check result
         if isinstance(value, F.Call) and value.callee in self.checkish:
@@ -1212,6 +1288,13 @@ class _Lowerer:
                 keyed.append(_with_key(source, prop))
                 scope.bind(local, UNKNOWN)
                 out.append(F.Assign(local, None))
+                continue
+            if chained and prop is not None:
+                # const { email } = req.body on an untyped `req`: each local holds a link
+                link = self._link(value, value_node, scope, prop, _pattern_node(pattern, prop))
+                scope.bind(local, _Untyped())
+                out.append(F.Assign(local, link))
+                linked = True  # the value is evaluated as the links' receiver
                 continue
             member = self._member(base, prop) if prop is not None else None
             if local == holder:
@@ -1229,7 +1312,7 @@ class _Lowerer:
             out.append(F.Assign(local, None))
         if keyed:
             out.insert(0, F.Eval(F.Seq(tuple(keyed))))
-        elif value is not None and holder is None:
+        elif value is not None and holder is None and not linked:
             out.insert(0, F.Eval(value))
         return out
 
@@ -1266,6 +1349,11 @@ class _Lowerer:
             return F.IfExp(self._expr(node.child_by_field_name("condition"), scope),
                            self._expr(node.child_by_field_name("consequence"), scope),
                            self._expr(node.child_by_field_name("alternative"), scope))
+        if self.lifted and (t in _FUNCTION_VALUES or t == "method_definition") \
+                and (node.start_byte, node.end_byte) in self.lifted:
+            # a function of an exported object, lowered as a unit of its own
+            qualname = self.lifted[(node.start_byte, node.end_byte)]
+            return F.Name(qualname.rpartition("#")[2], qualname)
         if t in _FUNCTION_VALUES:
             return F.Lambda(self._function(node, scope, "<lambda>", self._qual("<lambda>")))
         if t in _TRANSPARENT:
@@ -1402,6 +1490,15 @@ class _Lowerer:
         if resolved is None and prop is not None and self.interest.consent_named(prop):
             # `this.state.trackingAllowed`: the user's decision, read
             return self._read(_short(node), prop_node, value)
+        if prop is not None and prop_node.type == "property_identifier":
+            link = self._link(value, obj, scope, prop, prop_node)
+            if link is not None:
+                return link
+            if resolved is None and obj.type == "identifier" and self.modname is not None:
+                # `users.create` of a project module: a reference to that function
+                target = self._project(node, scope)
+                if target is not None:
+                    return F.Name(_short(node), target)
         if value is not None and not isinstance(value, (F.Name, F.Lit)):
             return value
         # an untracked member of a tracked name: a constant (RESULTS.GRANTED)
@@ -1416,7 +1513,43 @@ class _Lowerer:
 
     def _receiver(self, obj, scope):
         value = self._expr(obj, scope)
+        if type(value) is F.Name and obj.type == "identifier" and self._untyped(value, scope):
+            return self._root(obj)  # req.get("X-Forwarded-For"), app.post(...) on an untyped parameter
         return value if value is not None and not isinstance(value, (F.Name, F.Lit)) else None
+
+    def _untyped(self, value, scope) -> bool:
+        """Whether ``value`` is a local bound to an untyped parameter or a
+        member chain on one."""
+        return type(value) is F.Name and value.local and value.resolved is None \
+            and isinstance(scope.lookup(value.name), _Untyped)
+
+    def _root(self, node) -> F.Call:
+        """The untyped local ``node`` names, as the root of a chain: a read
+        without callee or receiver, its text the local's name (the project
+        stage looks the name up in the enclosing functions)."""
+        self.next_id += 1
+        return F.Call(self.next_id, None, ts.text(node), "read", self.positions.span(node))
+
+    def _link(self, value, obj, scope, member: str, span_node):
+        """A member read of an untyped parameter or of a chain on one
+        (``req.body``, ``payload.shippingContact``), callee None and the chain
+        so far as receiver, or a deeper key of a keyed catalogued read
+        (``req.body.shippingContact.givenName``: key ``givenName``). None
+        when ``value`` is neither."""
+        if type(value) is F.Call and value.kind == "read":
+            if is_link(value):
+                receiver = value
+            elif value.key is not None and value.callee in self.catalog.sources:
+                self.next_id += 1
+                return F.Call(self.next_id, value.callee, value.text, "read", value.span, value, key=member)
+            else:
+                return None
+        elif obj.type == "identifier" and self._untyped(value, scope):
+            receiver = self._root(obj)
+        else:
+            return None
+        self.next_id += 1
+        return F.Call(self.next_id, None, member, "read", self.positions.span(span_node), receiver)
 
     def _subscript(self, node, scope):
         obj = node.child_by_field_name("object")
@@ -1430,6 +1563,10 @@ class _Lowerer:
             if self.interest.consent_named(key):
                 # `config["analytics_consent"]`: the user's decision, read
                 return self._read(_short(obj), index, value, key)
+            # req.body["email-typo"]: a link reported where its object's name is
+            link = self._link(value, obj, scope, key, _name_node(obj) or obj)
+            if link is not None:
+                return link
         items = tuple(e for e in (value, self._expr(index, scope)) if e is not None)
         return F.Seq(items) if items else None
 
@@ -1756,6 +1893,41 @@ def _pattern_node(pattern, prop):
             if left is not None and ts.text(left) == prop:
                 return left
     return pattern
+
+
+def _revealing(node):
+    """``module.exports = (function () { ... return { a, b: c } }())``, the
+    revealing module pattern: (the function, [(export, local)] of the object
+    it returns last), or None. The function is lowered as the unit
+    ``<iife>``, so its locals are ``<module>#<iife>.a`` and each export is
+    bound to one."""
+    while node.type == "parenthesized_expression" and node.named_child_count:
+        node = node.named_children[0]
+    if node.type != "call_expression":
+        return None
+    function = node.child_by_field_name("function")
+    while function is not None and function.type == "parenthesized_expression" and function.named_child_count:
+        function = function.named_children[0]
+    if function is None or function.type not in _FUNCTION_VALUES:
+        return None
+    body = function.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return None
+    last = next((s for s in reversed(body.named_children) if s.type != "comment"), None)
+    if last is None or last.type != "return_statement" or not last.named_child_count:
+        return None
+    value = last.named_children[0]
+    if value.type != "object":
+        return None
+    members = []
+    for prop in value.named_children:
+        if prop.type == "shorthand_property_identifier":
+            members.append((ts.text(prop), ts.text(prop)))
+        elif prop.type == "pair":
+            key, local = _property_key(prop.child_by_field_name("key")), prop.child_by_field_name("value")
+            if key and local is not None and local.type == "identifier":
+                members.append((key, ts.text(local)))
+    return function, members
 
 
 def _with_key(call: F.Call, key: str) -> F.Call:
