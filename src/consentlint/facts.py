@@ -79,6 +79,7 @@ class Call(_Fact):
     args: tuple[Expr | None, ...] = ()
     keywords: tuple[tuple[str, Expr | None], ...] = ()
     key: str | None = None
+    safe: bool = False  # made only when the receiver is not null (Kotlin ``x?.m()``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,26 @@ class GuardAnalysis:
         """Analyse one function on its own (``on_return`` sees its exits)."""
         self._walk(function, _NONE)
 
+    def nonnull(self, expr, env, depth: int = 0) -> frozenset:
+        """The guards that hold when ``expr`` is not null: ``c ? x : null``
+        (Kotlin ``x.takeIf { c }``) holds what ``c`` implies; a call of a
+        project function, what it returns only under (its summary)."""
+        if expr is None or depth > 8:
+            return _NONE
+        kind = type(expr)
+        if kind is F.IfExp:
+            when_true, when_false = self._cond(expr.test, env, 0)
+            if type(expr.orelse) is F.Lit and expr.orelse.value is None:
+                return when_true | self.nonnull(expr.body, env, depth + 1)
+            if type(expr.body) is F.Lit and expr.body.value is None:
+                return when_false | self.nonnull(expr.orelse, env, depth + 1)
+            return _NONE
+        if kind is F.Name and expr.local and env.get(expr.name) is not None:
+            return self.nonnull(env[expr.name], env, depth + 1)
+        if kind is F.Call and self.summaries is not None:
+            return self.summaries.nonnull(expr, self.model, self._params)
+        return _NONE
+
     def condition(self, expr, env) -> tuple[frozenset, frozenset]:
         """The guards that hold when ``expr`` is true, and when it is false."""
         return self._cond(expr, env, 0)
@@ -277,6 +297,9 @@ class GuardAnalysis:
             kept = self._held or self._fields
             if not (kept and self._handing(expr.receiver, guards, False)):
                 self._eval(expr.receiver, guards, env)
+            if expr.safe:
+                # x?.m(): made only when x is not null
+                guards = guards | self.nonnull(expr.receiver, env)
             request = self.model.request_guard(expr)
             release = bool(kept) and self.model.catalog.releases_argument(expr)
             for arg in expr.args:
@@ -382,6 +405,10 @@ class GuardAnalysis:
             return any_of(trues), frozenset().union(*falses)
         if kind is F.Compare and expr.op in ("eq", "ne"):
             for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+                if type(other) is F.Lit and other.value is None:
+                    # x != null: what x's being a value implies
+                    present = self.nonnull(side, env)
+                    return (present, _NONE) if expr.op == "ne" else (_NONE, present)
                 meaning = self.model.grant_meaning(other)
                 if meaning is None:
                     continue

@@ -39,6 +39,7 @@ class Summaries:
         self.models = models  # language -> ConsentModel
         self._checks: dict[str, tuple[frozenset, frozenset]] = {}
         self._after: dict[str, frozenset] = {}
+        self._nonnull: dict[str, frozenset] = {}  # guards that hold when it returned a value (not null)
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
@@ -133,7 +134,7 @@ class Summaries:
 
     def _summarise(self, qualname: str) -> bool:
         """Re-analyse one function; True when its summary changed."""
-        trues, falses, afters = [], [], []
+        trues, falses, afters, values = [], [], [], []
         for info in self.index.functions[qualname]:
             returns: list = []
 
@@ -148,14 +149,17 @@ class Summaries:
                 afters.append(guards)
                 if value is None:
                     continue
+                if not (type(value) is F.Lit and value.value is None):
+                    values.append(guards | analysis.nonnull(value, {}))
                 literal = value.value if isinstance(value, F.Lit) and isinstance(value.value, bool) else None
                 if literal is not False:
                     trues.append(guards | (when_true if literal is None else _NONE))
                 if literal is not True:
                     falses.append(guards | (when_false if literal is None else _NONE))
-        summary = (_all_of(trues), _all_of(falses)), _all_of(afters)
-        before = self._checks.get(qualname, (_NONE, _NONE)), self._after.get(qualname, _NONE)
-        self._checks[qualname], self._after[qualname] = summary
+        summary = (_all_of(trues), _all_of(falses)), _all_of(afters), _all_of(values)
+        before = self._checks.get(qualname, (_NONE, _NONE)), self._after.get(qualname, _NONE), \
+            self._nonnull.get(qualname, _NONE)
+        self._checks[qualname], self._after[qualname], self._nonnull[qualname] = summary
         return summary != before
 
     def _checked(self, call: F.Call):
@@ -196,6 +200,14 @@ class Summaries:
         if not when_true and not when_false:
             return None
         return (_wrapped(when_true, call, model, params), _wrapped(when_false, call, model, params))
+
+    def nonnull(self, call: F.Call, model, params=()) -> frozenset:
+        """The guards that hold when ``call`` returned something other than
+        null (``val sm get() = field?.takeIf { permissions.hasPhone() }``)."""
+        targets = _concrete(self._checked(call))
+        if not targets:
+            return _NONE
+        return _wrapped(any_of([self._nonnull.get(t.qualname, _NONE) for t in targets]), call, model, params)
 
     def after(self, call: F.Call, model, params=()) -> frozenset:
         """The guards that hold once ``call`` has returned."""

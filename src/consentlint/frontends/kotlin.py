@@ -10,6 +10,8 @@ under the branch's guards), ``x?.let { }`` / ``takeIf { }`` scope functions,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 
 from consentlint import facts as F
@@ -817,7 +819,7 @@ class _Kotlin(JvmLowerer):
             return base
         if ident.type != "identifier":
             return Value(seq((base,)))
-        return self.member_value(base, name, ident)
+        return _safe(self.member_value(base, name, ident), op)
 
     def _type_name(self, node) -> str | None:
         if node.type == "identifier":
@@ -891,7 +893,8 @@ class _Kotlin(JvmLowerer):
                 if granted is not None:
                     return granted
         if name in _SCOPE_FUNCTIONS and receiver is not None and lambda_nodes:
-            return self._scope_function(name, receiver, receiver_node, lambda_nodes[0][1])
+            return self._scope_function(name, receiver, receiver_node, lambda_nodes[0][1],
+                                        _operator(callee_node) == "?.")
         if name == "with" and receiver is None and len(arg_nodes) == 2 and len(lambda_nodes) == 1 \
                 and arg_nodes[0] is not None and self.lookup("with") is None:
             subject = self.expr(arg_nodes[0])
@@ -931,36 +934,33 @@ class _Kotlin(JvmLowerer):
             call = self.call(None, name, "call", name_node, receiver=receiver.expr if receiver is not None else None,
                              args=self.arguments(values, name_node),
                              keywords=[(k, v.expr) for k, v in keywords])
-            return Value(call, service)
+            return _safe(Value(call, service), _operator(callee_node))
         call = self.call(callee, name, "call", name_node, receiver=receiver.expr if receiver is not None else None,
                          args=self.arguments(values, name_node),
                          keywords=[(k, v.expr) for k, v in keywords])
         result = ctor_type or self.service_type(callee, name, [v for v in values if v is not None], type_args) \
             or self.returns.get(callee)
-        return Value(call, result)
+        return _safe(Value(call, result), _operator(callee_node))
 
-    def _scope_function(self, name, receiver: Value, receiver_node, lam) -> Value:
+    def _scope_function(self, name, receiver: Value, receiver_node, lam, safe: bool = False) -> Value:
         """``x?.let { }``, ``x.also { }``; ``x.takeIf { cond }?.let { body }``
         runs the body only when the condition held."""
         it_type = receiver.type if name in _TYPED_IT or name in ("run", "apply") else None
         if name in ("takeIf", "takeUnless"):
             function, _ = self._lambda(lam, None, it_type)
+            test = _returned(F.Lambda(function))
+            if test is not None:
+                # x.takeIf { cond }: x when cond held, else null
+                test = F.Not(test) if name == "takeUnless" else test
+                return Value(F.IfExp(test, receiver.expr, F.Lit(None)), receiver.type)
             return Value(seq((receiver, Value(F.Lambda(function)))), receiver.type)
         function, last = self._receiver_lambda(lam, receiver.type) if name in _RECEIVER_SCOPES \
             else self._lambda(lam, None, it_type if name in _TYPED_IT else None)
         # x.takeIf { cond }?.let { body }: the body runs only when cond held
-        if receiver_node is not None and receiver_node.type == "call_expression":
-            inner = receiver_node.named_children[0] if receiver_node.named_child_count else None
-            inner_name = ts.text(inner.named_children[-1]) if inner is not None and \
-                inner.type == "navigation_expression" and inner.named_child_count else None
-            cond_lambda = self._trailing_lambda(receiver_node) if inner_name in ("takeIf", "takeUnless") else None
-            if cond_lambda is not None and isinstance(receiver.expr, (F.Seq, F.Lambda)):
-                condition = receiver.expr.items[-1] if isinstance(receiver.expr, F.Seq) else receiver.expr
-                test = _returned(condition)
-                if test is not None:
-                    if inner_name == "takeUnless":
-                        test = F.Not(test)
-                    return Value(F.Seq((receiver.expr, F.IfExp(test, F.Lambda(function), None))), last)
+        # (takeIf is `cond ? x : null`)
+        taken = receiver.expr
+        if safe and type(taken) is F.IfExp and type(taken.orelse) is F.Lit and taken.orelse.value is None:
+            return Value(F.IfExp(taken.test, F.Seq((taken.body, F.Lambda(function))), None), last)
         return Value(seq((receiver, Value(F.Lambda(function)))), last if name in ("let", "run") else receiver.type)
 
     def _receiver_lambda(self, lam, receiver_type: str | None):
@@ -1014,6 +1014,21 @@ class _Kotlin(JvmLowerer):
         defs = self.functions[before:]
         del self.functions[before:]
         return Value(seq([Value(F.Lambda(f)) for f in defs]), supers[0] if supers else None)
+
+
+def _operator(node) -> str:
+    """The member operator of a navigation expression (``.``, ``?.``, ``::``)."""
+    if node is None or node.type != "navigation_expression":
+        return "."
+    return next((c.type for c in node.children if not c.is_named), ".")
+
+
+def _safe(value: Value, op: str) -> Value:
+    """``x?.m()``, ``x?.p``: the call is made only when ``x`` is not null."""
+    call = value.expr
+    if op != "?." or type(call) is not F.Call or call.receiver is None:
+        return value
+    return Value(replace(call, safe=True), value.type)
 
 
 def _returned(expr):
