@@ -391,6 +391,21 @@ def _walk_statements(stmts, enter_defs: bool):
             stack.extend(reversed(_statements(node)))
 
 
+def calls_in(functions):
+    """``(call, enclosing functions innermost first)`` for every call in
+    ``functions``, lambdas and nested definitions included."""
+    stack = [(f, ()) for f in functions]
+    while stack:
+        function, outer = stack.pop()
+        chain = (function, *outer)
+        for node in walk(function.body):
+            kind = type(node)
+            if kind is Call:
+                yield node, chain
+            elif kind is Lambda or kind is Def:
+                stack.append((node.function, chain))
+
+
 def functions_in(functions, lambdas: bool = False):
     """Each of ``functions`` and every function defined inside it (``Def``s;
     lambdas and callbacks too with ``lambdas``), each before those inside it."""

@@ -59,7 +59,7 @@ class ParamTypes:
             if facts.language not in LANGUAGES or catalog is None:
                 continue
             methods = catalog.handler_methods
-            for call, chain in _calls(facts.functions):
+            for call, chain in F.calls_in(facts.functions):
                 if call.callee is None:
                     if call.receiver is not None and (call.kind == "call" or is_link(call)):
                         chains.append((call, chain, catalog))
@@ -255,21 +255,6 @@ class ParamTypes:
             out.append(F.Call(head.id, api, text, call.kind, end.span, call.receiver if call.kind == "call" else None,
                               call.args, call.keywords, keys[-1] if keys else None))
         return tuple(out)
-
-
-def _calls(functions):
-    """``(call, enclosing functions innermost first)`` for every call in
-    ``functions``, lambdas and nested definitions included."""
-    stack = [(f, ()) for f in functions]
-    while stack:
-        function, outer = stack.pop()
-        chain = (function, *outer)
-        for node in F.walk(function.body):
-            kind = type(node)
-            if kind is F.Call:
-                yield node, chain
-            elif kind is F.Lambda or kind is F.Def:
-                stack.append((node.function, chain))
 
 
 def _typable(expr) -> bool:

@@ -245,16 +245,8 @@ class Values:
         if chains is None:
             chains = self._chains[path] = {}
             facts = self.files.get(path)
-            stack = [(f, ()) for f in (facts.functions if facts else ())]
-            while stack:
-                function, outer = stack.pop()
-                chain = (function, *outer)
-                for node in F.walk(function.body):
-                    kind = type(node)
-                    if kind is F.Call:
-                        chains[node.id] = chain
-                    elif kind is F.Lambda or kind is F.Def:
-                        stack.append((node.function, chain))
+            for node, chain in F.calls_in(facts.functions if facts else ()):
+                chains[node.id] = chain
         return chains.get(call.id, ())
 
     def _stores_of(self, qualname: str):
