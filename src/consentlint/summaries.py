@@ -141,16 +141,17 @@ class Summaries:
             def on_return(value, guards, env):
                 # evaluated at the return, where the function's parameters are in scope
                 cond = analysis.condition(value, env) if value is not None else (_NONE, _NONE)
-                returns.append((value, guards, cond))
+                present = analysis.nonnull(value, env) if value is not None else _NONE
+                returns.append((value, guards, cond, present))
 
             analysis = GuardAnalysis(self.models[info.language], self, on_return=on_return)
             analysis.function(info.function)
-            for value, guards, (when_true, when_false) in returns:
+            for value, guards, (when_true, when_false), present in returns:
                 afters.append(guards)
                 if value is None:
                     continue
                 if not (type(value) is F.Lit and value.value is None):
-                    values.append(guards | analysis.nonnull(value, {}))
+                    values.append(guards | present)
                 literal = value.value if isinstance(value, F.Lit) and isinstance(value.value, bool) else None
                 if literal is not False:
                     trues.append(guards | (when_true if literal is None else _NONE))
