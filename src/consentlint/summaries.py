@@ -50,6 +50,7 @@ class Summaries:
         self._callbacks: set[str] = set()  # methods the framework runs only because of a project call
         self._started = None
         self._field_files: dict[str, set[str]] = {}  # field of a project class -> files that read it
+        self._untyped: dict[str, list[str]] | None = None  # method name -> Python/JS methods of that name
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
     def relevant(self, paths=None) -> set[str]:
@@ -100,6 +101,8 @@ class Summaries:
                         # a summary found by method name re-runs this one too
                         for target in self._checked(call):
                             callers_of.setdefault(target.qualname, set()).add(qualname)
+                        for target in self._untyped_targets(call, info.language):
+                            callers_of.setdefault(target, set()).add(qualname)
                     if started is not None:
                         for target in started(call, info.language):
                             callers_of.setdefault(target, set()).add(qualname)
@@ -191,6 +194,21 @@ class Summaries:
         # an attribute of a Sensor is not taken to hold another Sensor (delegation)
         return tuple(t for t in self.index.methods_named(name) if not t.qualname.startswith(f"{holder}."))
 
+    def _untyped_targets(self, call: F.Call, language: str) -> tuple[str, ...]:
+        """(Python, JS/TS) the project methods a call on a receiver of unknown
+        type may run: every method of its name. Without them, one guarded
+        call of ``Gps.start`` would guard it while ``self.sensors[n].start()``
+        runs it unchecked. (Java and Kotlin receivers have declared types.)"""
+        if language not in _UNTYPED or not _unknown_receiver(call, self.index):
+            return ()
+        if self._untyped is None:
+            self._untyped = {}
+            for qualname, infos in self.index.functions.items():
+                owner, _, name = qualname.rpartition(".")
+                if owner in self.index.classes and any(i.language in _UNTYPED for i in infos):
+                    self._untyped.setdefault(name, []).append(qualname)
+        return tuple(self._untyped.get(leaf_name(call.callee or call.text), ()))
+
     def check(self, call: F.Call, model, params=()):
         """(guards when the call returned true, when false), or None."""
         targets = _concrete(self._checked(call))
@@ -242,6 +260,9 @@ class Summaries:
         for call, guards, function in sites:
             if self._started is not None and language is not None:
                 for target in self._started(call, language):
+                    self._callers.setdefault(target, []).append((function, guards))
+            if call.kind == "call" and language is not None and not self.index.targets(call.callee):
+                for target in self._untyped_targets(call, language):
                     self._callers.setdefault(target, []).append((function, guards))
             if call.callee is None:
                 continue
@@ -301,6 +322,19 @@ class Summaries:
         if not stack:
             memo[function] = result
         return result
+
+
+_UNTYPED = frozenset(("python", "javascript", "typescript"))
+
+
+def _unknown_receiver(call: F.Call, index) -> bool:
+    """Whether ``call`` is a method call on a value whose type is not known:
+    no callee, or an attribute path of a project object
+    (``app.sensors.Telemeter.sensors.start``)."""
+    if call.callee is None:
+        return "." in call.text
+    owner = call.callee.rpartition(".")[0]
+    return owner.rpartition(".")[0] in index.classes and owner not in index.classes
 
 
 def _concrete(targets):
