@@ -116,6 +116,7 @@ class LanguageCatalog:
     supertypes: dict = field(default_factory=dict)  # platform class -> its catalogued supertypes, nearest first
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
+    class_loaders: dict = field(default_factory=dict)  # api -> index of the argument naming the class it returns
     consent_names: ConsentNames = field(default_factory=ConsentNames)
     # registration api -> ((arity or None, parameter types by position, "" untyped), ...): route handlers
     handlers: dict = field(default_factory=dict)
@@ -183,6 +184,7 @@ class LanguageCatalog:
         names += [n for (cls, _), type_ in (self.attributes or {}).items() for n in (cls, type_)]
         names += [c[0].rstrip(".") for c in self.constants]
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
+        names += list(self.class_loaders)
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -242,6 +244,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     supers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    loaders: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     handlers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     consent_names = ConsentNames()
@@ -304,6 +307,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 callbacks[lang].update({api: (c["on"], tuple(c["runs"])) for c in raw.get("callback", ())
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
+                loaders[lang].update({api: c["arg"] for c in raw.get("class_by_name", ()) for api in c["api"]})
                 for h in raw.get("handler", ()):
                     for api in h["api"]:
                         handlers[lang].setdefault(api, []).append((h.get("arity"), tuple(h["params"])))
@@ -333,6 +337,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             supertypes={name: _closure(name, supers[lang]) for name in supers[lang]},
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
+            class_loaders=loaders[lang],
             consent_names=consent_names,
             handlers={api: tuple(entries) for api, entries in handlers[lang].items()},
         )

@@ -274,7 +274,8 @@ class _Lowerer:
                 for part in parts[1:]:
                     resolved = self.interest.member(resolved, part)
                 if self.interest.tracked(resolved):
-                    cls.attrs[match.group(1).decode()] = resolved
+                    # (a factory's result is of the type it returns)
+                    cls.attrs[match.group(1).decode()] = (self.catalog.returns or {}).get(resolved, resolved)
 
     def _find_hits(self) -> None:
         """Byte offsets of every mention of a tracked name: a global bound to
@@ -357,6 +358,8 @@ class _Lowerer:
             return
         target = right.child_by_field_name("function") if right.type == "call" else right
         resolved = self._resolve_static(target)
+        if right.type == "call" and self.interest.tracked(resolved):
+            resolved = self._result_type(resolved, right)
         self._bind_global(name, Binding(resolved) if self.interest.tracked(resolved) else UNKNOWN, in_handler)
 
     def _resolve_static(self, node) -> str | None:
@@ -752,7 +755,7 @@ class _Lowerer:
                 if value.kind == "read" or value.key is None:
                     binding.alias = value if value.callee is not None else None
                 if self.interest.tracked(value.callee):
-                    binding.qualname = value.callee
+                    binding.qualname = self._result_type(value.callee, args=value.args)
             elif isinstance(value, F.Name) and value.resolved and self.interest.tracked(value.resolved):
                 binding.qualname = value.resolved
             elif isinstance(value, F.Lit):
@@ -907,10 +910,28 @@ class _Lowerer:
             return self.interest.member(self._resolve(obj, scope), attr)
         if t == "call":
             callee = self._resolve(node.child_by_field_name("function"), scope)
-            return callee if self.interest.tracked(callee) else None
+            return self._result_type(callee, node) if self.interest.tracked(callee) else None
         if t in ("parenthesized_expression", "await") and node.named_child_count == 1:
             return self._resolve(node.named_children[0], scope)
         return None
+
+    def _result_type(self, callee: str, node=None, args=None) -> str:
+        """What a call of the tracked ``callee`` gives, as a name calls on it
+        resolve against: the class a class loader's string argument names
+        (pyjnius ``autoclass("android.os.Build$VERSION")``), the type a factory
+        returns (``BluetoothAdapter.getDefaultAdapter()``), else the callee.
+        The argument comes from the call's syntax ``node`` or lowered ``args``."""
+        arg = self.catalog.class_loaders.get(callee)
+        if arg is not None:
+            if args is None:
+                found = node.child_by_field_name("arguments") if node is not None else None
+                values = [c for c in found.named_children if c.type != "comment"] if found is not None else []
+                name = _literal(values[arg]) if arg < len(values) else None
+            else:
+                lit = args[arg] if arg < len(args) else None
+                name = lit.value if isinstance(lit, F.Lit) else None
+            return self.interest.canonical(name.replace("$", ".")) if isinstance(name, str) and name else callee
+        return (self.catalog.returns or {}).get(callee, callee)
 
     def _call(self, node, scope):
         function = node.child_by_field_name("function")
