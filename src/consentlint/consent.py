@@ -83,6 +83,7 @@ class ConsentModel:
         self.requests = frozenset(manifest.requests) if manifest else frozenset()
         self.platform = manifest.platform_permissions if manifest else True
         self.settings = frozenset(normalise_name(n) for n in manifest.settings) if manifest else frozenset()
+        self._meanings: dict = {}  # name -> (granted, category) or None: names repeat
         # every function name the manifest gives
         self.names = frozenset(self.checks) | self.decorators | self.requests
 
@@ -141,14 +142,19 @@ class ConsentModel:
         the catalog's consent-name patterns match: ``analytics_consent``,
         ``isDoNotTrackEnabled``): the guard, and whether a true value is the
         user's yes (False for opt-outs)."""
-        if self.settings and normalise_name(name) in self.settings:
-            return Guard("setting", name, (), line), True
-        names = self.catalog.consent_names
-        meaning = names.meaning(name) if names.gate is not None and names.gate.search(name) else None
+        meaning = self._meanings.get(name, _UNSEEN)
+        if meaning is _UNSEEN:
+            meaning = self._meanings[name] = self._meaning(name)
         if meaning is None:
             return None
         granted, category = meaning
         return Guard("setting", name, (category,) if category else (), line), granted
+
+    def _meaning(self, name: str):
+        if self.settings and normalise_name(name) in self.settings:
+            return True, None
+        names = self.catalog.consent_names
+        return names.meaning(name) if names.gate is not None and names.gate.search(name) else None
 
     def value_of(self, expr) -> str | None:
         """The string an argument stands for (a literal or a known constant)."""
@@ -196,6 +202,9 @@ class ConsentModel:
             return any(v in permissions for v in guard.values)
         purposes = self.manifest.purposes(category) if self.manifest else frozenset()
         return any(taxonomy.covers(v, category) or v in purposes for v in guard.values)
+
+
+_UNSEEN = object()
 
 
 def leaf_name(name: str) -> str:

@@ -20,6 +20,7 @@ from consentlint import facts as F
 from consentlint.consent import ConsentModel, Guard, either, leaf_name
 
 _NONE: frozenset = frozenset()
+_FIELD_LANGUAGES = frozenset(("java", "kotlin"))  # languages whose facts store fields (F.Store)
 
 
 class GuardAnalysis:
@@ -41,7 +42,8 @@ class GuardAnalysis:
         self._depth = 0
         self._after: set = set()  # guards established by helper calls just evaluated
         self._enclosing: list[F.Function] = []  # the functions being walked, innermost last
-        self._once: dict[int, frozenset] = {}
+        # (shared by every analysis of a run: the summaries re-analyse functions)
+        self._once: dict[int, frozenset] = summaries.assigned_once if summaries is not None else {}
         self._held: dict[str, _Kept] = {}  # locals holding a lambda or anonymous object
         self._created: list[_Kept] = []  # those made in the body being walked
         self._fields: dict[str, _Field] = {}  # fields of this file holding one
@@ -67,6 +69,8 @@ class GuardAnalysis:
         (``Runnable mTask = new Runnable() {..}``); one another file reads may
         be handed over anywhere."""
         found = {}
+        if facts.language not in _FIELD_LANGUAGES:
+            return found  # (front-ends of other languages lower no field stores)
         for function in facts.functions:
             for stmt in F.walk(function.body, expressions=False):
                 if type(stmt) is F.Store and stmt.target not in found and _handed(stmt.value):

@@ -51,6 +51,8 @@ class Summaries:
         self._started = None
         self._field_files: dict[str, set[str]] = {}  # field of a project class -> files that read it
         self._untyped: dict[str, list[str]] | None = None  # method name -> Python/JS methods of that name
+        self._untyped_called: set[str] = set()  # methods a call on a value of unknown type may run
+        self.assigned_once: dict[int, frozenset] = {}  # id(function) -> locals it assigns once (guards.py)
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
     def relevant(self, paths=None) -> set[str]:
@@ -101,8 +103,7 @@ class Summaries:
                         # a summary found by method name re-runs this one too
                         for target in self._checked(call):
                             callers_of.setdefault(target.qualname, set()).add(qualname)
-                        for target in self._untyped_targets(call, info.language):
-                            callers_of.setdefault(target, set()).add(qualname)
+                        self._untyped_called.update(self._untyped_targets(call, info.language))
                     if started is not None:
                         for target in started(call, info.language):
                             callers_of.setdefault(target, set()).add(qualname)
@@ -116,7 +117,9 @@ class Summaries:
                 if info.function.params and any(n in model.catalog.grant_values for n in names):
                     work.append(qualname)
         for function, path in self.index.unnamed:
-            # initialisers and top-level code read fields too
+            # initialisers read fields too (fields are stored by the JVM front-ends)
+            if not function.qualname.endswith("<init>"):
+                continue
             names = set()
             self._read_fields(names, path, list(_calls(function.body, names)))
         for name in named:
@@ -196,9 +199,10 @@ class Summaries:
 
     def _untyped_targets(self, call: F.Call, language: str) -> tuple[str, ...]:
         """(Python, JS/TS) the project methods a call on a receiver of unknown
-        type may run: every method of its name. Without them, one guarded
-        call of ``Gps.start`` would guard it while ``self.sensors[n].start()``
-        runs it unchecked. (Java and Kotlin receivers have declared types.)"""
+        type may run: every method of its name. Such a method is not guarded
+        by its callers (``is_entry``): one guarded call of ``Gps.start`` must
+        not guard it while ``self.sensors[n].start()`` runs it unchecked.
+        (Java and Kotlin receivers have declared types.)"""
         if language not in _UNTYPED or not _unknown_receiver(call, self.index):
             return ()
         if self._untyped is None:
@@ -261,9 +265,6 @@ class Summaries:
             if self._started is not None and language is not None:
                 for target in self._started(call, language):
                     self._callers.setdefault(target, []).append((function, guards))
-            if call.kind == "call" and language is not None and not self.index.targets(call.callee):
-                for target in self._untyped_targets(call, language):
-                    self._callers.setdefault(target, []).append((function, guards))
             if call.callee is None:
                 continue
             for target in self.index.targets(call.callee):
@@ -276,6 +277,8 @@ class Summaries:
         infos = self.index.functions.get(qualname)
         if not infos or qualname in self._escapes or not self._callers.get(qualname):
             return True
+        if qualname in self._untyped_called:
+            return True  # run from calls whose guards are not followed: not guarded by callers
         if qualname in self._callbacks:
             return False  # the framework runs it only after a project call started it
         return any(self.index.framework_called(info) for info in infos)
