@@ -207,3 +207,17 @@ def test_symlink_loop_is_reported_and_skipped(tmp_path):
     proc = run("check", ".", cwd=tmp_path, check=1)
     assert "symlink loop, skipped" in proc.stderr
     assert proc.stdout.count("PDC201") == 1
+
+
+def test_python_m_never_imports_the_scanned_tree(tmp_path):
+    """`python -m` puts the current folder first on sys.path: a scanned tree's
+    json.py, tomllib.py or tree_sitter.py must not shadow the real modules."""
+    marker = tmp_path / "imported"
+    for name in ("json", "tomllib", "tree_sitter", "pathspec"):
+        (tmp_path / f"{name}.py").write_text(
+            f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('the scanned tree was imported')\n")
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "app.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "--format", "json", ".", cwd=tmp_path, check=1)
+    assert not marker.exists(), marker.read_text()
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["PDC201"]
