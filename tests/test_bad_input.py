@@ -3,8 +3,10 @@ each case is built here, at the size that once hurt, and must finish fast."""
 
 from __future__ import annotations
 
+import pathlib
 import time
 
+from consentlint import engine
 from consentlint.manifest import load_manifest
 
 
@@ -24,3 +26,21 @@ def test_a_large_manifest_loads_in_linear_time(tmp_path):
     assert len(manifest.data) == len(manifest.checks) == 10_000
     assert manifest.data[-1].line == 4 * 9_999 + 2
     assert manifest.checks[-1].line == manifest.text.splitlines().index('  "app.privacy.check9999",') + 1
+
+
+def test_a_huge_file_is_reported_without_reading_it(tmp_path, monkeypatch):
+    """The size limit is checked with stat: a 200 MB file once cost 217 MB RSS."""
+    path = tmp_path / "huge.py"
+    with open(path, "wb") as f:
+        f.truncate(200_000_000)  # sparse: no disk
+    read = pathlib.Path.read_bytes
+
+    def guarded(self):
+        assert self.name != "huge.py", "the huge file was read"
+        return read(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", guarded)
+    for cache in (None, str(tmp_path / "cache")):
+        result = engine.Engine(engine.Settings(None, cache_dir=cache)).analyze_file(path, "huge.py")
+        assert [(f.code, f.message) for f in result.findings] == [
+            ("PDC001", "file too large to analyse (200 MB)")]

@@ -123,9 +123,12 @@ class Engine:
         if FRONTENDS.get(path.suffix) is None:
             return Lowered(str(path), FileResult(display))
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= MAX_FILE_BYTES else None
         except OSError as exc:
             return self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}")
+        if data is None:  # never read whole: the size is known from stat
+            return self._unreadable(str(path), display, _too_large(size))
         if self.cache is None:
             return self.lower_source(data, path, display)
         language, names, key = self._cache_key(path, display, data)
@@ -142,6 +145,8 @@ class Engine:
         if self.cache is None or FRONTENDS.get(path.suffix) is None:
             return None
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return None
             data = path.read_bytes()
         except OSError:
             return None
@@ -188,7 +193,7 @@ class Engine:
                      names: tuple[str | None, str | None] | None = None) -> Lowered:
         language, grammar, module_name = FRONTENDS[path.suffix]
         if len(data) > MAX_FILE_BYTES:
-            return self._unreadable(str(path), display, f"file too large to analyse ({len(data) // 1_000_000} MB)")
+            return self._unreadable(str(path), display, _too_large(len(data)))
         if b"\0" in data[:8192]:
             return self._unreadable(str(path), display, "binary file, not source text")
         if data.startswith(b"\xef\xbb\xbf"):
@@ -327,6 +332,10 @@ class Engine:
         result.findings = fingerprint([f for rule in R.FILE_RULES for f in rule.check(ctx)], [])
         result.errors = [message]
         return Lowered(path, result)
+
+
+def _too_large(size: int) -> str:
+    return f"file too large to analyse ({size // 1_000_000} MB)"
 
 
 def _suppress(result: FileResult, findings: list[Finding], lines: list[str], found: dict) -> FileResult:
