@@ -221,3 +221,52 @@ def test_python_m_never_imports_the_scanned_tree(tmp_path):
     proc = run("check", "--format", "json", ".", cwd=tmp_path, check=1)
     assert not marker.exists(), marker.read_text()
     assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["PDC201"]
+
+
+DEEP_TOML = "a = " + "[" * 500 + "]" * 500 + "\n"
+
+
+@pytest.mark.parametrize("name, text, args", [
+    ("privacy-manifest.toml", DEEP_TOML, ()),
+    ("consentlint.toml", DEEP_TOML, ()),
+    ("pyproject.toml", "[tool.consentlint]\n" + DEEP_TOML, ()),
+    ("checks/deep.toml", DEEP_TOML, ("--catalog", "checks")),
+    ("baseline.json", "[" * 100_000 + "]" * 100_000, ("--baseline", "baseline.json")),
+], ids=["manifest", "consentlint.toml", "pyproject", "catalog", "baseline"])
+def test_deeply_nested_input_files_are_exit_2(tmp_path, name, text, args):
+    """500 levels of TOML (or JSON) raised RecursionError: a traceback, exit 1."""
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_text(text)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = run("check", *args, "--exit-zero", "a.py", cwd=tmp_path, check=2)
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert re.fullmatch(rf"consentlint: error: (--baseline )?(\S*/)?{name}: nested too deeply\n", proc.stderr), proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_named_symlink_loop_or_fifo_gets_a_precise_message(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    os.symlink("loop.py", tmp_path / "loop.py")
+    os.symlink("gone.py", tmp_path / "dangling.py")
+    os.mkfifo(tmp_path / "fifo.py")
+    (tmp_path / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "loop.py", "dangling.py", "fifo.py", "a.py", cwd=tmp_path, check=1)
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "consentlint: warning: loop.py: symlink loop, skipped",
+        "consentlint: warning: dangling.py: broken symlink, skipped",
+        "consentlint: warning: fifo.py: not a regular file or folder, skipped",
+    ]
+    assert "a.py:2:5: PDC201" in proc.stdout
+
+
+def test_an_internal_error_is_exit_2_with_one_line(tmp_path):
+    """Whatever goes wrong inside is one line on stderr and exit 2, even under --exit-zero."""
+    (tmp_path / "a.py").write_text("x = 1\n")
+    boom = ("import sys\nfrom consentlint import cli, engine\n"
+            "def boom(*args, **kwargs):\n    raise ValueError('boom')\n"
+            "engine.run = boom\nsys.exit(cli.main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", boom, "check", "--exit-zero", "."], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "consentlint: error: internal error: ValueError: boom (please report)\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from consentlint import __version__
 from consentlint.cache import FOLDER
-from consentlint.errors import ConfigError, ConsentlintError
+from consentlint.errors import ConfigError, ConsentlintError, internal_error
 from consentlint.report import FORMATS
 
 
@@ -122,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 2
+    except Exception as exc:  # noqa: BLE001 -- the edge: a bug is one line and exit 2, never a traceback
+        print(f"consentlint: error: {internal_error(exc)}", file=sys.stderr)
+        return 2
+
 
 
 def _configured(parser, args, argv):

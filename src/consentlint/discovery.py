@@ -4,6 +4,7 @@ excludes, ``--exclude``/``--extend-exclude``/``--force-exclude``, and
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -166,8 +167,21 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
                 continue
             add(shown, absolute)
         else:
-            out.errors.append((shown, "no such file or folder"))
+            out.errors.append((shown, _not_scanned(path)))
     return out
+
+
+def _not_scanned(path: Path) -> str:
+    """Why a path named on the command line is neither a file nor a folder."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop, skipped"
+        if exc.errno == errno.ENOENT:
+            return "broken symlink, skipped" if os.path.islink(path) else "no such file or folder"
+        return f"cannot read: {exc.strerror or exc}"
+    return "not a regular file or folder, skipped"
 
 
 def _excluded_path(excludes: _Excludes, absolute: str, is_dir: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +83,7 @@ class Manifest:
 
 def find_manifest(start: Path) -> Path | None:
     """The nearest ``privacy-manifest.toml`` in ``start`` or a parent folder."""
-    start = start.resolve()
+    start = Path(os.path.realpath(start))  # Path.resolve raises on a symlink loop
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         path = candidate / MANIFEST_NAME

@@ -53,6 +53,8 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
         match = _TOML_LINE.search(str(exc))
         line = match.group(1) if match else max(1, len(text.splitlines()))
         raise error(f"{path}:{line}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise error(f"{path}: nested too deeply") from None
 
 
 def validate(data, schema: dict) -> list[tuple[Path, str]]:
