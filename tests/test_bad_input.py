@@ -75,3 +75,89 @@ def test_a_flat_broken_tree_is_lowered_in_linear_time(tmp_path, name, data):
     result = engine.Engine(engine.Settings(None)).analyze_file(path, name)
     assert time.perf_counter() - start < 2
     assert [f.code for f in result.findings] == ["PDC001"]
+
+
+# A stray backtick before a member, in a class the fixtures' style (731 bytes):
+# the pinned Kotlin grammar's error recovery takes 86 s on it, 0.0 s without it.
+STRAY_BACKTICK = """\
+class A {
+    fun easyPermissions() {
+            lm.getLastKnownLocation("gps") // note
+        if (EasyPermissions.hasPermissions(this, Manifest.permission.RECORD_AUDIO)) {
+        }
+`    }
+
+    fun dexter() {
+        Dexter.withContext(this)
+            .withPermission(Manifest.permission.ACCESS_FINE_LOCATION)
+            .withListener(object : PermissionListener {
+                override fun onPermissionGranted(response: PermissionGrantedResponse) {
+                    lm.getLastKnownLocation("gps") // note
+                }
+
+                override fun onPermissionDenied(response: PermissionDeniedResponse) {
+                    lm.getLastKnownLocation("gps") // note
+                }
+            }).check()
+    }
+}
+"""
+
+
+def test_a_parse_over_budget_is_pdc001_and_the_run_goes_on(tmp_path):
+    """The parse is cancelled at the file's budget; the other files are analysed."""
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "Stuck.kt").write_text(STRAY_BACKTICK)
+    files = [tmp_path / "Stuck.kt"]
+    for i in range(16):  # enough for the worker pool
+        (tmp_path / f"a{i}.py").write_text("from plyer import gps\ngps.start()\n")
+        files.append(tmp_path / f"a{i}.py")
+    eng = engine.Engine(engine.Settings(str(tmp_path / "privacy-manifest.toml"), budget=0.5))
+    for jobs in (1, 2):
+        start = time.perf_counter()
+        result = engine.run(eng, files, jobs, True, "privacy-manifest.toml")
+        assert time.perf_counter() - start < 5
+        stuck = [(f.code, f.message) for f in result.findings if f.path.endswith("Stuck.kt")]
+        assert stuck == [("PDC001", "analysis stopped after 0.5 s (the time budget per file): not analysed")]
+        assert [p for p, _ in result.errors] == [str(tmp_path / "Stuck.kt")]
+        assert sum(f.code == "PDC201" for f in result.findings) == 16
+
+
+def test_the_lowering_stage_is_under_the_budget_too(tmp_path):
+    """A minified bundle parses fast but took seconds in the front-end's walk
+    (a 4.9 MB one 14 s): the budget stops that stage as well."""
+    path = tmp_path / "bundle.js"
+    path.write_bytes(b"".join(b"var a%d=function(b,c){return navigator.geolocation.getCurrentPosition(c)};" % i
+                              for i in range(12_000)))  # 900 kB: parsed in 0.15 s, lowered in 0.7 s
+    start = time.perf_counter()
+    result = engine.Engine(engine.Settings(None, budget=0.25)).analyze_file(path, "bundle.js")
+    assert time.perf_counter() - start < 3
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("PDC001", "analysis stopped after 0.25 s (the time budget per file): not analysed")]
+    # within the budget the same file is analysed
+    result = engine.Engine(engine.Settings(None, budget=30)).analyze_file(path, "bundle.js")
+    assert {f.code for f in result.findings} == {"PDC101", "PDC201"}
+
+
+def test_a_nul_byte_anywhere_makes_a_binary_file(tmp_path):
+    """The binary check looked at the first 8 KiB only: a NUL after them sent
+    the Kotlin parser into a minute of error recovery."""
+    path = tmp_path / "Late.kt"
+    path.write_bytes(b"// padding\n" * 800 + STRAY_BACKTICK.replace("`", "\0").encode())  # a NUL at byte 8,985
+    start = time.perf_counter()
+    result = engine.Engine(engine.Settings(None)).analyze_file(path, "Late.kt")
+    assert time.perf_counter() - start < 1  # not the budget: never parsed
+    assert [(f.code, f.message) for f in result.findings] == [("PDC001", "binary file, not source text")]
+
+
+def test_the_default_budget_keeps_every_file_under_5_s():
+    assert 0 < engine.Settings(None).budget <= 5
+
+
+def test_control_bytes_over_the_whole_file_make_a_binary_file(tmp_path):
+    eng = engine.Engine(engine.Settings(None))
+    path = tmp_path / "late.py"
+    path.write_bytes(b"x = 1\n" * 2000 + b"\x01\x02\x03\x04" * 100)  # 3% control bytes, after 8 KiB
+    assert [f.message for f in eng.analyze_file(path, "late.py").findings] == ["binary file, not source text"]
+    path.write_bytes(b"\x0c\nx = '\x1b[1m\x01'\t# a form feed, an escape, a tab, one stray byte\n" + b"y = 2\n" * 50)
+    assert not eng.analyze_file(path, "late.py").findings

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from consentlint import budget
 from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
@@ -63,6 +64,8 @@ class Settings:
     # the project's folder (DESIGN section 7) when no manifest gives one: JS/TS
     # modules are named by their path from it (None: no project, no module names)
     project_root: str | None = None
+    # seconds each file's read, parse and lowering may take (budget.py)
+    budget: float = budget.SECONDS
 
 
 @dataclass
@@ -194,7 +197,7 @@ class Engine:
         language, grammar, module_name = FRONTENDS[path.suffix]
         if len(data) > MAX_FILE_BYTES:
             return self._unreadable(str(path), display, _too_large(len(data)))
-        if b"\0" in data[:8192]:
+        if _is_binary(data):
             return self._unreadable(str(path), display, "binary file, not source text")
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -204,20 +207,25 @@ class Engine:
             line = data.count(b"\n", 0, exc.start) + 1
             return self._unreadable(str(path), display,
                                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
-        tree = ts.parse(grammar, data)
         catalog, _, interest = self.language(language)
         module, package = names if names is not None else self._names(language, path)
         lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
-        frontend = importlib.import_module(module_name)
+        frontend = importlib.import_module(module_name)  # outside the budget: never half-imported
+        seconds = self.settings.budget
         try:
-            lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+            with budget.limit(seconds):
+                tree = ts.parse(grammar, data)
+                lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+                if self.settings.suppressions and b"noqa" in data:
+                    from consentlint import suppressions
+
+                    text = data.decode("utf-8", "replace")
+                    lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
         except RecursionError:
             return self._unreadable(str(path), display, "too deeply nested to analyse")
-        if self.settings.suppressions and b"noqa" in data:
-            from consentlint import suppressions
-
-            text = data.decode("utf-8", "replace")
-            lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
+        except budget.OverBudget:
+            return self._unreadable(str(path), display,
+                                    f"analysis stopped after {seconds:g} s (the time budget per file): not analysed")
         return lowered
 
     def judge(self, files: list[Lowered], report: int | None = None) -> list[FileResult]:
@@ -332,6 +340,20 @@ class Engine:
         result.findings = fingerprint([f for rule in R.FILE_RULES for f in rule.check(ctx)], [])
         result.errors = [message]
         return Lowered(path, result)
+
+
+# C0 control bytes that source text does not hold (tab, line ends, form feed
+# and escape it may); more than one in CONTROL_SHARE bytes, or any NUL, is binary
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b")
+CONTROL_SHARE = 100
+
+
+def _is_binary(data: bytes) -> bool:
+    """Over the whole file, in C: a NUL past the first 8 KiB once sent a parser
+    into minutes of error recovery."""
+    if b"\0" in data:
+        return True
+    return (len(data) - len(data.translate(None, _CONTROL))) * CONTROL_SHARE > len(data)
 
 
 def _too_large(size: int) -> str:

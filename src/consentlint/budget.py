@@ -1,0 +1,81 @@
+"""The time budget of one file's per-file stage (read, parse, lower): past
+it, the file is PDC001 and the run goes on (DESIGN section 10).
+
+Two mechanisms share one deadline. tree-sitter's parser polls ``expired()``
+from its progress callback and stops; Python code (the front-ends' walks)
+is interrupted by a ``SIGALRM`` timer that raises ``OverBudget``, where the
+platform has one and we run in the main thread. While such C code runs
+(``native()``) the timer only marks the deadline: an exception raised
+inside a tree-sitter callback would be lost.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from contextlib import contextmanager
+
+SECONDS = 4.0  # per file; with the project stage, no file costs more than ~5 s
+
+
+class OverBudget(BaseException):
+    """The file's budget ran out. A BaseException, like KeyboardInterrupt, so
+    that no ``except Exception`` on the way swallows it."""
+
+
+_deadline: float | None = None
+_in_native = 0
+
+
+def expired() -> bool:
+    return _deadline is not None and time.monotonic() >= _deadline
+
+
+def active() -> bool:
+    return _deadline is not None
+
+
+@contextmanager
+def native():
+    """Around a call into C that polls ``expired()``: the timer does not raise in it."""
+    global _in_native
+    _in_native += 1
+    try:
+        yield
+    finally:
+        _in_native -= 1
+
+
+def _on_alarm(signum, frame):
+    if _deadline is not None and not _in_native:
+        raise OverBudget
+
+
+def _can_alarm() -> bool:
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))  # nobody else's timer is running
+
+
+@contextmanager
+def limit(seconds: float):
+    """Run the block under a budget of ``seconds``; it raises ``OverBudget`` when spent."""
+    global _deadline
+    if _deadline is not None:  # nested: the outer budget holds
+        yield
+        return
+    alarm = _can_alarm()
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
+    _deadline = time.monotonic() + seconds
+    try:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        try:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # even when the timer fired just before it was stopped
+            _deadline = None
+            if alarm:
+                signal.signal(signal.SIGALRM, previous)
