@@ -161,3 +161,16 @@ def test_control_bytes_over_the_whole_file_make_a_binary_file(tmp_path):
     assert [f.message for f in eng.analyze_file(path, "late.py").findings] == ["binary file, not source text"]
     path.write_bytes(b"\x0c\nx = '\x1b[1m\x01'\t# a form feed, an escape, a tab, one stray byte\n" + b"y = 2\n" * 50)
     assert not eng.analyze_file(path, "late.py").findings
+
+
+@pytest.mark.parametrize("b", ["from a import *\n", "from a import thing\n"])
+def test_star_imports_in_a_cycle_end(tmp_path, b):
+    """`from b import *` in a.py and `from a import *` (or a name) in b.py sent
+    the name resolution into endless recursion (a traceback on pip's sources)."""
+    (tmp_path / "a.py").write_text("from b import *\n")
+    (tmp_path / "b.py").write_text(b)
+    (tmp_path / "c.py").write_text("from plyer import gps\nfrom a import thing\nthing()\ngps.start()\n")
+    files = sorted(tmp_path.glob("*.py"))
+    result = engine.run(engine.Engine(engine.Settings(None)), files, 1, False, "privacy-manifest.toml")
+    assert [(f.path.rsplit("/", 1)[-1], f.line, f.code) for f in result.findings if f.code != "PDC002"] == [
+        ("c.py", 4, "PDC101"), ("c.py", 4, "PDC201")]
