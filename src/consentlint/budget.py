@@ -17,6 +17,16 @@ import time
 from contextlib import contextmanager
 
 SECONDS = 4.0  # per file; with the project stage, no file costs more than ~5 s
+# The parse alone gets a share by size: valid code parses at 0.1-0.25 s per MB,
+# while a grammar's error recovery can grow by 200 MB a second on a few hundred
+# bytes (a stray backtick in Kotlin), so it stops long before the file's budget.
+PARSE_SECONDS = 0.5
+PARSE_SECONDS_PER_MB = 1.0
+
+
+def parse_seconds(size: int, seconds: float) -> float:
+    """The parse's share of a file budget of ``seconds`` for ``size`` bytes."""
+    return min(seconds, PARSE_SECONDS + PARSE_SECONDS_PER_MB * size / 1_000_000)
 
 
 class OverBudget(BaseException):
@@ -61,8 +71,13 @@ def _can_alarm() -> bool:
 def limit(seconds: float):
     """Run the block under a budget of ``seconds``; it raises ``OverBudget`` when spent."""
     global _deadline
-    if _deadline is not None:  # nested: the outer budget holds
-        yield
+    if _deadline is not None:  # nested: a share of the outer budget, polled only (no timer)
+        outer = _deadline
+        _deadline = min(outer, time.monotonic() + seconds)
+        try:
+            yield
+        finally:
+            _deadline = outer
         return
     alarm = _can_alarm()
     previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None

@@ -212,9 +212,12 @@ class Engine:
         lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
         frontend = importlib.import_module(module_name)  # outside the budget: never half-imported
         seconds = self.settings.budget
+        parse_seconds = budget.parse_seconds(len(data), seconds)
+        tree = None
         try:
             with budget.limit(seconds):
-                tree = ts.parse(grammar, data)
+                with budget.limit(parse_seconds):
+                    tree = ts.parse(grammar, data)
                 lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
                 if self.settings.suppressions and b"noqa" in data:
                     from consentlint import suppressions
@@ -224,6 +227,8 @@ class Engine:
         except RecursionError:
             return self._unreadable(str(path), display, "too deeply nested to analyse")
         except budget.OverBudget:
+            if tree is None:
+                return self._unreadable(str(path), display, f"parser gave up after {round(parse_seconds, 1):g} s: not analysed")
             return self._unreadable(str(path), display,
                                     f"analysis stopped after {seconds:g} s (the time budget per file): not analysed")
         return lowered
