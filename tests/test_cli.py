@@ -270,3 +270,16 @@ def test_an_internal_error_is_exit_2_with_one_line(tmp_path):
                           capture_output=True, text=True)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == "consentlint: error: internal error: ValueError: boom (please report)\n"
+
+
+def test_a_file_the_parser_gives_up_on_is_pdc001_in_errors_and_the_run_goes_on(tmp_path):
+    from test_bad_input import STRAY_BACKTICK
+
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "Stuck.kt").write_text(STRAY_BACKTICK)
+    (tmp_path / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "--format", "json", "--no-cache", ".", cwd=tmp_path, check=1)
+    doc = json.loads(proc.stdout)
+    assert doc["errors"] == [{"path": "Stuck.kt", "message": "parser gave up after 0.5 s: not analysed"}]
+    assert [(f["path"], f["code"], f["severity"]) for f in doc["findings"]] == [
+        ("Stuck.kt", "PDC001", "warning"), ("a.py", "PDC201", "error")]
