@@ -127,7 +127,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-
 def _configured(parser, args, argv):
     """Re-parse with the configuration file's values as defaults: flags win."""
     from consentlint.config import find_config, load_config

@@ -227,10 +227,9 @@ class Engine:
         except RecursionError:
             return self._unreadable(str(path), display, "too deeply nested to analyse")
         except budget.OverBudget:
-            if tree is None:
-                return self._unreadable(str(path), display, f"parser gave up after {round(parse_seconds, 1):g} s: not analysed")
-            return self._unreadable(str(path), display,
-                                    f"analysis stopped after {seconds:g} s (the time budget per file): not analysed")
+            message = (f"parser gave up after {round(parse_seconds, 1):g} s" if tree is None
+                       else f"analysis stopped after {seconds:g} s (the time budget per file)")
+            return self._unreadable(str(path), display, f"{message}: not analysed")
         return lowered
 
     def judge(self, files: list[Lowered], report: int | None = None) -> list[FileResult]:
