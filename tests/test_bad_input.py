@@ -4,6 +4,8 @@ each case is built here, at the size that once hurt, and must finish fast."""
 from __future__ import annotations
 
 import pathlib
+import signal
+import threading
 import time
 
 import pytest
@@ -175,3 +177,28 @@ def test_star_imports_in_a_cycle_end(tmp_path, b):
     result = engine.run(engine.Engine(engine.Settings(None)), files, 1, False, "privacy-manifest.toml")
     assert [(f.path.rsplit("/", 1)[-1], f.line, f.code) for f in result.findings if f.code != "PDC002"] == [
         ("c.py", 4, "PDC101"), ("c.py", 4, "PDC201")]
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs SIGALRM")
+def test_the_budget_holds_in_a_thread_and_leaves_the_host_s_alarm_alone(tmp_path):
+    """Outside the main thread there is no timer, but the parse still stops;
+    in it, the host's SIGALRM handler is back after each file."""
+    path = tmp_path / "Stuck.kt"
+    path.write_text(STRAY_BACKTICK)
+    eng = engine.Engine(engine.Settings(None))
+    messages = []
+    worker = threading.Thread(target=lambda: messages.extend(
+        f.message for f in eng.analyze_file(path, "Stuck.kt").findings))
+    worker.start()
+    worker.join(10)
+    assert messages == ["parser gave up after 0.5 s: not analysed"]
+
+    def host(signum, frame):
+        pass
+
+    previous = signal.signal(signal.SIGALRM, host)
+    try:
+        assert [f.code for f in eng.analyze_file(path, "Stuck.kt").findings] == ["PDC001"]
+        assert signal.getsignal(signal.SIGALRM) is host and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)

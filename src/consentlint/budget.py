@@ -37,31 +37,37 @@ class OverBudget(BaseException):
     that no ``except Exception`` on the way swallows it."""
 
 
-_deadline: float | None = None
-_in_native = 0
+class _State(threading.local):
+    """Each thread's budget (the timer serves the main thread only)."""
+
+    deadline: float | None = None
+    in_native: int = 0
+
+
+_state = _State()
 
 
 def expired() -> bool:
-    return _deadline is not None and time.monotonic() >= _deadline
+    deadline = _state.deadline
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def active() -> bool:
-    return _deadline is not None
+    return _state.deadline is not None
 
 
 @contextmanager
 def native():
     """Around a call into C that polls ``expired()``: the timer does not raise in it."""
-    global _in_native
-    _in_native += 1
+    _state.in_native += 1
     try:
         yield
     finally:
-        _in_native -= 1
+        _state.in_native -= 1
 
 
 def _on_alarm(signum, frame):
-    if _deadline is not None and not _in_native:
+    if _state.deadline is not None and not _state.in_native:
         raise OverBudget
 
 
@@ -73,18 +79,18 @@ def _can_alarm() -> bool:
 @contextmanager
 def limit(seconds: float):
     """Run the block under a budget of ``seconds``; it raises ``OverBudget`` when spent."""
-    global _deadline
-    if _deadline is not None:  # nested: a share of the outer budget, polled only (no timer)
-        outer = _deadline
-        _deadline = min(outer, time.monotonic() + seconds)
+    state = _state
+    if state.deadline is not None:  # nested: a share of the outer budget, polled only (no timer)
+        outer = state.deadline
+        state.deadline = min(outer, time.monotonic() + seconds)
         try:
             yield
         finally:
-            _deadline = outer
+            state.deadline = outer
         return
     alarm = _can_alarm()
     previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
-    _deadline = time.monotonic() + seconds
+    state.deadline = time.monotonic() + seconds
     try:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -94,6 +100,6 @@ def limit(seconds: float):
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         finally:  # even when the timer fired just before it was stopped
-            _deadline = None
+            state.deadline = None
             if alarm:
                 signal.signal(signal.SIGALRM, previous)
