@@ -283,3 +283,22 @@ def test_a_file_the_parser_gives_up_on_is_pdc001_in_errors_and_the_run_goes_on(t
     assert doc["errors"] == [{"path": "Stuck.kt", "message": "parser gave up after 0.5 s: not analysed"}]
     assert [(f["path"], f["code"], f["severity"]) for f in doc["findings"]] == [
         ("Stuck.kt", "PDC001", "warning"), ("a.py", "PDC201", "error")]
+
+
+def test_a_very_deep_folder_tree_is_walked(tmp_path):
+    """1,100 nested folders overflowed the recursive walk (RecursionError)."""
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    cwd = os.getcwd()
+    os.chdir(folder)  # relative steps: the absolute path outgrows PATH_MAX for mkdir
+    try:
+        for _ in range(1_100):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("a.py").write_text("from plyer import gps\ngps.start()\n")
+    finally:
+        os.chdir(cwd)
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    proc = run("check", "--no-cache", "--format", "json", "deep", cwd=tmp_path, check=1)
+    assert "Traceback" not in proc.stderr
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["PDC201"]

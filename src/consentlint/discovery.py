@@ -8,6 +8,7 @@ import errno
 import fnmatch
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pathspec
 
 from consentlint.frontends import ALL_EXTENSIONS
 
+MAX_DEPTH = 10_000  # folder levels the walk may recurse (paths end far sooner)
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", "node_modules", "build", "dist", "out", ".gradle", "Pods", "vendor",
     "venv", ".venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
@@ -90,6 +92,8 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
              respect_gitignore=True, extensions=ALL_EXTENSIONS) -> Discovery:
     """Files to scan under ``paths``, sorted, each once. Files named explicitly
     are scanned even when excluded, unless ``force_exclude``."""
+    # one frame per folder level: a 1,100-deep tree outgrew the default limit
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH))
     out = Discovery()
     excludes = _Excludes([*exclude, *extend_exclude])
     ignores = _Ignores()
