@@ -289,16 +289,31 @@ def test_a_very_deep_folder_tree_is_walked(tmp_path):
     """1,100 nested folders overflowed the recursive walk (RecursionError)."""
     folder = tmp_path / "deep"
     folder.mkdir()
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
     cwd = os.getcwd()
-    os.chdir(folder)  # relative steps: the absolute path outgrows PATH_MAX for mkdir
     try:
+        os.chdir(folder)  # one level at a time: os.makedirs recurses once per level too
         for _ in range(1_100):
             os.mkdir("d")
             os.chdir("d")
         Path("a.py").write_text("from plyer import gps\ngps.start()\n")
+        os.chdir(cwd)
+        proc = run("check", "--no-cache", "--format", "json", "deep", cwd=tmp_path, check=1)
     finally:
         os.chdir(cwd)
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
-    proc = run("check", "--no-cache", "--format", "json", "deep", cwd=tmp_path, check=1)
+        _remove_bottom_up(folder)
     assert "Traceback" not in proc.stderr
     assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["PDC201"]
+
+
+def _remove_bottom_up(folder: Path) -> None:
+    """shutil.rmtree (pytest's clean-up of old runs) recurses once per level."""
+    bottom = folder
+    while (bottom / "d").is_dir():
+        bottom = bottom / "d"
+    for entry in bottom.iterdir():
+        entry.unlink()
+    while bottom != folder:
+        bottom.rmdir()
+        bottom = bottom.parent
+
