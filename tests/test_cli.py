@@ -317,3 +317,20 @@ def _remove_bottom_up(folder: Path) -> None:
         bottom.rmdir()
         bottom = bottom.parent
 
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
+def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path):
+    """SARIF and --write-baseline crashed on it, JSON wrote a raw 0xff byte."""
+    name = os.fsdecode(b"\xffbad.py")
+    (tmp_path / name).write_text("from plyer import gps\ngps.start()\n")
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    doc = json.loads(subprocess.run([sys.executable, "-m", "consentlint", "check", "--format", "json", "."],
+                                    cwd=tmp_path, capture_output=True).stdout.decode("utf-8"))
+    assert [f["path"] for f in doc["findings"]] == [name]  # \udcff: json.loads gives the name back
+    run("check", "--format", "sarif", "--output", "out.sarif", ".", cwd=tmp_path, check=1)
+    sarif = json.loads((tmp_path / "out.sarif").read_text("utf-8"))
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "%FFbad.py"
+    run("check", "--write-baseline", "base.json", ".", cwd=tmp_path, check=0)
+    run("check", "--baseline", "base.json", ".", cwd=tmp_path, check=0)
+    run("check", "--output", "out.txt", ".", cwd=tmp_path, check=1)
+    assert "\\xffbad.py:2:5: PDC201" in (tmp_path / "out.txt").read_text("utf-8")

@@ -1,4 +1,4 @@
-"""The time budget of one file's per-file stage (read, parse, lower): past
+"""The time budget of one file's per-file stage (parse and lowering): past
 it, the file is PDC001 and the run goes on (DESIGN section 10).
 
 Two mechanisms share one deadline. tree-sitter's parser polls ``expired()``

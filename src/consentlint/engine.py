@@ -64,7 +64,7 @@ class Settings:
     # the project's folder (DESIGN section 7) when no manifest gives one: JS/TS
     # modules are named by their path from it (None: no project, no module names)
     project_root: str | None = None
-    # seconds each file's read, parse and lowering may take (budget.py)
+    # seconds each file's parse and lowering may take (budget.py); reading is bounded by size
     budget: float = budget.SECONDS
 
 
@@ -159,7 +159,8 @@ class Engine:
     def _cache_key(self, path: Path, display: str, data: bytes):
         language = FRONTENDS[path.suffix][0]
         names = self._names(language, path)
-        return language, names, self.cache.key(self._policy_key(language), display.encode(), repr(names).encode(), data)
+        return language, names, self.cache.key(self._policy_key(language), display.encode("utf-8", "surrogateescape"),
+                                         repr(names).encode(), data)
 
     def _load(self, path: Path, display: str, language: str, key: str) -> Lowered | None:
         hit = self.cache.load(key)
