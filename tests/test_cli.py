@@ -207,3 +207,130 @@ def test_symlink_loop_is_reported_and_skipped(tmp_path):
     proc = run("check", ".", cwd=tmp_path, check=1)
     assert "symlink loop, skipped" in proc.stderr
     assert proc.stdout.count("PDC201") == 1
+
+
+def test_python_m_never_imports_the_scanned_tree(tmp_path):
+    """`python -m` puts the current folder first on sys.path: a scanned tree's
+    json.py, tomllib.py or tree_sitter.py must not shadow the real modules."""
+    marker = tmp_path / "imported"
+    for name in ("json", "tomllib", "tree_sitter", "pathspec"):
+        (tmp_path / f"{name}.py").write_text(
+            f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('the scanned tree was imported')\n")
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "app.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "--format", "json", ".", cwd=tmp_path, check=1)
+    assert not marker.exists(), marker.read_text()
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["PDC201"]
+
+
+DEEP_TOML = "a = " + "[" * 500 + "]" * 500 + "\n"
+
+
+@pytest.mark.parametrize("name, text, args", [
+    ("privacy-manifest.toml", DEEP_TOML, ()),
+    ("consentlint.toml", DEEP_TOML, ()),
+    ("pyproject.toml", "[tool.consentlint]\n" + DEEP_TOML, ()),
+    ("checks/deep.toml", DEEP_TOML, ("--catalog", "checks")),
+    ("baseline.json", "[" * 100_000 + "]" * 100_000, ("--baseline", "baseline.json")),
+], ids=["manifest", "consentlint.toml", "pyproject", "catalog", "baseline"])
+def test_deeply_nested_input_files_are_exit_2(tmp_path, name, text, args):
+    """500 levels of TOML (or JSON) raised RecursionError: a traceback, exit 1."""
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_text(text)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = run("check", *args, "--exit-zero", "a.py", cwd=tmp_path, check=2)
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert re.fullmatch(rf"consentlint: error: (--baseline )?(\S*/)?{name}: nested too deeply\n", proc.stderr), proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_named_symlink_loop_or_fifo_gets_a_precise_message(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    os.symlink("loop.py", tmp_path / "loop.py")
+    os.symlink("gone.py", tmp_path / "dangling.py")
+    os.mkfifo(tmp_path / "fifo.py")
+    (tmp_path / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "loop.py", "dangling.py", "fifo.py", "a.py", cwd=tmp_path, check=1)
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "consentlint: warning: loop.py: symlink loop, skipped",
+        "consentlint: warning: dangling.py: broken symlink, skipped",
+        "consentlint: warning: fifo.py: not a regular file or folder, skipped",
+    ]
+    assert "a.py:2:5: PDC201" in proc.stdout
+
+
+def test_an_internal_error_is_exit_2_with_one_line(tmp_path):
+    """Whatever goes wrong inside is one line on stderr and exit 2, even under --exit-zero."""
+    (tmp_path / "a.py").write_text("x = 1\n")
+    boom = ("import sys\nfrom consentlint import cli, engine\n"
+            "def boom(*args, **kwargs):\n    raise ValueError('boom')\n"
+            "engine.run = boom\nsys.exit(cli.main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", boom, "check", "--exit-zero", "."], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "consentlint: error: internal error: ValueError: boom (please report)\n"
+
+
+def test_a_file_the_parser_gives_up_on_is_pdc001_in_errors_and_the_run_goes_on(tmp_path):
+    from test_bad_input import STRAY_BACKTICK
+
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "Stuck.kt").write_text(STRAY_BACKTICK)
+    (tmp_path / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "--format", "json", "--no-cache", ".", cwd=tmp_path, check=1)
+    doc = json.loads(proc.stdout)
+    assert doc["errors"] == [{"path": "Stuck.kt", "message": "parser gave up after 0.5 s: not analysed"}]
+    assert [(f["path"], f["code"], f["severity"]) for f in doc["findings"]] == [
+        ("Stuck.kt", "PDC001", "warning"), ("a.py", "PDC201", "error")]
+
+
+def test_a_very_deep_folder_tree_is_walked(tmp_path):
+    """1,100 nested folders overflowed the recursive walk (RecursionError)."""
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    cwd = os.getcwd()
+    try:
+        os.chdir(folder)  # one level at a time: os.makedirs recurses once per level too
+        for _ in range(1_100):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("a.py").write_text("from plyer import gps\ngps.start()\n")
+        os.chdir(cwd)
+        proc = run("check", "--no-cache", "--format", "json", "deep", cwd=tmp_path, check=1)
+    finally:
+        os.chdir(cwd)
+        _remove_bottom_up(folder)
+    assert "Traceback" not in proc.stderr
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["PDC201"]
+
+
+def _remove_bottom_up(folder: Path) -> None:
+    """shutil.rmtree (pytest's clean-up of old runs) recurses once per level."""
+    bottom = folder
+    while (bottom / "d").is_dir():
+        bottom = bottom / "d"
+    for entry in bottom.iterdir():
+        entry.unlink()
+    while bottom != folder:
+        bottom.rmdir()
+        bottom = bottom.parent
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
+def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path):
+    """SARIF and --write-baseline crashed on it, JSON wrote a raw 0xff byte."""
+    name = os.fsdecode(b"\xffbad.py")
+    (tmp_path / name).write_text("from plyer import gps\ngps.start()\n")
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    doc = json.loads(subprocess.run([sys.executable, "-m", "consentlint", "check", "--format", "json", "."],
+                                    cwd=tmp_path, capture_output=True).stdout.decode("utf-8"))
+    assert [f["path"] for f in doc["findings"]] == [name]  # \udcff: json.loads gives the name back
+    run("check", "--format", "sarif", "--output", "out.sarif", ".", cwd=tmp_path, check=1)
+    sarif = json.loads((tmp_path / "out.sarif").read_text("utf-8"))
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "%FFbad.py"
+    run("check", "--write-baseline", "base.json", ".", cwd=tmp_path, check=0)
+    run("check", "--baseline", "base.json", ".", cwd=tmp_path, check=0)
+    run("check", "--output", "out.txt", ".", cwd=tmp_path, check=1)
+    assert "\\xffbad.py:2:5: PDC201" in (tmp_path / "out.txt").read_text("utf-8")

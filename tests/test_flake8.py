@@ -74,3 +74,27 @@ def test_manifest_option_and_broken_manifest(tmp_path):
     proc = flake8("a.py", cwd=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "PDC002 invalid manifest:" in proc.stdout and "key data[0].category" in proc.stdout
+
+
+def test_internal_errors_become_one_diagnostic_and_never_abort_flake8(tmp_path):
+    """A deep manifest made flake8 exit 1 with no output; any other internal
+    error of the plugin is one PDC001 at line 1 and flake8 carries on."""
+    (tmp_path / "privacy-manifest.toml").write_text("a = " + "[" * 500 + "]" * 500 + "\n")
+    (tmp_path / "a.py").write_text("from plyer import gps\n\ngps.start()\n")
+    (tmp_path / "b.py").write_text("import os\n")
+    proc = flake8("--select", "PDC,F", "a.py", "b.py", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "a.py:1:1: PDC002 invalid manifest: " in proc.stdout and "nested too deeply" in proc.stdout
+    assert "b.py:1:1: F401" in proc.stdout
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    boom = ("import sys\nfrom consentlint import engine\nfrom flake8.main import cli\n"
+            "def boom(*args, **kwargs):\n    raise ValueError('boom')\n"
+            "engine.Engine.analyze_source = boom\nsys.exit(cli.main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", boom, "--select", "PDC,F", "-j", "1", "a.py", "b.py"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "a.py:1:1: PDC001 consentlint could not analyse this file: internal error: ValueError: boom (please report)",
+        "b.py:1:1: PDC001 consentlint could not analyse this file: internal error: ValueError: boom (please report)",
+        "b.py:1:1: F401 'os' imported but unused",
+    ]

@@ -33,6 +33,8 @@ def load_baseline(path: Path) -> frozenset[tuple[str, str]]:
         raise ConfigError(f"--baseline {path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"--baseline {path}: not a consentlint baseline (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise ConfigError(f"--baseline {path}: nested too deeply") from None
     entries = doc.get("findings") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or not all(
             isinstance(e, dict) and isinstance(e.get("code"), str) and isinstance(e.get("fingerprint"), str)

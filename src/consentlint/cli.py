@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from pathlib import Path
 
 from consentlint import __version__
 from consentlint.cache import FOLDER
-from consentlint.errors import ConfigError, ConsentlintError
+from consentlint.errors import ConfigError, ConsentlintError, internal_error
 from consentlint.report import FORMATS
 
 
@@ -122,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 2
+    except Exception as exc:  # noqa: BLE001 -- the edge: a bug is one line and exit 2, never a traceback
+        print(f"consentlint: error: {internal_error(exc)}", file=sys.stderr)
+        return 2
 
 
 def _configured(parser, args, argv):
@@ -216,12 +220,12 @@ def _scan(args) -> int:
     if not is_check:
         from consentlint.report import inventory
 
-        _write(inventory.render(result, manifest, args.format), args.output)
+        _write(inventory.render(result, manifest, args.format), args.output, json_like=args.format == "json")
         return 0
     if args.write_baseline is not None:
         from consentlint import baseline
 
-        _write(baseline.render(result.findings), args.write_baseline, "--write-baseline")
+        _write(baseline.render(result.findings), args.write_baseline, "--write-baseline", json_like=True)
         if not args.quiet:
             print(f"consentlint: wrote {len(result.findings)} findings to {args.write_baseline}", file=sys.stderr)
         return 0
@@ -238,7 +242,7 @@ def _scan(args) -> int:
         output = reporter.render(result, report_suppressions=args.report_suppressions)
     else:
         output = reporter.render(result)
-    _write(output, args.output)
+    _write(output, args.output, json_like=args.format in ("json", "sarif"))
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
@@ -283,7 +287,22 @@ def _covers(paths, root: Path) -> bool:
     return False
 
 
-def _write(text: str, output: Path | None, flag: str = "--output") -> None:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(text: str, json_like: bool) -> str:
+    """A file name that is not UTF-8 reaches the report as lone surrogates
+    (``os.fsdecode``): JSON gets them as ``\\u`` escapes (``json.loads``
+    gives the name back), text as ``\\x`` escapes of its bytes."""
+    if not _SURROGATE.search(text):
+        return text
+    if json_like:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _write(text: str, output: Path | None, flag: str = "--output", json_like: bool = False) -> None:
+    text = _utf8(text, json_like)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

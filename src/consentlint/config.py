@@ -15,6 +15,7 @@ file, line and key.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -57,7 +58,7 @@ CHECK_ONLY = frozenset(("select", "ignore", "exit-zero", "fail-on", "project", "
 
 def find_config(start: Path) -> Path | None:
     """The nearest config file from ``start`` (a file or folder) upward."""
-    folder = Path(start).resolve()
+    folder = Path(os.path.realpath(start))  # Path.resolve raises on a symlink loop
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):

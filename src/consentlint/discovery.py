@@ -4,9 +4,11 @@ excludes, ``--exclude``/``--extend-exclude``/``--force-exclude``, and
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pathspec
 
 from consentlint.frontends import ALL_EXTENSIONS
 
+MAX_DEPTH = 10_000  # folder levels the walk may recurse (paths end far sooner)
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", "node_modules", "build", "dist", "out", ".gradle", "Pods", "vendor",
     "venv", ".venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
@@ -89,6 +92,8 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
              respect_gitignore=True, extensions=ALL_EXTENSIONS) -> Discovery:
     """Files to scan under ``paths``, sorted, each once. Files named explicitly
     are scanned even when excluded, unless ``force_exclude``."""
+    # one frame per folder level: a 1,100-deep tree outgrew the default limit
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH))
     out = Discovery()
     excludes = _Excludes([*exclude, *extend_exclude])
     ignores = _Ignores()
@@ -166,8 +171,21 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
                 continue
             add(shown, absolute)
         else:
-            out.errors.append((shown, "no such file or folder"))
+            out.errors.append((shown, _not_scanned(path)))
     return out
+
+
+def _not_scanned(path: Path) -> str:
+    """Why a path named on the command line is neither a file nor a folder."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop, skipped"
+        if exc.errno == errno.ENOENT:
+            return "broken symlink, skipped" if os.path.islink(path) else "no such file or folder"
+        return f"cannot read: {exc.strerror or exc}"
+    return "not a regular file or folder, skipped"
 
 
 def _excluded_path(excludes: _Excludes, absolute: str, is_dir: bool) -> bool:

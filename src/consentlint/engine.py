@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from consentlint import budget
 from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
@@ -63,6 +64,8 @@ class Settings:
     # the project's folder (DESIGN section 7) when no manifest gives one: JS/TS
     # modules are named by their path from it (None: no project, no module names)
     project_root: str | None = None
+    # seconds each file's parse and lowering may take (budget.py); reading is bounded by size
+    budget: float = budget.SECONDS
 
 
 @dataclass
@@ -123,9 +126,12 @@ class Engine:
         if FRONTENDS.get(path.suffix) is None:
             return Lowered(str(path), FileResult(display))
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= MAX_FILE_BYTES else None
         except OSError as exc:
             return self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}")
+        if data is None:  # never read whole: the size is known from stat
+            return self._unreadable(str(path), display, _too_large(size))
         if self.cache is None:
             return self.lower_source(data, path, display)
         language, names, key = self._cache_key(path, display, data)
@@ -142,6 +148,8 @@ class Engine:
         if self.cache is None or FRONTENDS.get(path.suffix) is None:
             return None
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return None
             data = path.read_bytes()
         except OSError:
             return None
@@ -151,7 +159,8 @@ class Engine:
     def _cache_key(self, path: Path, display: str, data: bytes):
         language = FRONTENDS[path.suffix][0]
         names = self._names(language, path)
-        return language, names, self.cache.key(self._policy_key(language), display.encode(), repr(names).encode(), data)
+        return language, names, self.cache.key(self._policy_key(language), display.encode("utf-8", "surrogateescape"),
+                                         repr(names).encode(), data)
 
     def _load(self, path: Path, display: str, language: str, key: str) -> Lowered | None:
         hit = self.cache.load(key)
@@ -188,8 +197,8 @@ class Engine:
                      names: tuple[str | None, str | None] | None = None) -> Lowered:
         language, grammar, module_name = FRONTENDS[path.suffix]
         if len(data) > MAX_FILE_BYTES:
-            return self._unreadable(str(path), display, f"file too large to analyse ({len(data) // 1_000_000} MB)")
-        if b"\0" in data[:8192]:
+            return self._unreadable(str(path), display, _too_large(len(data)))
+        if _is_binary(data):
             return self._unreadable(str(path), display, "binary file, not source text")
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -199,20 +208,29 @@ class Engine:
             line = data.count(b"\n", 0, exc.start) + 1
             return self._unreadable(str(path), display,
                                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
-        tree = ts.parse(grammar, data)
         catalog, _, interest = self.language(language)
         module, package = names if names is not None else self._names(language, path)
         lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
-        frontend = importlib.import_module(module_name)
+        frontend = importlib.import_module(module_name)  # outside the budget: never half-imported
+        seconds = self.settings.budget
+        parse_seconds = budget.parse_seconds(len(data), seconds)
+        tree = None
         try:
-            lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+            with budget.limit(seconds):
+                with budget.limit(parse_seconds):
+                    tree = ts.parse(grammar, data)
+                lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+                if self.settings.suppressions and b"noqa" in data:
+                    from consentlint import suppressions
+
+                    text = data.decode("utf-8", "replace")
+                    lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
         except RecursionError:
             return self._unreadable(str(path), display, "too deeply nested to analyse")
-        if self.settings.suppressions and b"noqa" in data:
-            from consentlint import suppressions
-
-            text = data.decode("utf-8", "replace")
-            lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
+        except budget.OverBudget:
+            message = (f"parser gave up after {round(parse_seconds, 1):g} s" if tree is None
+                       else f"analysis stopped after {seconds:g} s (the time budget per file)")
+            return self._unreadable(str(path), display, f"{message}: not analysed")
         return lowered
 
     def judge(self, files: list[Lowered], report: int | None = None) -> list[FileResult]:
@@ -327,6 +345,24 @@ class Engine:
         result.findings = fingerprint([f for rule in R.FILE_RULES for f in rule.check(ctx)], [])
         result.errors = [message]
         return Lowered(path, result)
+
+
+# C0 control bytes that source text does not hold (tab, line ends, form feed
+# and escape it may); more than one in CONTROL_SHARE bytes, or any NUL, is binary
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b")
+CONTROL_SHARE = 100
+
+
+def _is_binary(data: bytes) -> bool:
+    """Over the whole file, in C: a NUL past the first 8 KiB once sent a parser
+    into minutes of error recovery."""
+    if b"\0" in data:
+        return True
+    return (len(data) - len(data.translate(None, _CONTROL))) * CONTROL_SHARE > len(data)
+
+
+def _too_large(size: int) -> str:
+    return f"file too large to analyse ({size // 1_000_000} MB)"
 
 
 def _suppress(result: FileResult, findings: list[Finding], lines: list[str], found: dict) -> FileResult:

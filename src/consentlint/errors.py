@@ -1,4 +1,5 @@
-"""The one error family: each becomes exit 2 with one clear line at the CLI edge."""
+"""The one error family: each becomes exit 2 with one clear line at the CLI edge
+(and so does any other exception, as an internal error)."""
 
 
 class ConsentlintError(Exception):
@@ -15,3 +16,11 @@ class CatalogError(ConsentlintError):
 
 class ConfigError(ConsentlintError):
     """A bad command-line option or configuration value."""
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one wording for a bug in consentlint, at the CLI edge (exit 2) and
+    in the flake8 plugin (a diagnostic)."""
+    message = " ".join(str(exc).split())
+    detail = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return f"internal error: {detail} (please report)"

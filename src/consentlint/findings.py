@@ -48,11 +48,16 @@ class Finding:
 def fingerprint(findings: list[Finding], lines: list[str]) -> list[Finding]:
     """Give each finding a fingerprint that survives edits elsewhere in the file:
     it hashes code, path, context, catalog entry, category and the stripped text
-    of the line, never the line number; repeats get an occurrence index."""
+    of the line, never the line number; repeats get an occurrence index. A line
+    longer than ``LONG_LINE`` (minified code) enters by its own digest, taken
+    once, so many findings on it cost no more than one."""
     seen: dict[str, int] = {}
+    texts: dict[int, str] = {}
     out = []
     for finding in sorted(findings, key=Finding.sort_key):
-        text = lines[finding.line - 1].strip() if 0 < finding.line <= len(lines) else ""
+        text = texts.get(finding.line)
+        if text is None:
+            text = texts[finding.line] = _line_text(lines, finding.line)
         basis = "\x1f".join((finding.code, finding.path, finding.context, finding.catalog_id or "",
                              finding.category or "", text))
         digest = hashlib.sha256(basis.encode("utf-8", "replace")).hexdigest()[:32]
@@ -60,6 +65,16 @@ def fingerprint(findings: list[Finding], lines: list[str]) -> list[Finding]:
         seen[digest] = index + 1
         out.append(replace(finding, fingerprint=f"{digest}:{index}"))
     return out
+
+
+LONG_LINE = 10_000  # characters
+
+
+def _line_text(lines: list[str], line: int) -> str:
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    if len(text) > LONG_LINE:
+        text = "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+    return text
 
 
 @dataclass

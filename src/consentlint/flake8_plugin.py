@@ -5,7 +5,8 @@ It reports for a ``.py`` file exactly the CLI's file-scope findings, at the
 same line and column (flake8 columns are 0-based). flake8 itself handles
 ``noqa``, ``--select``/``--extend-ignore``, per-file-ignores and config
 files. Syntax errors are flake8's own (E999), so PDC001 is not reported here.
-A broken manifest becomes one PDC002 finding: the plugin never exits the host.
+A broken manifest becomes one PDC002 finding, any internal error one PDC001
+at line 1: the plugin never exits or aborts the host.
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ class Plugin:
         cls.manifest_option = options.pdc_manifest
 
     def run(self):
+        from consentlint.errors import internal_error
+
+        try:
+            diagnostics = self._diagnostics()
+        except Exception as exc:  # noqa: BLE001 -- a bug in the plugin must never abort flake8
+            diagnostics = [(1, 0, f"PDC001 consentlint could not analyse this file: {internal_error(exc)}")]
+        for line, column, message in diagnostics:
+            yield line, column, message, type(self)
+
+    def _diagnostics(self) -> list[tuple[int, int, str]]:
         from consentlint.engine import Engine, Settings
         from consentlint.errors import ConsentlintError
         from consentlint.manifest import find_manifest
@@ -53,11 +64,7 @@ class Plugin:
                 _ENGINES[key] = Engine(Settings(key, suppressions=False))
             engine = _ENGINES[key]
         except ConsentlintError as exc:
-            yield 1, 0, f"PDC002 invalid manifest: {exc}", type(self)
-            return
+            return [(1, 0, f"PDC002 invalid manifest: {exc}")]
         source = "".join(self.lines).encode("utf-8", "surrogateescape")
         result = engine.analyze_source(source, path, self.filename)
-        for finding in result.findings:
-            if finding.code == "PDC001":
-                continue
-            yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+        return [(f.line, f.column - 1, f"{f.code} {f.message}") for f in result.findings if f.code != "PDC001"]

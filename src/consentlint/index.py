@@ -93,20 +93,26 @@ class ProjectIndex:
         """Every project class below ``qualname``."""
         return reachable(self._subtypes.get(qualname, ()), self._subtypes)
 
-    def follow(self, name: str) -> str:
+    def follow(self, name: str, _seen: set | None = None) -> str:
         """``name`` through re-exports and imports to what it is defined as
         (``./src/index#hasPerm`` -> ``./src/perms#hasPerm``, ``pkg.has`` ->
-        ``pkg.perms.has``); itself when no module re-binds it."""
+        ``pkg.perms.has``); itself when no module re-binds it. ``_seen``: the
+        names this lookup has passed (star imports in a cycle, as pip's
+        vendored pyparsing has, end there)."""
+        seen = set() if _seen is None else _seen
         for _ in range(MAX_HOPS):
             if name in self.functions or name in self.classes:
                 return name
+            if name in seen:
+                return name
+            seen.add(name)
             module, head, tail = self._split(name)
             if module is None:
                 return name
             target = self._bound.get(module, {}).get(head)
             if target is None:
                 for star in self._stars.get(module, ()):
-                    candidate = self.follow(f"{star}#{head}" + (f".{tail}" if tail else ""))
+                    candidate = self.follow(f"{star}#{head}" + (f".{tail}" if tail else ""), seen)
                     if candidate in self.functions or candidate in self.classes:
                         return candidate
                 return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,12 +78,12 @@ class Manifest:
 
     def line_of_item(self, path: tuple, value: str) -> int:
         """The line of ``value`` in the array at ``path``."""
-        return _line_of_string(self.text, schema.locate(self.text, path), value)
+        return schema.locate_string(self.text, schema.locate(self.text, path), value)
 
 
 def find_manifest(start: Path) -> Path | None:
     """The nearest ``privacy-manifest.toml`` in ``start`` or a parent folder."""
-    start = start.resolve()
+    start = Path(os.path.realpath(start))  # Path.resolve raises on a symlink loop
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         path = candidate / MANIFEST_NAME
@@ -125,7 +126,7 @@ def load_manifest(path: Path) -> Manifest:
             ConsentCheck(
                 function=entry["function"],
                 category_arg=entry.get("category_arg", 0),
-                line=_line_of_string(text, schema.locate(text, ("consent", "checks")), entry["function"]),
+                line=schema.locate_string(text, schema.locate(text, ("consent", "checks")), entry["function"]),
             )
         )
     policy = raw.get("policy", {})
@@ -143,17 +144,6 @@ def load_manifest(path: Path) -> Manifest:
         rights=tuple(sorted(raw.get("rights", {}).items())),
         text=text,
     )
-
-
-def _line_of_string(text: str, start: int, value: str) -> int:
-    """The first line from ``start`` on that holds the quoted ``value`` (items
-    of a multi-line inline array), else ``start``."""
-    lines = text.splitlines()
-    for number in range(start, len(lines) + 1):
-        line = lines[number - 1]
-        if f'"{value}"' in line or f"'{value}'" in line:
-            return number
-    return start
 
 
 def _value_at(raw, path):

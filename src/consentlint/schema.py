@@ -10,10 +10,11 @@ the same verdicts with jsonschema itself.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path as FilePath
 
@@ -52,6 +53,8 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
         match = _TOML_LINE.search(str(exc))
         line = match.group(1) if match else max(1, len(text.splitlines()))
         raise error(f"{path}:{line}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise error(f"{path}: nested too deeply") from None
 
 
 def validate(data, schema: dict) -> list[tuple[Path, str]]:
@@ -154,6 +157,26 @@ def _split_key(key: str) -> tuple:
 def locate(text: str, path: Path) -> int:
     """Best 1-based line for ``path`` in TOML ``text``: the line of the deepest
     key or table on the path that appears in the file (1 when none does)."""
+    lines = _key_lines(text)
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
+
+
+def locate_string(text: str, start: int, value: str) -> int:
+    """The first line from ``start`` on that holds the quoted ``value`` (items
+    of a multi-line inline array), else ``start``."""
+    found = _string_lines(text).get(value, ())
+    i = bisect.bisect_left(found, start)
+    return found[i] if i < len(found) else start
+
+
+# a file's lines are indexed once, not once per key looked up (a manifest of
+# 10,000 entries took minutes); the few texts of a run are kept
+@lru_cache(maxsize=16)
+def _key_lines(text: str) -> dict[tuple, int]:
+    """The 1-based line of each key and table path in TOML ``text`` (first one wins)."""
     lines: dict[tuple, int] = {}
     counts: dict[tuple, int] = {}
     table: tuple = ()
@@ -173,7 +196,21 @@ def locate(text: str, path: Path) -> int:
         key = _KEY.match(line)
         if key:
             lines.setdefault(table + _split_key(key.group(1)), number)
-    for end in range(len(path), 0, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return 1
+    return lines
+
+
+_STRING = re.compile(r""""([^"\\\n]*)"|'([^'\n]*)'""")
+
+
+@lru_cache(maxsize=16)
+def _string_lines(text: str) -> dict[str, list[int]]:
+    """The lines (ascending) on which each simple quoted string of ``text`` appears."""
+    out: dict[str, list[int]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if "\"" not in line and "'" not in line:
+            continue
+        for match in _STRING.finditer(line):
+            found = out.setdefault(match.group(1) if match.group(1) is not None else match.group(2), [])
+            if not found or found[-1] != number:
+                found.append(number)
+    return out

@@ -9,6 +9,7 @@ from importlib import resources
 
 import tree_sitter
 
+from consentlint import budget
 from consentlint.facts import Span, SyntaxProblem
 
 # language id -> (grammar module, function returning the language pointer)
@@ -38,8 +39,40 @@ def _parser(name: str) -> tree_sitter.Parser:
 
 def parse(name: str, source: bytes) -> Tree:
     """Parse ``source`` with the grammar ``name``; tree-sitter always returns a
-    tree, with ERROR/MISSING nodes where the source is broken."""
-    return _parser(name).parse(source)
+    tree, with ERROR/MISSING nodes where the source is broken. Under a time
+    budget (``budget.limit``) the parser stops at its end and this raises
+    ``budget.OverBudget``: some grammars' error recovery takes minutes on a
+    few hundred bytes."""
+    parser = _parser(name)
+    if not budget.active():
+        return parser.parse(source)
+    try:
+        with budget.native():
+            # the progress callback exists only for sources read by a callback
+            tree = parser.parse(lambda offset, _: source[offset:offset + _CHUNK], progress_callback=_stop)
+    except ValueError:  # what the binding raises for a cancelled parse
+        parser.reset()
+        if budget.expired():
+            raise budget.OverBudget from None
+        raise
+    _check_budget()
+    # the same tree again, over the buffer (no edits: reused, ~10% of a parse):
+    # nodes of a tree read by a callback get their text through it, 7x slower
+    return parser.parse(source, old_tree=tree)
+
+
+_CHUNK = 1 << 16
+
+
+def _stop(*_) -> bool:
+    return budget.expired()
+
+
+def _check_budget() -> None:
+    """After a call into C: a budget that ran out there (the timer does not
+    raise inside it) is noticed here."""
+    if budget.expired():
+        raise budget.OverBudget
 
 
 @cache
@@ -64,7 +97,12 @@ def captures(q: tree_sitter.Query, node: Node, max_depth: int | None = None) -> 
     cursor = tree_sitter.QueryCursor(q)
     if max_depth is not None:
         cursor.set_max_start_depth(max_depth)
-    return cursor.captures(node)
+    # not cancelled from inside (the pinned binding's query progress callback
+    # crashes): under a budget, the timer raises as soon as the query returns
+    found = cursor.captures(node)
+    if budget.active():
+        _check_budget()
+    return found
 
 
 def text(node: Node) -> str:

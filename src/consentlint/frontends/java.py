@@ -55,7 +55,7 @@ class _Java(JvmLowerer):
     # ------------------------------------------------------------ declarations
 
     def module_pass(self, root) -> None:
-        header = ts.captures(ts.query(self.LANGUAGE, "imports"), root, max_depth=1)
+        header = ts.captures(ts.query(self.LANGUAGE, "imports"), root, max_depth=0)
         for node in header.get("package", ()):
             for child in node.named_children:
                 if child.type in ("scoped_identifier", "identifier"):

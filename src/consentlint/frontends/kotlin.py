@@ -79,7 +79,7 @@ class _Kotlin(JvmLowerer):
     # ------------------------------------------------------------ declarations
 
     def module_pass(self, root) -> None:
-        header = ts.captures(ts.query(self.LANGUAGE, "imports"), root, max_depth=1)
+        header = ts.captures(ts.query(self.LANGUAGE, "imports"), root, max_depth=0)
         for node in header.get("package", ()):
             ident = next((c for c in node.named_children if c.type in ("qualified_identifier", "identifier")), None)
             if ident is not None:

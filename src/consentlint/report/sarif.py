@@ -130,7 +130,7 @@ def artifact(path: str) -> dict:
     if os.path.isabs(path) or ".." in parts:
         return {"uri": Path(os.path.abspath(path)).as_uri()}
     relative = "/".join(p for p in parts if p not in ("", "."))
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(relative.encode("utf-8", "surrogateescape"), safe="/"), "uriBaseId": SRCROOT}
 
 
 def invocation(errors, index: dict[str, int]) -> dict:

@@ -2,9 +2,11 @@
 
 ## What it does
 Reports a file that cannot be read, is not UTF-8 text (binary, another
-encoding), or has syntax errors. For a syntax error it reports the first broken
-spot; whatever the parser could recover from the rest of the file is still
-analysed, and the run goes on with the other files.
+encoding), is too large (over 5 MB), takes longer than the time budget per
+file (3 s: some grammars' error recovery takes minutes on a few hundred bytes),
+or has syntax errors. For a syntax error it reports the first broken spot;
+whatever the parser could recover from the rest of the file is still analysed,
+and the run goes on with the other files.
 
 ## Why is this bad?
 A file consentlint cannot read is a file whose collection sites it cannot

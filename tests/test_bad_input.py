@@ -1,0 +1,204 @@
+"""Bad input never hangs, crashes or vanishes (DESIGN section 10, issue 12):
+each case is built here, at the size that once hurt, and must finish fast."""
+
+from __future__ import annotations
+
+import pathlib
+import signal
+import threading
+import time
+
+import pytest
+
+from consentlint import engine
+from consentlint.findings import Finding, fingerprint
+from consentlint.manifest import load_manifest
+
+
+def _manifest_with(entries: int) -> str:
+    blocks = [f'[[data]]\ncategory = "location.precise"\npurposes = ["p{i}"]\n' for i in range(entries)]
+    checks = ",\n".join(f'  "app.privacy.check{i}"' for i in range(entries))
+    return "\n".join(blocks) + f"\n[consent]\nchecks = [\n{checks},\n]\n"
+
+
+def test_a_large_manifest_loads_in_linear_time(tmp_path):
+    """Each entry's line was found by rescanning the whole text (68 s for 2,000)."""
+    path = tmp_path / "privacy-manifest.toml"
+    path.write_text(_manifest_with(10_000))
+    start = time.perf_counter()
+    manifest = load_manifest(path)
+    assert time.perf_counter() - start < 3
+    assert len(manifest.data) == len(manifest.checks) == 10_000
+    assert manifest.data[-1].line == 4 * 9_999 + 2
+    assert manifest.checks[-1].line == manifest.text.splitlines().index('  "app.privacy.check9999",') + 1
+
+
+def test_a_huge_file_is_reported_without_reading_it(tmp_path, monkeypatch):
+    """The size limit is checked with stat: a 200 MB file once cost 217 MB RSS."""
+    path = tmp_path / "huge.py"
+    with open(path, "wb") as f:
+        f.truncate(200_000_000)  # sparse: no disk
+    read = pathlib.Path.read_bytes
+
+    def guarded(self):
+        assert self.name != "huge.py", "the huge file was read"
+        return read(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", guarded)
+    for cache in (None, str(tmp_path / "cache")):
+        result = engine.Engine(engine.Settings(None, cache_dir=cache)).analyze_file(path, "huge.py")
+        assert [(f.code, f.message) for f in result.findings] == [
+            ("PDC001", "file too large to analyse (200 MB)")]
+
+
+def test_many_findings_on_one_minified_line_are_fingerprinted_in_linear_time():
+    """Each finding hashed its whole line: 6,000 findings on a 1 MB line took seconds."""
+    line = "a();" * 250_000
+    many = [Finding("m.js", 1, 4 * i + 1, 1, 4 * i + 2, "PDC201", "error", "m", context=f"f{i}")
+            for i in range(6_000)]
+    start = time.perf_counter()
+    printed = fingerprint(many, [line])
+    assert time.perf_counter() - start < 2
+    assert len({f.fingerprint for f in printed}) == 6_000
+    short = [Finding("m.js", 1, 1, 1, 2, "PDC201", "error", "m", context="f")]
+    assert fingerprint(short, ["x"]) == fingerprint(short, ["  x "])  # the stripped text, as before
+
+
+@pytest.mark.parametrize("name, data", [
+    ("A.java", b"import a.b.C;\nclass A { void f() { int x = " + b"(" * 100_000 + b"1;\n}}\n"),
+    ("a.kt", b"import a.b.C\nfun f() { val x = " + b"(" * 100_000 + b"1\n}\n"),
+])
+def test_a_flat_broken_tree_is_lowered_in_linear_time(tmp_path, name, data):
+    """100k `(` leave an ERROR root with 100k children: the imports query over
+    them took 0.6/2.1/7.6 s for 25k/50k/100k."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    start = time.perf_counter()
+    result = engine.Engine(engine.Settings(None)).analyze_file(path, name)
+    assert time.perf_counter() - start < 2
+    assert [f.code for f in result.findings] == ["PDC001"]
+
+
+# A stray backtick before a member, in a class the fixtures' style (731 bytes):
+# the pinned Kotlin grammar's error recovery takes 86 s on it, 0.0 s without it.
+STRAY_BACKTICK = """\
+class A {
+    fun easyPermissions() {
+            lm.getLastKnownLocation("gps") // note
+        if (EasyPermissions.hasPermissions(this, Manifest.permission.RECORD_AUDIO)) {
+        }
+`    }
+
+    fun dexter() {
+        Dexter.withContext(this)
+            .withPermission(Manifest.permission.ACCESS_FINE_LOCATION)
+            .withListener(object : PermissionListener {
+                override fun onPermissionGranted(response: PermissionGrantedResponse) {
+                    lm.getLastKnownLocation("gps") // note
+                }
+
+                override fun onPermissionDenied(response: PermissionDeniedResponse) {
+                    lm.getLastKnownLocation("gps") // note
+                }
+            }).check()
+    }
+}
+"""
+
+
+def test_a_parse_over_budget_is_pdc001_and_the_run_goes_on(tmp_path):
+    """The parse is cancelled at its share of the file's budget (0.5 s for a
+    small file: by then the parser held 100 MB); the other files are analysed."""
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "Stuck.kt").write_text(STRAY_BACKTICK)
+    files = [tmp_path / "Stuck.kt"]
+    for i in range(16):  # enough for the worker pool
+        (tmp_path / f"a{i}.py").write_text("from plyer import gps\ngps.start()\n")
+        files.append(tmp_path / f"a{i}.py")
+    eng = engine.Engine(engine.Settings(str(tmp_path / "privacy-manifest.toml")))
+    for jobs in (1, 2):
+        start = time.perf_counter()
+        result = engine.run(eng, files, jobs, True, "privacy-manifest.toml")
+        assert time.perf_counter() - start < 5
+        stuck = [(f.code, f.message) for f in result.findings if f.path.endswith("Stuck.kt")]
+        assert stuck == [("PDC001", "parser gave up after 0.5 s: not analysed")]
+        assert [p for p, _ in result.errors] == [str(tmp_path / "Stuck.kt")]
+        assert sum(f.code == "PDC201" for f in result.findings) == 16
+
+
+def test_the_lowering_stage_is_under_the_budget_too(tmp_path):
+    """A minified bundle parses fast but took seconds in the front-end's walk
+    (a 4.9 MB one 14 s): the budget stops that stage as well."""
+    path = tmp_path / "bundle.js"
+    path.write_bytes(b"".join(b"var a%d=function(b,c){return navigator.geolocation.getCurrentPosition(c)};" % i
+                              for i in range(12_000)))  # 900 kB: parsed in 0.15 s, lowered in 0.7 s
+    start = time.perf_counter()
+    result = engine.Engine(engine.Settings(None, budget=0.25)).analyze_file(path, "bundle.js")
+    assert time.perf_counter() - start < 3
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("PDC001", "analysis stopped after 0.25 s (the time budget per file): not analysed")]
+    # within the budget the same file is analysed
+    result = engine.Engine(engine.Settings(None, budget=30)).analyze_file(path, "bundle.js")
+    assert {f.code for f in result.findings} == {"PDC101", "PDC201"}
+
+
+def test_a_nul_byte_anywhere_makes_a_binary_file(tmp_path):
+    """The binary check looked at the first 8 KiB only: a NUL after them sent
+    the Kotlin parser into a minute of error recovery."""
+    path = tmp_path / "Late.kt"
+    path.write_bytes(b"// padding\n" * 800 + STRAY_BACKTICK.replace("`", "\0").encode())  # a NUL at byte 8,985
+    start = time.perf_counter()
+    result = engine.Engine(engine.Settings(None)).analyze_file(path, "Late.kt")
+    assert time.perf_counter() - start < 1  # not the budget: never parsed
+    assert [(f.code, f.message) for f in result.findings] == [("PDC001", "binary file, not source text")]
+
+
+def test_the_default_budget_keeps_every_file_under_5_s():
+    assert 0 < engine.Settings(None).budget <= 5
+
+
+def test_control_bytes_over_the_whole_file_make_a_binary_file(tmp_path):
+    eng = engine.Engine(engine.Settings(None))
+    path = tmp_path / "late.py"
+    path.write_bytes(b"x = 1\n" * 2000 + b"\x01\x02\x03\x04" * 100)  # 3% control bytes, after 8 KiB
+    assert [f.message for f in eng.analyze_file(path, "late.py").findings] == ["binary file, not source text"]
+    path.write_bytes(b"\x0c\nx = '\x1b[1m\x01'\t# a form feed, an escape, a tab, one stray byte\n" + b"y = 2\n" * 50)
+    assert not eng.analyze_file(path, "late.py").findings
+
+
+@pytest.mark.parametrize("b", ["from a import *\n", "from a import thing\n"])
+def test_star_imports_in_a_cycle_end(tmp_path, b):
+    """`from b import *` in a.py and `from a import *` (or a name) in b.py sent
+    the name resolution into endless recursion (a traceback on pip's sources)."""
+    (tmp_path / "a.py").write_text("from b import *\n")
+    (tmp_path / "b.py").write_text(b)
+    (tmp_path / "c.py").write_text("from plyer import gps\nfrom a import thing\nthing()\ngps.start()\n")
+    files = sorted(tmp_path.glob("*.py"))
+    result = engine.run(engine.Engine(engine.Settings(None)), files, 1, False, "privacy-manifest.toml")
+    assert [(f.path.rsplit("/", 1)[-1], f.line, f.code) for f in result.findings if f.code != "PDC002"] == [
+        ("c.py", 4, "PDC101"), ("c.py", 4, "PDC201")]
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs SIGALRM")
+def test_the_budget_holds_in_a_thread_and_leaves_the_host_s_alarm_alone(tmp_path):
+    """Outside the main thread there is no timer, but the parse still stops;
+    in it, the host's SIGALRM handler is back after each file."""
+    path = tmp_path / "Stuck.kt"
+    path.write_text(STRAY_BACKTICK)
+    eng = engine.Engine(engine.Settings(None))
+    messages = []
+    worker = threading.Thread(target=lambda: messages.extend(
+        f.message for f in eng.analyze_file(path, "Stuck.kt").findings))
+    worker.start()
+    worker.join(10)
+    assert messages == ["parser gave up after 0.5 s: not analysed"]
+
+    def host(signum, frame):
+        pass
+
+    previous = signal.signal(signal.SIGALRM, host)
+    try:
+        assert [f.code for f in eng.analyze_file(path, "Stuck.kt").findings] == ["PDC001"]
+        assert signal.getsignal(signal.SIGALRM) is host and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
