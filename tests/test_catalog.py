@@ -87,12 +87,15 @@ def test_consent_names_match_their_examples():
 
 
 def test_consent_names_gate_admits_every_example():
-    """The prefilter never skips text that holds a consent-named value."""
+    """The prefilter never skips text that holds a consent-named value (it is
+    matched against lower-cased source bytes, so it is written in lower case)."""
     names = load_catalog().for_language("python").consent_names
     raw = tomllib.loads((checks_dir() / "consent_names.toml").read_text())
+    assert raw["gate"] == raw["gate"].lower()
     for entry in raw["name"]:
         for example in entry["examples"]:
             assert names.gate.search(example), example
+            assert names.gate_bytes.search(example.encode().lower()), example
 
 
 def test_every_catalog_entry_is_hit_by_a_fixture():

@@ -73,7 +73,7 @@ class ConsentNames:
     patterns: tuple = ()  # (regex, granted?, category or None), first match wins
     not_decision: re.Pattern | None = None
     gate: re.Pattern | None = None  # source text that may hold one
-    gate_bytes: re.Pattern | None = None  # the same, over the bytes of a source file
+    gate_bytes: re.Pattern | None = None  # the same, over the lower-cased bytes of a source file
 
     def meaning(self, name: str) -> tuple[bool, str | None] | None:
         """``(True, category)`` when a true ``name`` means the user agreed,
@@ -359,7 +359,7 @@ def _consent_names(path, text, raw, valid) -> ConsentNames:
         patterns.append((compile_(("name", i, "pattern"), entry["pattern"]), entry["means"] == "granted",
                          entry.get("category")))
     return ConsentNames(tuple(patterns), compile_(("not_decision",), raw["not_decision"]),
-                        compile_(("gate",), raw["gate"], re.I), re.compile(raw["gate"].encode(), re.I))
+                        compile_(("gate",), raw["gate"], re.I), re.compile(raw["gate"].lower().encode()))
 
 
 def _closure(name: str, supers: dict) -> tuple[str, ...]:
