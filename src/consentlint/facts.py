@@ -391,6 +391,16 @@ def _walk_statements(stmts, enter_defs: bool):
             stack.extend(reversed(_statements(node)))
 
 
+def is_link(expr) -> bool:
+    """A link of a member chain on an untyped parameter, as the JS front-end
+    emits them (``_Lowerer._link``; ``consentlint.params`` types them): a read
+    without callee or key named by one member (``body`` of ``req.body``; the
+    root names the local). Other reads without callee (a consent-named
+    setting, ``prefs.analyticsConsent``) are not links."""
+    return type(expr) is Call and expr.kind == "read" and expr.callee is None and expr.key is None \
+        and "." not in expr.text
+
+
 def calls_in(functions):
     """``(call, enclosing functions innermost first)`` for every call in
     ``functions``, lambdas and nested definitions included."""

@@ -35,16 +35,6 @@ MAX_KEYS = 4  # members followed below a keyed API (req.body.a.b.c.d)
 _NONE: frozenset = frozenset()
 
 
-def is_link(expr) -> bool:
-    """A link of a member chain on an untyped parameter, as the JS front-end
-    emits them (``_Lowerer._link``): a read without callee or key named by
-    one member (``body`` of ``req.body``; the root names the local). Other
-    reads without callee (a consent-named setting, ``prefs.analyticsConsent``)
-    are not links."""
-    return type(expr) is F.Call and expr.kind == "read" and expr.callee is None and expr.key is None \
-        and "." not in expr.text
-
-
 class ParamTypes:
     def __init__(self, files, index, catalogs: dict):
         self.index = index
@@ -61,7 +51,7 @@ class ParamTypes:
             methods = catalog.handler_methods
             for call, chain in F.calls_in(facts.functions):
                 if call.callee is None:
-                    if call.receiver is not None and (call.kind == "call" or is_link(call)):
+                    if call.receiver is not None and (call.kind == "call" or F.is_link(call)):
                         chains.append((call, chain, catalog))
                         if call.kind == "call" and call.args and call.text.rpartition(".")[2] in methods:
                             flows.append((call, chain, catalog))  # app.post(...) on a parameter
@@ -185,7 +175,7 @@ class ParamTypes:
             if expr.callee is not None:
                 if not expr.callee.startswith("."):
                     out = frozenset((f"{expr.callee}.{expr.key}" if expr.key else expr.callee,))
-            elif is_link(expr):
+            elif F.is_link(expr):
                 if expr.receiver is None:  # the root: an untyped local
                     out = self._local(expr.text, chain, catalog, depth, seen)
                 else:

@@ -111,7 +111,6 @@ from dataclasses import replace
 from consentlint import facts as F
 from consentlint import treesitter as ts
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
-from consentlint.params import is_link
 
 _GLOBAL = "<global>"  # the global object: window, globalThis, self
 _DEFAULT = object()  # the `default:` label of a switch
@@ -1156,7 +1155,7 @@ class _Lowerer:
                     target = target.parent
                 if not isinstance(target, _FnScope):
                     target = scope  # an outer variable: shadow from here on
-                untyped = is_link(value) or self._untyped(value, scope)
+                untyped = F.is_link(value) or self._untyped(value, scope)
                 target.bind(name, _Untyped() if untyped else self._binding_for(value))
                 return [F.Assign(name, value)]
             if left is not None and left.type in ("object_pattern", "array_pattern"):
@@ -1188,7 +1187,7 @@ class _Lowerer:
                 return [F.Def(self._function(value, scope, local, self._qual(local)))]
             expr = self._expr(value, scope)
             binding = self._binding_for(expr)
-            if is_link(expr) or self._untyped(expr, scope):
+            if F.is_link(expr) or self._untyped(expr, scope):
                 binding = _Untyped()  # const payload = req.body: a chain on an untyped parameter
             if value.type == "new_expression" and binding.qualname is None and self.modname is not None:
                 # const s = new Store(): s.load() is a method of that project class
@@ -1275,7 +1274,7 @@ class _Lowerer:
                 out.insert(0, F.Eval(value))
             return out
         source = self._keyed_source(value)
-        chained = source is None and (is_link(value) or self._untyped(value, scope))
+        chained = source is None and (F.is_link(value) or self._untyped(value, scope))
         linked = False
         keyed = []
         holder = None  # the local that receives the check result
@@ -1537,7 +1536,7 @@ class _Lowerer:
         (``req.body.shippingContact.givenName``: key ``givenName``). None
         when ``value`` is neither."""
         if type(value) is F.Call and value.kind == "read":
-            if is_link(value):
+            if F.is_link(value):
                 receiver = value
             elif value.key is not None and value.callee in self.catalog.sources:
                 self.next_id += 1
