@@ -159,6 +159,9 @@ def _holds(constraint: Constraint, call: F.Call, project=None) -> bool:
                 return False
             names = project[1](value) if project is not None else ()
             return any(n.startswith(cls + ".") for n in names for cls in constraint.columns)
+        if constraint.value_type == "not-string" and value is not _ABSENT and project is not None \
+                and project[0](value):
+            return False  # a string reaches it (a URL handed to a constructor, kept in a field)
         if value is not _ABSENT:
             value = _value(value)
     if constraint.value_type == "absent":

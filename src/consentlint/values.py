@@ -175,8 +175,12 @@ class Values:
             return self._memo[key]
         seen = seen | {key}
         out: frozenset = _NONE
+        # a Python method's first parameter is the object: calls pass the rest
+        shift = 1 if _bound_method(function, self.index) else 0
         for path, call in self.summaries.calls_of.get(function.qualname, ())[:MAX_CALLERS]:
-            arg = _argument(call, position, name)
+            if position < shift:
+                break
+            arg = _argument(call, position - shift, name)
             if arg is not None:
                 out |= self._eval(arg, _Context(path, self._chain_of(path, call)), depth + 1, seen)
         self._memo[key] = out
@@ -266,6 +270,16 @@ def _assignments(function: F.Function, name: str) -> list:
     """The values a function's statements assign to the local ``name``."""
     return [s.value for s in F.walk(function.body, expressions=False)
             if type(s) is F.Assign and s.target == name and s.field is None]
+
+
+def _bound_method(function: F.Function, index) -> bool:
+    """A Python method (of a project class, taking the object first): what
+    its callers pass starts at its second parameter."""
+    owner = function.qualname.rpartition(".")[0]
+    infos = index.functions.get(function.qualname, ())
+    return owner in index.classes and any(i.language == "python" for i in infos) \
+        and bool(function.params) and function.params[0] in ("self", "cls") \
+        and not any(d.name in ("staticmethod", "builtins.staticmethod") for d in function.decorators)
 
 
 def _argument(call: F.Call, position: int, name: str):

@@ -767,10 +767,27 @@ class _Lowerer:
             return [F.Assign(name, value)]
         if left is not None:
             self._bind_targets(left, scope)
+            field = self._own_field(left, scope)
+            if field is not None:
+                # `self.url = url` in a method: what the attribute holds, for values across functions
+                return [F.Store(field, value)]
             if left.type in ("attribute", "subscript"):
                 target = self._expr(left.child_by_field_name("object") or left.child_by_field_name("value"), scope)
                 return [F.Eval(F.Seq((value, target)))]
         return [F.Eval(value)]
+
+    def _own_field(self, left, scope) -> str | None:
+        """``self.x`` as an assignment target in a method of class ``C``:
+        ``pkg.mod.C.x``, the name reads of ``self.x`` resolve to."""
+        if left.type != "attribute" or not isinstance(scope, _FnScope):
+            return None
+        obj = left.child_by_field_name("object")
+        method = scope.method_scope()
+        if obj is None or obj.type != "identifier" or method is None or ts.text(obj) != method.self_name:
+            return None
+        if scope.lookup(method.self_name) is not method.names.get(method.self_name):
+            return None  # rebound in a nested function
+        return f"{method.cls.qualname}.{ts.text(left.child_by_field_name('attribute'))}"
 
     def _bind_targets(self, node, scope) -> None:
         if node is None:
