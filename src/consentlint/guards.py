@@ -20,7 +20,9 @@ from consentlint import facts as F
 from consentlint.consent import ConsentModel, Guard, either, leaf_name
 
 _NONE: frozenset = frozenset()
-_FIELD_LANGUAGES = frozenset(("java", "kotlin"))  # languages whose facts store fields (F.Store)
+# languages whose fields are declared, so the project can list a field's
+# readers (a lambda kept in a Python attribute runs where it is made)
+_FIELD_LANGUAGES = frozenset(("java", "kotlin"))
 
 
 class GuardAnalysis:
@@ -70,7 +72,7 @@ class GuardAnalysis:
         be handed over anywhere."""
         found = {}
         if facts.language not in _FIELD_LANGUAGES:
-            return found  # (front-ends of other languages lower no field stores)
+            return found
         for function in facts.functions:
             for stmt in F.walk(function.body, expressions=False):
                 if type(stmt) is F.Store and stmt.target not in found and _handed(stmt.value):

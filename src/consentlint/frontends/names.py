@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from consentlint.catalog import normalise_name
 
@@ -60,10 +61,14 @@ class Interest:
     def consent_named(self, name: str) -> bool:
         """Whether ``name`` (a key, attribute or property) may hold the
         user's consent decision."""
-        if self.settings and normalise_name(name) in {normalise_name(s) for s in self.settings}:
+        if self.settings and normalise_name(name) in self._settings:
             return True
         names = self.consent_names
         return names is not None and names.gate.search(name) is not None and names.meaning(name) is not None
+
+    @cached_property
+    def _settings(self) -> frozenset:
+        return frozenset(normalise_name(s) for s in self.settings)
 
     def consent_words(self, source: bytes) -> list[int]:
         """Offsets in ``source`` where a consent-named value may be spelled
