@@ -1,6 +1,8 @@
 """The facts cache (DESIGN section 7): a warm run reports exactly what a cold
 one does; an entry is used only for the same content, tool and policy; a
-broken or unwritable cache never changes a result."""
+broken or unwritable cache never changes a result. The same holds for what
+is kept beside the facts: the digests of unchanged files (by ``stat``) and
+the project stage's results (``runs/``)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,14 @@ import json
 import os
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES
 from conftest import consentlint as run
-from consentlint.cache import FOLDER
+from consentlint.cache import FOLDER, SETTLED_NS
 
 PROJECT = FIXTURES / "projects" / "android-uris"
 
@@ -77,9 +80,45 @@ def test_catalog_change_is_not_served_stale(project, tmp_path):
 
 def test_corrupt_entry_is_a_miss(project):
     cold = report(project)
-    for entry in entries(project / FOLDER):
+    for entry in [*entries(project / FOLDER), *(project / FOLDER / "runs").iterdir(), project / FOLDER / "stats"]:
         entry.write_bytes(b"not a pickle")
     assert report(project) == cold
+
+
+def test_unchanged_project_is_served_from_its_last_run(project):
+    """A re-run of an unchanged project reads the results, not the facts;
+    another manifest, or one file's check, is judged on the facts again."""
+    cold = report(project)
+    shutil.rmtree(project / FOLDER / "facts")
+    assert report(project) == cold
+    manifest = project / "privacy-manifest.toml"
+    manifest.write_text(manifest.read_text() + "\n# another manifest is another project\n")
+    changed = report(project)
+    assert changed == report(project, "--no-cache")
+    assert entries(project / FOLDER)  # lowered again, for the new key
+    one = json.loads(run("check", "src/com/acme/data/Backup.java", "--format", "json", "--exit-zero",
+                         cwd=project).stdout)
+    assert one["findings"] == [f for f in changed["findings"] if f["path"] == "src/com/acme/data/Backup.java"]
+    assert one == json.loads(run("check", "src/com/acme/data/Backup.java", "--format", "json", "--exit-zero",
+                                 "--no-cache", cwd=project).stdout)
+
+
+def test_rewrite_with_the_same_size_and_time_is_read_again(project):
+    """A file is not read again while its ``stat`` is unchanged; a rewrite
+    that keeps its size and modification time still moves its change time."""
+    time.sleep(SETTLED_NS / 1e9 + 0.2)  # the copy has settled: its digests are kept
+    report(project)
+    assert (project / FOLDER / "stats").is_file()
+    source = project / "src/com/acme/data/Backup.java"
+    before = source.stat()
+    text = source.read_text()
+    query = "resolver.query(calls, null, null, null, null);"
+    edited = text.replace(query, "resolver.hashCode();".ljust(len(query)))
+    assert len(edited) == len(text) and edited != text
+    source.write_text(edited)
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    lines = {(f["path"], f["line"]) for f in report(project)["findings"]}
+    assert ("src/com/acme/data/Backup.java", 23) not in lines
 
 
 def test_no_cache_and_cache_dir(project, tmp_path):

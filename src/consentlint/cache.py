@@ -8,7 +8,19 @@ front-ends are not yet policy-free: DESIGN section 7 wants them to be, and
 then this part of the key goes), the file's language, path and module, and
 its bytes. Files that cannot be read or decoded are never cached.
 
-Entries live in ``<project>/.consentlint_cache/facts/`` (``--cache-dir``;
+Two more things are kept beside the facts, so a warm run neither reads nor
+parses what did not change. ``stats`` maps each file's path and ``stat`` (size,
+modification time, inode) to the digest of its bytes, as git's index does: a
+file whose ``stat`` is unchanged is not read again (the change time moves on
+every write and cannot be set back). An entry is only kept when the file was
+read well after its last change (``SETTLED_NS``), so two
+writes within one tick of the file system's clock are never mistaken for one.
+``runs/`` holds the results of the project stage, keyed by everything it
+reads (the tool, the settings, the manifest's text and every file's facts
+key): a re-run of an unchanged project, or a one-file check in a project
+scanned before, reads its findings from there (the newest ``RUNS_KEPT``).
+
+Entries live in ``<project>/.consentlint_cache/`` (``--cache-dir``;
 ``--no-cache`` turns it off). Writes go through a temporary file and an atomic
 rename, so concurrent runs and a killed run never leave a torn entry; an
 unreadable or unwritable cache is skipped silently (read-only CI), and a
@@ -23,11 +35,14 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 
 FOLDER = ".consentlint_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# consentlint's facts cache; safe to delete\n"
+SETTLED_NS = 2_000_000_000
+RUNS_KEPT = 8
 _GRAMMARS = ("tree-sitter", "tree-sitter-python", "tree-sitter-java", "tree-sitter-kotlin",
              "tree-sitter-javascript", "tree-sitter-typescript")
 
@@ -54,12 +69,79 @@ def tool_key() -> bytes:
     return digest.digest()
 
 
+def _stamp(stat: os.stat_result) -> tuple:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev
+
+
 class FactsCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.facts = self.folder / "facts"
+        self.runs = self.folder / "runs"
         self.writable = True
         self.hits = self.misses = 0
+        self._stats: dict | None = None  # path -> (*_stamp(stat), digest)
+        self._stats_changed = False
+
+    # ------------------------------------------------------ content digests
+
+    def digest(self, path: str, stat: os.stat_result) -> bytes | None:
+        """The digest of the file's bytes when its ``stat`` is unchanged
+        since it was last read (else None: read it)."""
+        if self._stats is None:
+            self._stats = self._read_stats()
+        entry = self._stats.get(path)
+        if entry is not None and entry[:-1] == _stamp(stat):
+            return entry[-1]
+        return None
+
+    def remember(self, path: str, stat: os.stat_result, data: bytes) -> bytes:
+        """The digest of ``data``, just read from ``path``; kept for the next
+        run when the file had settled before it was read."""
+        digest = hashlib.blake2b(data, digest_size=20).digest()
+        if self._stats is None:
+            self._stats = self._read_stats()
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS:
+            entry = (*_stamp(stat), digest)
+            if self._stats.get(path) != entry:
+                self._stats[path] = entry
+                self._stats_changed = True
+        return digest
+
+    def save_stats(self) -> None:
+        if self._stats_changed:
+            self._write(self.folder / "stats", self._stats)
+            self._stats_changed = False
+
+    def _read_stats(self) -> dict:
+        value = self._read(self.folder / "stats")
+        return value if isinstance(value, dict) else {}
+
+    # ------------------------------------------------------ project results
+
+    def load_run(self, key: str, paths) -> dict | None:
+        """The project stage's results for ``paths`` under ``key``, when
+        all of them are there."""
+        value = self._read(self.runs / key)
+        if not isinstance(value, dict) or any(p not in value for p in paths):
+            return None
+        return value
+
+    def store_run(self, key: str, results: dict) -> None:
+        """Add ``results`` (path -> result) to the entry for ``key``; the
+        oldest entries beyond ``RUNS_KEPT`` go."""
+        old = self._read(self.runs / key)
+        if isinstance(old, dict):
+            results = {**old, **results}
+        self._write(self.runs / key, results)
+        try:
+            entries = sorted(self.runs.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for stale in entries[RUNS_KEPT:]:
+                stale.unlink()
+        except OSError:
+            pass
+
+    # ------------------------------------------------------ facts
 
     def key(self, *parts: bytes) -> str:
         digest = hashlib.blake2b(tool_key(), digest_size=20)
@@ -70,20 +152,7 @@ class FactsCache:
 
     def load(self, key: str):
         """The entry stored under ``key``, or None."""
-        try:
-            data = (self.facts / key[:2] / key[2:]).read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        enabled = gc.isenabled()
-        gc.disable()  # many small acyclic objects: collections only slow loading
-        try:
-            value = pickle.loads(data)
-        except Exception:  # a corrupt or foreign entry is a miss
-            value = None
-        finally:
-            if enabled:
-                gc.enable()
+        value = self._read(self.facts / key[:2] / key[2:])
         if value is None:
             self.misses += 1
         else:
@@ -91,9 +160,26 @@ class FactsCache:
         return value
 
     def store(self, key: str, value) -> None:
+        self._write(self.facts / key[:2] / key[2:], value)
+
+    def _read(self, path: Path):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        enabled = gc.isenabled()
+        gc.disable()  # many small acyclic objects: collections only slow loading
+        try:
+            return pickle.loads(data)
+        except Exception:  # a corrupt or foreign entry is a miss
+            return None
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _write(self, target: Path, value) -> None:
         if not self.writable:
             return
-        target = self.facts / key[:2] / key[2:]
         try:
             if not self.folder.is_dir():
                 self._create()

@@ -69,6 +69,16 @@ class Settings:
 
 
 @dataclass
+class Identity:
+    """A file before the per-file stage (``Engine.identify``)."""
+
+    key: str | None  # its facts key (None: not cacheable)
+    data: bytes | None = None  # its bytes, when they had to be read
+    early: Lowered | None = None  # its result, when it cannot be lowered
+    names: tuple | None = None  # its module (and package)
+
+
+@dataclass
 class Lowered:
     """One file after the per-file stage: its facts (None when it could not
     be analysed), what went wrong, and the `noqa` comments found in it (by
@@ -120,70 +130,94 @@ class Engine:
         """Run source text (flake8, stdin) through the whole pipeline, on its own."""
         return self.judge([self.lower_source(data, path, display, keep_source=True)])[0]
 
-    def lower_file(self, path: Path, display: str) -> Lowered:
-        """The per-file stage for a file on disk, from the facts cache when it
-        holds them; bad input becomes PDC001."""
+    def identify(self, path: Path, display: str) -> Identity:
+        """What the per-file stage needs to know before lowering: the file's
+        facts key (from its ``stat`` when the cache knows it unchanged, else
+        from its bytes, read here), or its result when it cannot be lowered."""
         if FRONTENDS.get(path.suffix) is None:
-            return Lowered(str(path), FileResult(display))
+            return Identity("-", early=Lowered(str(path), FileResult(display)))
         try:
-            size = path.stat().st_size
-            data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+            stat = path.stat()
+            if stat.st_size > MAX_FILE_BYTES:  # never read whole: the size is known from stat
+                return Identity(f"large:{stat.st_size}", early=self._unreadable(str(path), display, _too_large(stat.st_size)))
+            digest = self.cache.digest(str(path), stat) if self.cache is not None else None
+            data = path.read_bytes() if digest is None else None
         except OSError as exc:
-            return self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}")
-        if data is None:  # never read whole: the size is known from stat
-            return self._unreadable(str(path), display, _too_large(size))
+            return Identity(None, early=self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}"))
         if self.cache is None:
-            return self.lower_source(data, path, display)
-        language, names, key = self._cache_key(path, display, data)
-        hit = self._load(path, display, language, key)
-        if hit is not None:
-            return hit
-        lowered = self.lower_source(data, path, display, names=names)
-        if lowered.facts is not None:
-            self.cache.store(key, (lowered.facts, lowered.noqa))
-        return lowered
-
-    def from_cache(self, path: Path, display: str) -> Lowered | None:
-        """The file's facts when the cache holds them for its current bytes."""
-        if self.cache is None or FRONTENDS.get(path.suffix) is None:
-            return None
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return None
-            data = path.read_bytes()
-        except OSError:
-            return None
-        language, _, key = self._cache_key(path, display, data)
-        return self._load(path, display, language, key)
-
-    def _cache_key(self, path: Path, display: str, data: bytes):
+            return Identity(None, data)
+        if digest is None:
+            digest = self.cache.remember(str(path), stat, data)
         language = FRONTENDS[path.suffix][0]
         names = self._names(language, path)
-        return language, names, self.cache.key(self._policy_key(language), display.encode("utf-8", "surrogateescape"),
-                                         repr(names).encode(), data)
+        key = self.cache.key(self._policy_key(language), display.encode("utf-8", "surrogateescape"),
+                             repr(names).encode(), digest)
+        return Identity(key, data, names=names)
 
-    def _load(self, path: Path, display: str, language: str, key: str) -> Lowered | None:
-        hit = self.cache.load(key)
+    def lower_file(self, path: Path, display: str, identity: Identity | None = None) -> Lowered:
+        """The per-file stage for a file on disk, from the facts cache when it
+        holds them; bad input becomes PDC001."""
+        identity = identity or self.identify(path, display)
+        if identity.early is not None:
+            return identity.early
+        if self.cache is None:
+            return self.lower_source(identity.data, path, display)
+        hit = self.cached(path, display, identity)
+        if hit is not None:
+            return hit
+        data = identity.data
+        if data is None:  # unchanged, but its facts are gone from the cache
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                return self._unreadable(str(path), display, f"cannot read file: {exc.strerror or exc}")
+        lowered = self.lower_source(data, path, display, names=identity.names)
+        if lowered.facts is not None:
+            self.cache.store(identity.key, (lowered.facts, lowered.noqa))
+        return lowered
+
+    def cached(self, path: Path, display: str, identity: Identity) -> Lowered | None:
+        """The file's result without lowering it: from the cache, or when it
+        cannot be lowered (None: lower it)."""
+        if identity.early is not None:
+            return identity.early
+        hit = self.cache.load(identity.key) if self.cache is not None and identity.key else None
         if hit is None:
             return None
         facts, noqa = hit
-        return Lowered(str(path), FileResult(display), language, facts=facts, noqa=noqa)
+        return Lowered(str(path), FileResult(display), FRONTENDS[path.suffix][0], facts=facts, noqa=noqa)
+
+    def run_key(self, files: list[Path], identities: list[Identity] | None) -> str | None:
+        """The key of the project stage's results for ``files``: the tool,
+        the settings, the catalogs, the manifest's text and every file's
+        facts key (None without a cache, or when a file's key is unknown)."""
+        if identities is None or any(i.key is None for i in identities):
+            return None
+        manifest = self.manifest
+        parts = [repr(replace(self.settings, cache_dir=None)).encode(), self._catalogs_digest().encode(),
+                 (f"{manifest.path}\0{manifest.text}" if manifest is not None else "").encode("utf-8", "surrogateescape")]
+        for display, identity in sorted(zip(map(display_path, files), identities), key=lambda pair: pair[0]):
+            parts.append(f"{display}\0{identity.key}".encode("utf-8", "surrogateescape"))
+        return self.cache.key(*parts)
+
+    def _catalogs_digest(self) -> str:
+        if self._catalog_digest is None:
+            digest = hashlib.blake2b(digest_size=20)
+            for folder in (checks_dir(), *(Path(d) for d in self.settings.catalog_dirs)):
+                for toml in sorted(Path(folder).rglob("*.toml")):
+                    digest.update(toml.read_bytes())
+            self._catalog_digest = digest.hexdigest()
+        return self._catalog_digest
 
     def _policy_key(self, language: str) -> bytes:
         """What lowering still reads of the catalogs and the manifest (until
         the front-ends are policy-free, DESIGN section 7): part of the cache key."""
         key = self._policy_keys.get(language)
         if key is None:
-            if self._catalog_digest is None:
-                digest = hashlib.blake2b(digest_size=20)
-                for folder in (checks_dir(), *(Path(d) for d in self.settings.catalog_dirs)):
-                    for toml in sorted(Path(folder).rglob("*.toml")):
-                        digest.update(toml.read_bytes())
-                self._catalog_digest = digest.hexdigest()
             _, model, _ = self.language(language)
             parts = [language, repr(sorted(model.names)), repr(sorted(model.manifest.settings) if model.manifest else []),
                      repr(self.settings.prefilter),
-                     repr(self.settings.suppressions), self._catalog_digest]
+                     repr(self.settings.suppressions), self._catalogs_digest()]
             key = self._policy_keys[language] = hashlib.blake2b("\0".join(parts).encode(), digest_size=20).digest()
         return key
 
@@ -452,7 +486,8 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
-def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> list[Lowered]:
+def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None,
+                identities: list[Identity] | None = None) -> list[Lowered]:
     """The per-file stage for ``files``; results in input order.
 
     Files whose facts the cache holds are read in this process; the others
@@ -460,28 +495,43 @@ def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None) -> 
     processes. Shipping facts back costs little once the collector stays off
     while they arrive (it used to make two workers slower than one)."""
     items = [(str(p), display_path(p)) for p in files]
-    pool = jobs >= PARALLEL_FROM and len(items) >= POOL_FROM_FILES
-    if engine.cache is not None and pool:
-        # what the cache holds is read here (cheaper than shipping it back
-        # from a worker); only the misses go to the pool
-        done = _gather((engine.from_cache(Path(p), d) for p, d in items), None, len(items))
-        missing = [item for item, hit in zip(items, done) if hit is None]
-        lowered = iter(_lower(engine, missing, jobs, progress) if missing else ())
-        return [hit if hit is not None else next(lowered) for hit in done]
-    return _lower(engine, items, jobs, progress)
+    if engine.cache is None:
+        return _lower(engine, items, jobs, progress)
+    if identities is None:
+        identities = [engine.identify(Path(p), d) for p, d in items]
+    if jobs < PARALLEL_FROM or len(items) < POOL_FROM_FILES:
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+        return _gather((engine.lower_file(Path(p), d, i) for (p, d), i in zip(items, identities)),
+                       progress, len(items))
+    # what the cache holds is read here (cheaper than shipping it back from
+    # a worker); only the misses go to the pool
+    done = _gather((engine.cached(Path(p), d, i) for (p, d), i in zip(items, identities)), None, len(items),
+                   collect=False)
+    missing = [item for item, hit in zip(items, done) if hit is None]
+    lowered = iter(_lower(engine, missing, jobs, progress) if missing else ())
+    return [hit if hit is not None else next(lowered) for hit in done]
 
 
-def _gather(results, progress, total: int) -> list:
+def _gather(results, progress, total: int, collect: bool = True) -> list:
     """``results`` in a list, the facts built so far kept out of the
-    collector's way (``FREEZE_EVERY``), with progress reports."""
+    collector's way (``FREEZE_EVERY``), with progress reports. Without
+    ``collect`` (facts read from the cache, which makes no cycles) the
+    collector stays off until they are all in."""
+    enabled = gc.isenabled()
+    if not collect:
+        gc.disable()
     out = []
-    for result in results:
-        out.append(result)
-        if len(out) % FREEZE_EVERY == 0:
-            gc.freeze()
-        if progress is not None:
-            progress(len(out), total)
-    gc.freeze()
+    try:
+        for result in results:
+            out.append(result)
+            if len(out) % FREEZE_EVERY == 0:
+                gc.freeze()
+            if progress is not None:
+                progress(len(out), total)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
     return out
 
 
@@ -518,9 +568,20 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     ``context`` are the project's other files: lowered for the project index
     (so a guard in a caller or helper there counts) but not reported on."""
     named = {os.path.abspath(p) for p in files}
-    extra = [p for p in context if os.path.abspath(p) not in named]
-    lowered = lower_files(engine, [*files, *extra], jobs, progress)
-    results = engine.judge(lowered, report=len(files))
+    items = [*files, *(p for p in context if os.path.abspath(p) not in named)]
+    cache = engine.cache
+    identities = [engine.identify(p, display_path(p)) for p in items] if cache is not None else None
+    key = engine.run_key(items, identities)
+    reported = [display_path(p) for p in files]
+    known = cache.load_run(key, reported) if key is not None else None
+    if known is not None:  # the project is as a scan left it: its results stand
+        results = [known[path] for path in reported]
+    else:
+        results = engine.judge(lower_files(engine, items, jobs, progress, identities), report=len(files))
+        if key is not None:
+            cache.store_run(key, dict(zip(reported, results)))
+    if cache is not None:
+        cache.save_stats()
     out = RunResult(files=len(files))
     used: set[str] = set()
     for result in results:

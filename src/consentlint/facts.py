@@ -360,23 +360,39 @@ def walk(root: Block | Stmt | Expr, enter: tuple[type, ...] = (), expressions: b
     if not expressions:
         yield from _walk_statements(root.stmts if type(root) is Block else (root,), Def in enter)
         return
-    stack = [(s, False) for s in reversed(root.stmts)] if type(root) is Block else [(root, False)]
+    # (the hottest loop of the project stage: a call waits on the stack under
+    # ``_EMIT`` until its parts are out; leaves are yielded without a push)
+    stack = list(reversed(root.stmts)) if type(root) is Block else [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node, ready = stack.pop()
-        if ready:
-            yield node
-            continue
-        if node is None:
+        node = pop()
+        if node is _EMIT:
+            yield pop()
             continue
         kind = type(node)
+        if kind is Name or kind is Lit or node is None:
+            if node is not None:
+                yield node
+            continue
         if kind is Call:
-            stack.append((node, True))
-        else:
-            yield node
-            if kind in enter:
-                stack.extend((s, False) for s in reversed(node.function.body.stmts))
-                continue
-        stack.extend((c, False) for c in reversed(_children(node)))
+            push(node)
+            push(_EMIT)
+            if node.keywords:
+                extend([v for _, v in reversed(node.keywords)])
+            if node.args:
+                extend(reversed(node.args))
+            push(node.receiver)
+            continue
+        yield node
+        if kind in enter:
+            extend(reversed(node.function.body.stmts))
+            continue
+        children = _children(node)
+        if children:
+            extend(reversed(children))
+
+
+_EMIT = object()
 
 
 def _walk_statements(stmts, enter_defs: bool):
