@@ -73,7 +73,7 @@ class Identity:
     """A file before the per-file stage (``Engine.identify``)."""
 
     key: str | None  # its facts key (None: not cacheable)
-    data: bytes | None = None  # its bytes, when they had to be read
+    data: bytes | None = None  # its bytes, when read and kept
     early: Lowered | None = None  # its result, when it cannot be lowered
     names: tuple | None = None  # its module (and package)
 
@@ -130,10 +130,11 @@ class Engine:
         """Run source text (flake8, stdin) through the whole pipeline, on its own."""
         return self.judge([self.lower_source(data, path, display, keep_source=True)])[0]
 
-    def identify(self, path: Path, display: str) -> Identity:
+    def identify(self, path: Path, display: str, keep: bool = False) -> Identity:
         """What the per-file stage needs to know before lowering: the file's
         facts key (from its ``stat`` when the cache knows it unchanged, else
-        from its bytes, read here), or its result when it cannot be lowered."""
+        from its bytes, read here and, with ``keep``, kept for lowering), or
+        its result when it cannot be lowered."""
         if FRONTENDS.get(path.suffix) is None:
             return Identity("-", early=Lowered(str(path), FileResult(display)))
         try:
@@ -152,12 +153,12 @@ class Engine:
         names = self._names(language, path)
         key = self.cache.key(self._policy_key(language), display.encode("utf-8", "surrogateescape"),
                              repr(names).encode(), digest)
-        return Identity(key, data, names=names)
+        return Identity(key, data if keep else None, names=names)
 
     def lower_file(self, path: Path, display: str, identity: Identity | None = None) -> Lowered:
         """The per-file stage for a file on disk, from the facts cache when it
         holds them; bad input becomes PDC001."""
-        identity = identity or self.identify(path, display)
+        identity = identity or self.identify(path, display, keep=True)
         if identity.early is not None:
             return identity.early
         if self.cache is None:
@@ -499,12 +500,8 @@ def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None,
         return _lower(engine, items, jobs, progress)
     if identities is None:
         identities = [engine.identify(Path(p), d) for p, d in items]
-    if jobs < PARALLEL_FROM or len(items) < POOL_FROM_FILES:
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
-        return _gather((engine.lower_file(Path(p), d, i) for (p, d), i in zip(items, identities)),
-                       progress, len(items))
-    # what the cache holds is read here (cheaper than shipping it back from
-    # a worker); only the misses go to the pool
+    # what the cache holds is read first, here (cheaper than shipping it back
+    # from a worker); only the misses are lowered, here or in the pool
     done = _gather((engine.cached(Path(p), d, i) for (p, d), i in zip(items, identities)), None, len(items),
                    collect=False)
     missing = [item for item, hit in zip(items, done) if hit is None]
