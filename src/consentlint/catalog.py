@@ -116,6 +116,7 @@ class LanguageCatalog:
     supertypes: dict = field(default_factory=dict)  # platform class -> its catalogued supertypes, nearest first
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
+    exits: frozenset = frozenset()  # apis that close or exit the app
     class_loaders: dict = field(default_factory=dict)  # api -> index of the argument naming the class it returns
     consent_names: ConsentNames = field(default_factory=ConsentNames)
     # registration api -> ((arity or None, parameter types by position, "" untyped), ...): route handlers
@@ -185,6 +186,7 @@ class LanguageCatalog:
         names += [c[0].rstrip(".") for c in self.constants]
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
+        names += list(self.exits)
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -244,6 +246,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     supers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
     loaders: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     handlers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
@@ -307,6 +310,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 callbacks[lang].update({api: (c["on"], tuple(c["runs"])) for c in raw.get("callback", ())
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
+                exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
                 loaders[lang].update({api: c["arg"] for c in raw.get("class_by_name", ()) for api in c["api"]})
                 for h in raw.get("handler", ()):
                     for api in h["api"]:
@@ -337,6 +341,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             supertypes={name: _closure(name, supers[lang]) for name in supers[lang]},
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
+            exits=frozenset(exits[lang]),
             class_loaders=loaders[lang],
             consent_names=consent_names,
             handlers={api: tuple(entries) for api, entries in handlers[lang].items()},

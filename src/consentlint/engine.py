@@ -112,7 +112,7 @@ class Engine:
             names = [*catalog.prefixes, *model.names]
             interest = Interest.build(names, catalog.type_aliases)
             if name in SPELLED_LANGUAGES:
-                endpoints = [*catalog.sources, *catalog.permission_checks, *model.names]
+                endpoints = [*catalog.sources, *catalog.permission_checks, *catalog.exits, *model.names]
                 interest = replace(interest, leaves=frozenset(re.split(r"[.#]", e)[-1] for e in endpoints))
             if not self.settings.prefilter:
                 interest = replace(interest, leaves=frozenset(), everything=True)
@@ -311,6 +311,8 @@ class Engine:
         # the guard analysis runs where a verdict may need it: functions with a
         # possible site and their callers, and code outside named functions
         relevant = summaries.relevant(None if report is None else {f.facts.path for f in reported if f.facts})
+        # (and those whose conditions may be checks: what refusing them does)
+        relevant |= summaries.checking
 
         def needed(function):
             return function.name.startswith("<") or any(
@@ -322,6 +324,7 @@ class Engine:
             sites = analysis.run(lowered.facts, needed)
             summaries.add_sites(sites, lowered.language)
             analysed.append((lowered, sites, analysis.used | summaries.used))
+            lowered.result.refusals = _unique_calls(analysis.refusals)
         values = Values([f.facts for f in analysable], summaries, catalogs)
         shown = {id(f) for f in reported}
         for lowered, sites, used in analysed:
@@ -339,7 +342,8 @@ class Engine:
         if lowered.facts is None:
             return result
         problems = lowered.facts.problems
-        ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest)
+        ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest,
+                            refusals=tuple(result.refusals))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]
@@ -380,6 +384,15 @@ class Engine:
         result.findings = fingerprint([f for rule in R.FILE_RULES for f in rule.check(ctx)], [])
         result.errors = [message]
         return Lowered(path, result)
+
+
+def _unique_calls(found: list) -> list:
+    """``(guard, call, ...)`` items once per call (a body may be walked
+    more than once), in source order."""
+    seen = {}
+    for item in found:
+        seen.setdefault(item[1].id, item)
+    return sorted(seen.values(), key=lambda item: (item[1].span.line, item[1].span.column))
 
 
 # C0 control bytes that source text does not hold (tab, line ends, form feed

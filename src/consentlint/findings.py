@@ -88,3 +88,4 @@ class FileResult:
     used_names: frozenset[str] = frozenset()
     errors: list[str] = field(default_factory=list)
     suppressed: list = field(default_factory=list)  # (Finding, reason or None), silenced by a noqa
+    refusals: list = field(default_factory=list)  # (check, call, app exit, function): closes the app when refused

@@ -20,6 +20,8 @@ from consentlint import facts as F
 from consentlint.consent import ConsentModel, Guard, either, leaf_name
 
 _NONE: frozenset = frozenset()
+# the checks a user can refuse (a parameter's truth or a decorator is not one)
+_REFUSABLE = frozenset(("consent", "permission", "setting", "request"))
 # languages whose fields are declared, so the project can list a field's
 # readers (a lambda kept in a Python attribute runs where it is made)
 _FIELD_LANGUAGES = frozenset(("java", "kotlin"))
@@ -37,6 +39,9 @@ class GuardAnalysis:
         # function (value None for a bare return or the end of the body)
         self.on_return = on_return
         self.sites: list[tuple[F.Call, frozenset, str]] = []
+        # ``(check, call, the app exit it is, enclosing function)``: a call that
+        # closes the app on the branch where the check was refused (PDC205)
+        self.refusals: list[tuple[Guard, F.Call, str, str]] = []
         self.used: set[str] = set()  # manifest consent functions seen in use
         self._breaks: list[bool] = []
         self._function = ""
@@ -239,6 +244,9 @@ class GuardAnalysis:
         if kind is F.If:
             self._eval(stmt.test, guards, env)
             when_true, when_false = self._cond(stmt.test, env, 0)
+            if when_true != when_false:
+                self._refused(stmt.body, when_false - when_true - guards)
+                self._refused(stmt.orelse, when_true - when_false - guards)
             return _join(self._block(stmt.body, (guards | when_true, env)),
                          self._block(stmt.orelse, (guards | when_false, env)))
         if kind is F.Exit:
@@ -292,6 +300,32 @@ class GuardAnalysis:
             self._walk(stmt.function, guards, env)
             return state
         return state
+
+    def _refused(self, block: F.Block, checks: frozenset) -> None:
+        """Record the calls in ``block`` (not in functions it defines) that
+        close the app, when it runs only once one of ``checks`` was refused."""
+        checks = [g for g in checks if g.check.kind in _REFUSABLE]
+        if not checks or not self.model.catalog.exits or not block.stmts:
+            return
+        check = min(checks, key=lambda g: g.line)
+        for node in F.walk(block):
+            if type(node) is F.Call and node.kind == "call":
+                api = self._closes_app(node.callee)
+                if api is not None:
+                    self.refusals.append((check, node, api, self._function))
+
+    def _closes_app(self, callee: str | None) -> str | None:
+        """The catalogued app exit ``callee`` is, or one a project class
+        inherits (``finishAffinity()`` in an ``AppCompatActivity``)."""
+        exits = self.model.catalog.exits
+        if callee is None or callee in exits:
+            return callee
+        for api in self.summaries.index.inherited(callee) if self.summaries is not None else ():
+            owner, _, name = api.rpartition(".")
+            for candidate in (api, *(f"{sup}.{name}" for sup in self.model.catalog.supertypes.get(owner, ()))):
+                if candidate in exits:
+                    return candidate
+        return None
 
     # ------------------------------------------------------------ expressions
 

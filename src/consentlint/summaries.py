@@ -47,6 +47,9 @@ class Summaries:
         self.calls_of: dict[str, list] = {}
         self._callers_of: dict[str, set[str]] = {}  # target -> functions calling it
         self._collecting: dict[str, set[str]] = {}  # function with a possible collection site -> its files
+        # functions that call a check or a helper with a check summary (their
+        # conditions may be checks: the refused branch is looked at, PDC205)
+        self.checking: frozenset[str] = frozenset()
         self._callbacks: set[str] = set()  # methods the framework runs only because of a project call
         self._started = None
         self._field_files: dict[str, set[str]] = {}  # field of a project class -> files that read it
@@ -137,6 +140,7 @@ class Summaries:
                     if caller not in queued:
                         queued.add(caller)
                         work.append(caller)
+        self.checking = frozenset(visits)
 
     def _summarise(self, qualname: str) -> bool:
         """Re-analyse one function; True when its summary changed."""

@@ -102,7 +102,7 @@ _CACHE: dict = {}
 
 # java.lang types: never project classes, though unqualified and not imported
 _JAVA_LANG = frozenset(("Object", "String", "Integer", "Long", "Boolean", "Double", "Float", "Short", "Byte",
-                        "Character", "Math", "System", "Thread", "Runnable", "Exception", "RuntimeException",
+                        "Character", "Math", "System", "Runtime", "Thread", "Runnable", "Exception", "RuntimeException",
                         "Override", "Deprecated", "SuppressWarnings", "Class", "Iterable", "StringBuilder",
                         "Throwable", "Error", "Void", "Number", "Enum", "Record", "CharSequence",
                         "Unit", "Any", "Int", "List", "Map", "Set", "Array", "Pair", "Result", "Lazy"))
@@ -437,6 +437,10 @@ class JvmLowerer:
                 return candidate
         for wild in self.wild:
             candidate = f"{wild}.{name}"
+            if candidate in self.prefixes:
+                return candidate
+        if name in _JAVA_LANG:  # imported by every file (System.exit)
+            candidate = f"java.lang.{name}"
             if candidate in self.prefixes:
                 return candidate
         return None

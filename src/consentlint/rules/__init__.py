@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consentlint.rules import (
+    forced_consent,
     manifest_problem,
     mismatched_consent,
     undeclared_collection,
@@ -29,6 +30,7 @@ RULES = {
         unused_declaration,
         unguarded_collection,
         mismatched_consent,
+        forced_consent,
     )
 }
 
@@ -43,6 +45,7 @@ class FileContext:
     collections: tuple  # sites.Collection
     manifest: object  # manifest.Manifest or None
     unused_suppressions: tuple = ()  # suppressions.Suppression that silenced nothing (PDC003)
+    refusals: tuple = ()  # (check guard, call, app exit api, function): it closes the app where the check was refused
 
 
 @dataclass(frozen=True)
