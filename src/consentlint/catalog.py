@@ -117,6 +117,10 @@ class LanguageCatalog:
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
     exits: frozenset = frozenset()  # apis that close or exit the app
+    # keyed reads with a default: api -> (key argument, default argument), and
+    # the same by method name on receivers of unknown type
+    default_reads: dict = field(default_factory=dict)
+    default_methods: dict = field(default_factory=dict)
     class_loaders: dict = field(default_factory=dict)  # api -> index of the argument naming the class it returns
     consent_names: ConsentNames = field(default_factory=ConsentNames)
     # registration api -> ((arity or None, parameter types by position, "" untyped), ...): route handlers
@@ -186,7 +190,7 @@ class LanguageCatalog:
         names += [c[0].rstrip(".") for c in self.constants]
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
-        names += list(self.exits)
+        names += [*self.exits, *self.default_reads]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -247,6 +251,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
     exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    default_reads: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    default_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     loaders: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     handlers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
@@ -311,6 +317,9 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
                 exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
+                for d in raw.get("default_read", ()):
+                    default_reads[lang].update({api: (d["key_arg"], d["default_arg"]) for api in d.get("api", ())})
+                    default_methods[lang].update({m: (d["key_arg"], d["default_arg"]) for m in d.get("methods", ())})
                 loaders[lang].update({api: c["arg"] for c in raw.get("class_by_name", ()) for api in c["api"]})
                 for h in raw.get("handler", ()):
                     for api in h["api"]:
@@ -342,6 +351,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
             exits=frozenset(exits[lang]),
+            default_reads=default_reads[lang],
+            default_methods=default_methods[lang],
             class_loaders=loaders[lang],
             consent_names=consent_names,
             handlers={api: tuple(entries) for api, entries in handlers[lang].items()},

@@ -72,6 +72,11 @@ def short_name(qualname: str) -> str:
     return ".".join(parts[-2:])
 
 
+# stored settings spelled as text: what they mean as a yes or a no
+_TRUTHY = {"true": True, "1": True, "yes": True, "on": True, "y": True, "granted": True, "accepted": True,
+           "false": False, "0": False, "no": False, "off": False, "n": False, "denied": False, "refused": False}
+
+
 class ConsentModel:
     """The guards of one language: built once per run from manifest and catalog."""
 
@@ -121,6 +126,37 @@ class ConsentModel:
                 values = permission.permissions
             return Guard("permission", callee, values, call.span.line, param=param)
         return None
+
+    def granted_default(self, call: F.Call) -> tuple[str, object] | None:
+        """``(name, default)`` when ``call`` reads a consent-named setting by
+        key and, when it was never set, returns the user's yes
+        (``prefs.getBoolean("analytics_consent", true)``,
+        ``os.environ.get("TRACKING_OPT_OUT", "0")``): consent by default."""
+        if call.kind != "call" or len(call.args) < 2:
+            return None
+        catalog = self.catalog
+        where = catalog.default_reads.get(call.callee) if call.callee is not None else \
+            catalog.default_methods.get(call.text.rpartition(".")[2])
+        if where is None:
+            return None
+        key_arg, default_arg = where
+        if max(key_arg, default_arg) >= len(call.args):
+            return None
+        key, default = call.args[key_arg], call.args[default_arg]
+        if type(key) is not F.Lit or not isinstance(key.value, str) or type(default) is not F.Lit:
+            return None
+        found = self.setting_guard(key.value, call.span.line)
+        if found is None:
+            return None
+        _, true_is_yes = found
+        value = default.value
+        if isinstance(value, str):
+            value = _TRUTHY.get(value.strip().lower())
+        elif isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+            value = bool(value)
+        if not isinstance(value, bool):
+            return None
+        return (key.value, default.value) if value is true_is_yes else None
 
     def read_names(self, call: F.Call) -> tuple[str, ...]:
         """The names of what ``call`` reads, as a consent-named value could be

@@ -325,6 +325,7 @@ class Engine:
             summaries.add_sites(sites, lowered.language)
             analysed.append((lowered, sites, analysis.used | summaries.used))
             lowered.result.refusals = _unique_calls(analysis.refusals)
+            lowered.result.defaults = _unique_calls(summaries.defaults.get(lowered.facts.path, []))
         values = Values([f.facts for f in analysable], summaries, catalogs)
         shown = {id(f) for f in reported}
         for lowered, sites, used in analysed:
@@ -343,7 +344,7 @@ class Engine:
             return result
         problems = lowered.facts.problems
         ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest,
-                            refusals=tuple(result.refusals))
+                            refusals=tuple(result.refusals), defaults=tuple(result.defaults))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]
@@ -387,12 +388,13 @@ class Engine:
 
 
 def _unique_calls(found: list) -> list:
-    """``(guard, call, ...)`` items once per call (a body may be walked
-    more than once), in source order."""
+    """Items that hold a call (the first ``facts.Call`` in each) once per call
+    (a body may be walked more than once), in source order."""
     seen = {}
     for item in found:
-        seen.setdefault(item[1].id, item)
-    return sorted(seen.values(), key=lambda item: (item[1].span.line, item[1].span.column))
+        call = next(part for part in item if type(part) is F.Call)
+        seen.setdefault(call.id, (call, item))
+    return [item for call, item in sorted(seen.values(), key=lambda pair: (pair[0].span.line, pair[0].span.column))]
 
 
 # C0 control bytes that source text does not hold (tab, line ends, form feed

@@ -89,3 +89,4 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     suppressed: list = field(default_factory=list)  # (Finding, reason or None), silenced by a noqa
     refusals: list = field(default_factory=list)  # (check, call, app exit, function): closes the app when refused
+    defaults: list = field(default_factory=list)  # (call, setting, default, function): consent granted by default

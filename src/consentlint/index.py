@@ -42,7 +42,8 @@ class ProjectIndex:
         self._outer: set[str] = set()  # callees whose targets are an enclosing class's methods
         self._by_name: dict[str, list] | None = None
         self._packages: set[str] | None = None
-        self.unnamed: list[tuple[F.Function, str]] = []  # initialisers and top-level code, with their files
+        # initialisers and top-level code, with their files and languages
+        self.unnamed: list[tuple[F.Function, str, str]] = []
         for facts in files:
             for cls in facts.classes:
                 self.classes.setdefault(cls.qualname, cls)
@@ -50,7 +51,7 @@ class ProjectIndex:
                 if not function.name.startswith("<"):
                     self.functions.setdefault(function.qualname, []).append(
                         FunctionInfo(function, facts.path, facts.language))
-            self.unnamed += [(f, facts.path) for f in facts.functions if f.name.startswith("<")]
+            self.unnamed += [(f, facts.path, facts.language) for f in facts.functions if f.name.startswith("<")]
         for cls in self.classes.values():
             for sup in cls.supers:
                 self._subtypes.setdefault(sup, set()).add(cls.qualname)

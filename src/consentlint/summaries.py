@@ -50,6 +50,9 @@ class Summaries:
         # functions that call a check or a helper with a check summary (their
         # conditions may be checks: the refused branch is looked at, PDC205)
         self.checking: frozenset[str] = frozenset()
+        # by file: ``(call, setting, default, function)`` for each read of a
+        # consent-named setting whose default is the user's yes (PDC203)
+        self.defaults: dict[str, list] = {}
         self._callbacks: set[str] = set()  # methods the framework runs only because of a project call
         self._started = None
         self._field_files: dict[str, set[str]] = {}  # field of a project class -> files that read it
@@ -93,6 +96,8 @@ class Summaries:
                     if model.check_guard(call) is not None or any(
                             model.setting_guard(n, 0) for n in model.read_names(call)):
                         work.append(qualname)
+                    if len(call.args) > 1:
+                        self._default(model, call, info.path, qualname)
                     if call.callee in model.names:
                         self.used.add(call.callee)
                     if collects is not None and collects(call, info.language):
@@ -119,12 +124,16 @@ class Summaries:
                 # (``allGranted(int[] results)``): summarised, as a check
                 if info.function.params and any(n in model.catalog.grant_values for n in names):
                     work.append(qualname)
-        for function, path in self.index.unnamed:
-            # initialisers read fields too (fields are stored by the JVM front-ends)
-            if not function.qualname.endswith("<init>"):
-                continue
+        for function, path, language in self.index.unnamed:
             names = set()
-            self._read_fields(names, path, list(_calls(function.body, names)))
+            calls = list(_calls(function.body, names))
+            model = self.models[language]
+            for call in calls:
+                if len(call.args) > 1:
+                    self._default(model, call, path, function.qualname)
+            # initialisers read fields too (fields are stored by the JVM front-ends)
+            if function.qualname.endswith("<init>"):
+                self._read_fields(names, path, calls)
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
@@ -141,6 +150,11 @@ class Summaries:
                         queued.add(caller)
                         work.append(caller)
         self.checking = frozenset(visits)
+
+    def _default(self, model, call, path: str, function: str) -> None:
+        found = model.granted_default(call)
+        if found is not None:
+            self.defaults.setdefault(path, []).append((call, *found, function))
 
     def _summarise(self, qualname: str) -> bool:
         """Re-analyse one function; True when its summary changed."""

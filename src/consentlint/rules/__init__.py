@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consentlint.rules import (
+    default_consent,
     forced_consent,
     manifest_problem,
     mismatched_consent,
@@ -30,6 +31,7 @@ RULES = {
         unused_declaration,
         unguarded_collection,
         mismatched_consent,
+        default_consent,
         forced_consent,
     )
 }
@@ -46,6 +48,7 @@ class FileContext:
     manifest: object  # manifest.Manifest or None
     unused_suppressions: tuple = ()  # suppressions.Suppression that silenced nothing (PDC003)
     refusals: tuple = ()  # (check guard, call, app exit api, function): it closes the app where the check was refused
+    defaults: tuple = ()  # (call, setting, default, function): a consent-named setting read with a granted default
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,62 @@
+"""Consent that starts as granted: a consent-named setting read with a yes as its default.
+
+## What it does
+Reports a read of a stored consent decision whose default, when the user has
+never been asked, is the user's yes: `prefs.getBoolean("analytics_consent",
+true)`, `os.environ.get("TRACKING_OPT_IN", "1")`, `config.get("marketing_consent",
+True)`, or for an opt-out `getBoolean("analytics_opt_out", false)`. The setting
+is consent-named: the manifest's `[consent] settings`, or a name the catalog's
+consent-name patterns match (`consent`, `opt_in`, `allow_tracking`,
+`personalized_ads`, `do_not_track`, `同意`...). The finding is at the read.
+
+## Why is this bad?
+Consent must be an affirmative act: silence, pre-ticked boxes or inactivity are
+not consent (GDPR Art. 4(11), Recital 32; CJEU Planet49, C-673/17). China's PI
+Security Specification forbids consent obtained by default (GB/T 35273-2020
+section 5.4), and MIIT's app campaigns name "default consent" as a violation.
+A default of "granted" means every user who was never asked is collected from.
+
+## Example
+```java
+if (prefs.getBoolean("analytics_consent", true)) {
+    analytics.start();
+}
+```
+
+## Use instead
+```java
+if (prefs.getBoolean("analytics_consent", false)) {  // nobody agreed until they do
+    analytics.start();
+}
+```
+
+## Configuration
+Consent-named settings: `[consent] settings` in the manifest, and the patterns
+of `checks/consent_names.toml`. The reads are the catalogs' `[[default_read]]`
+tables (`checks/`, and `--catalog` folders).
+
+## References
+- GB/T 35273-2020 section 5.4
+- https://gdpr-info.eu/art-4-gdpr/
+- https://curia.europa.eu/juris/liste.jsf?num=C-673/17
+"""
+
+from consentlint.findings import ERROR, Finding
+
+CODE = "PDC203"
+NAME = "default-consent"
+SEVERITY = ERROR
+SCOPE = "file"
+
+
+def check(ctx):
+    for call, setting, default, function in ctx.defaults:
+        yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
+                         f"`{setting}` is read with a default of {_shown(default)}: consent is granted until "
+                         f"the user says no", api=call.callee or call.text, context=function)
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)
