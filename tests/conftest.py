@@ -12,6 +12,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
+
+def manifest_of(category: str) -> str:
+    """A manifest declaring one category, with a published policy (else every
+    whole-project scan also reports PDC103)."""
+    return f'[policy]\nurl = "https://example.com/privacy"\n\n[[data]]\ncategory = "{category}"\n'
+
+
 # `# expect: PDC201`, `// ok: PDC201, PDC101`, `# todo-expect: PDC201`, `# todo-ok: PDC201`
 ANNOTATION = re.compile(r"(?:#|//)\s*(todo-expect|todo-ok|expect|ok):\s*(PDC\d{3}(?:\s*,\s*PDC\d{3})*)")
 

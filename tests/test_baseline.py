@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-MANIFEST = '[[data]]\ncategory = "location"\n'
+from conftest import manifest_of
+
+MANIFEST = manifest_of("location")
 PY = "from plyer import gps\n\n\ndef track():\n    gps.start()\n"
 JAVA = ("import android.location.LocationManager;\n\nclass T {\n    LocationManager lm;\n\n"
         "    void t() {\n        lm.getLastKnownLocation(\"gps\");\n    }\n}\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, manifest_of
 from consentlint.rules import RULES
 
 DEMO = FIXTURES / "demo-app"
@@ -118,7 +118,7 @@ def test_no_manifest_is_reported_once_and_everything_is_undeclared(tmp_path):
 
 
 def test_broken_file_is_pdc001_and_the_run_goes_on(tmp_path):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     (tmp_path / "a_broken.py").write_text("from plyer import gps\ndef f(:\n    gps.start()\n")
     (tmp_path / "b_binary.py").write_bytes(b"\x00\x01\x02")
     (tmp_path / "c_fine.py").write_text("from plyer import gps\ngps.start()\n")
@@ -178,7 +178,7 @@ def test_console_script_and_version():
 
 
 def test_discovery_excludes_and_gitignore(tmp_path):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     code = "from plyer import gps\ngps.start()\n"
     for rel in ("app/main.py", "node_modules/pkg/x.py", "build/gen.py", "ignored/x.py", "kept/x.py",
                 "app/skip_me.py", "app/static/y.js.py"):
@@ -200,7 +200,7 @@ def test_discovery_excludes_and_gitignore(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 def test_symlink_loop_is_reported_and_skipped(tmp_path):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.py").write_text("from plyer import gps\ngps.start()\n")
     os.symlink(tmp_path / "a", tmp_path / "a" / "loop")
@@ -216,7 +216,7 @@ def test_python_m_never_imports_the_scanned_tree(tmp_path):
     for name in ("json", "tomllib", "tree_sitter", "pathspec"):
         (tmp_path / f"{name}.py").write_text(
             f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('the scanned tree was imported')\n")
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     (tmp_path / "app.py").write_text("from plyer import gps\ngps.start()\n")
     proc = run("check", "--format", "json", ".", cwd=tmp_path, check=1)
     assert not marker.exists(), marker.read_text()
@@ -245,7 +245,7 @@ def test_deeply_nested_input_files_are_exit_2(tmp_path, name, text, args):
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 def test_a_named_symlink_loop_or_fifo_gets_a_precise_message(tmp_path):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     os.symlink("loop.py", tmp_path / "loop.py")
     os.symlink("gone.py", tmp_path / "dangling.py")
     os.mkfifo(tmp_path / "fifo.py")
@@ -275,7 +275,7 @@ def test_an_internal_error_is_exit_2_with_one_line(tmp_path):
 def test_a_file_the_parser_gives_up_on_is_pdc001_in_errors_and_the_run_goes_on(tmp_path):
     from test_bad_input import STRAY_BACKTICK
 
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     (tmp_path / "Stuck.kt").write_text(STRAY_BACKTICK)
     (tmp_path / "a.py").write_text("from plyer import gps\ngps.start()\n")
     proc = run("check", "--format", "json", "--no-cache", ".", cwd=tmp_path, check=1)
@@ -289,7 +289,7 @@ def test_a_very_deep_folder_tree_is_walked(tmp_path):
     """1,100 nested folders overflowed the recursive walk (RecursionError)."""
     folder = tmp_path / "deep"
     folder.mkdir()
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     cwd = os.getcwd()
     try:
         os.chdir(folder)  # one level at a time: os.makedirs recurses once per level too
@@ -323,7 +323,7 @@ def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path):
     """SARIF and --write-baseline crashed on it, JSON wrote a raw 0xff byte."""
     name = os.fsdecode(b"\xffbad.py")
     (tmp_path / name).write_text("from plyer import gps\ngps.start()\n")
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     doc = json.loads(subprocess.run([sys.executable, "-m", "consentlint", "check", "--format", "json", "."],
                                     cwd=tmp_path, capture_output=True).stdout.decode("utf-8"))
     assert [f["path"] for f in doc["findings"]] == [name]  # \udcff: json.loads gives the name back

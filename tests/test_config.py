@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from conftest import manifest_of
+
 CODE = "from plyer import gps\n\ngps.start()\n"
 
 
@@ -25,7 +27,7 @@ def codes(proc) -> list[str]:
 
 @pytest.fixture
 def project(tmp_path):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "contacts"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("contacts"))
     (tmp_path / "app.py").write_text(CODE)
     return tmp_path
 
@@ -68,7 +70,7 @@ def test_consentlint_toml_wins_in_its_folder_and_nearest_wins(project):
 def test_relative_paths_are_relative_to_the_config_file(tmp_path):
     app = tmp_path / "app"
     (app / "policy").mkdir(parents=True)
-    (app / "policy" / "m.toml").write_text('[[data]]\ncategory = "location"\n')
+    (app / "policy" / "m.toml").write_text(manifest_of("location"))
     (app / "main.py").write_text(CODE)
     (app / "consentlint.toml").write_text(
         'manifest = "policy/m.toml"\nformat = "json"\nfail-on = "warning"\nbaseline = "known.json"\n')

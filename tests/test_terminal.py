@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from conftest import manifest_of
 from consentlint import cli
 
 CODE = "from plyer import gps\n\n\ndef f():\n\tgps.start()  # tab-indented\n"
@@ -26,7 +27,7 @@ def run(*args, cwd, env=None):
 
 @pytest.fixture
 def project(tmp_path):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     (tmp_path / "app.py").write_text(CODE)
     return tmp_path
 
@@ -75,7 +76,7 @@ class _TTY(io.StringIO):
     (("--quiet",), {}, False),
 ])
 def test_progress_line_only_on_a_terminal_outside_ci(tmp_path, monkeypatch, extra, env, shown):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     for i in range(250):
         (tmp_path / f"m{i:03}.py").write_text("x = 1\n")
     monkeypatch.delenv("CI", raising=False)
@@ -96,7 +97,7 @@ def test_progress_line_only_on_a_terminal_outside_ci(tmp_path, monkeypatch, extr
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
-    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
     for i in range(250):
         (tmp_path / f"m{i:03}.py").write_text("x = 1\n")
     proc = run(".", "--ignore", "PDC102", cwd=tmp_path)
