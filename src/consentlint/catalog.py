@@ -117,6 +117,7 @@ class LanguageCatalog:
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
     exits: frozenset = frozenset()  # apis that close or exit the app
+    account_creations: frozenset = frozenset()  # apis that create a user account
     # keyed reads with a default: api -> (key argument, default argument), and
     # the same by method name on receivers of unknown type
     default_reads: dict = field(default_factory=dict)
@@ -190,7 +191,7 @@ class LanguageCatalog:
         names += [c[0].rstrip(".") for c in self.constants]
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
-        names += [*self.exits, *self.default_reads]
+        names += [*self.exits, *self.default_reads, *self.account_creations]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -251,6 +252,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
     exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    accounts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     default_reads: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     default_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     loaders: dict[str, dict] = {lang: {} for lang in LANGUAGES}
@@ -317,6 +319,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
                 exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
+                accounts[lang].update(api for a in raw.get("account_creation", ()) for api in a["api"])
                 for d in raw.get("default_read", ()):
                     default_reads[lang].update({api: (d["key_arg"], d["default_arg"]) for api in d.get("api", ())})
                     default_methods[lang].update({m: (d["key_arg"], d["default_arg"]) for m in d.get("methods", ())})
@@ -351,6 +354,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
             exits=frozenset(exits[lang]),
+            account_creations=frozenset(accounts[lang]),
             default_reads=default_reads[lang],
             default_methods=default_methods[lang],
             class_loaders=loaders[lang],

@@ -326,6 +326,9 @@ class Engine:
             analysed.append((lowered, sites, analysis.used | summaries.used))
             lowered.result.refusals = _unique_calls(analysis.refusals)
             lowered.result.defaults = _unique_calls(summaries.defaults.get(lowered.facts.path, []))
+            lowered.result.accounts = [(call.callee, call.span.line)
+                                       for call, _ in _unique_calls(summaries.accounts.get(lowered.facts.path, []))]
+            lowered.result.defines = self._defines(lowered.facts, index)
         values = Values([f.facts for f in analysable], summaries, catalogs)
         shown = {id(f) for f in reported}
         for lowered, sites, used in analysed:
@@ -336,6 +339,15 @@ class Engine:
             lowered.result.collections = S.by_callers(found, summaries, model)
             lowered.result.used_names = frozenset(used)
         return [self._rules(lowered) for lowered in reported]
+
+    def _defines(self, facts: F.FileFacts, index: ProjectIndex) -> frozenset[str]:
+        """The manifest's `[rights]` handlers that ``facts`` define (a
+        function, or a class such as a class-based view)."""
+        names = {name for _, name in self.manifest.rights} if self.manifest is not None else set()
+        if not names:
+            return frozenset()
+        found = {n for n in names if any(t.path == facts.path for t in index.targets(n))}
+        return frozenset(found | {c.qualname for c in facts.classes if c.qualname in names})
 
     def _rules(self, lowered: Lowered) -> FileResult:
         """File-scope rules, suppressions and fingerprints for one file."""
@@ -596,17 +608,21 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
         cache.save_stats()
     out = RunResult(files=len(files))
     used: set[str] = set()
+    defined: set[str] = set()
+    accounts = []
     for result in results:
         out.findings += result.findings
         out.collections += result.collections
         out.errors += [(result.path, message) for message in result.errors]
         out.suppressed += result.suppressed
         used |= result.used_names
+        defined |= result.defines
+        accounts += [(result.path, line, api) for api, line in result.accounts]
     out.errors += list(discovery_errors)
     manifest = engine.manifest
     manifest_display = display_path(manifest.path) if manifest else None
     ctx = R.ProjectContext(manifest, manifest_display, expected_manifest, project_scope,
-                           tuple(out.collections), frozenset(used))
+                           tuple(out.collections), frozenset(used), frozenset(defined), tuple(sorted(accounts)))
     project = [f for rule in R.RUN_RULES for f in rule.check(ctx)]
     if project:
         text = manifest.text if manifest else ""

@@ -53,6 +53,7 @@ class Summaries:
         # by file: ``(call, setting, default, function)`` for each read of a
         # consent-named setting whose default is the user's yes (PDC203)
         self.defaults: dict[str, list] = {}
+        self.accounts: dict[str, list] = {}  # by file: ``(call, function)`` creating a user account
         self._callbacks: set[str] = set()  # methods the framework runs only because of a project call
         self._started = None
         self._field_files: dict[str, set[str]] = {}  # field of a project class -> files that read it
@@ -96,8 +97,7 @@ class Summaries:
                     if model.check_guard(call) is not None or any(
                             model.setting_guard(n, 0) for n in model.read_names(call)):
                         work.append(qualname)
-                    if len(call.args) > 1:
-                        self._default(model, call, info.path, qualname)
+                    self._notable(model, call, info.path, qualname)
                     if call.callee in model.names:
                         self.used.add(call.callee)
                     if collects is not None and collects(call, info.language):
@@ -129,8 +129,7 @@ class Summaries:
             calls = list(_calls(function.body, names))
             model = self.models[language]
             for call in calls:
-                if len(call.args) > 1:
-                    self._default(model, call, path, function.qualname)
+                self._notable(model, call, path, function.qualname)
             # initialisers read fields too (fields are stored by the JVM front-ends)
             if function.qualname.endswith("<init>"):
                 self._read_fields(names, path, calls)
@@ -151,10 +150,15 @@ class Summaries:
                         work.append(caller)
         self.checking = frozenset(visits)
 
-    def _default(self, model, call, path: str, function: str) -> None:
-        found = model.granted_default(call)
-        if found is not None:
-            self.defaults.setdefault(path, []).append((call, *found, function))
+    def _notable(self, model, call, path: str, function: str) -> None:
+        """Record what the consent duties look at in every call: a consent
+        setting read with a granted default, an account created."""
+        if len(call.args) > 1:
+            found = model.granted_default(call)
+            if found is not None:
+                self.defaults.setdefault(path, []).append((call, *found, function))
+        if call.callee is not None and call.callee in model.catalog.account_creations:
+            self.accounts.setdefault(path, []).append((call, function))
 
     def _summarise(self, qualname: str) -> bool:
         """Re-analyse one function; True when its summary changed."""

@@ -14,6 +14,8 @@ from consentlint.rules import (
     forced_consent,
     manifest_problem,
     mismatched_consent,
+    missing_account_deletion,
+    missing_correction,
     missing_policy,
     undeclared_collection,
     unguarded_collection,
@@ -35,6 +37,8 @@ RULES = {
         mismatched_consent,
         default_consent,
         forced_consent,
+        missing_account_deletion,
+        missing_correction,
     )
 }
 
@@ -64,6 +68,8 @@ class ProjectContext:
     project_scope: bool
     collections: tuple
     used_names: frozenset[str]
+    defined_names: frozenset[str] = frozenset()  # the manifest's [rights] handlers the scanned code defines
+    accounts: tuple = ()  # (path, line, api): where the code creates a user account
 
 
 def docs(module) -> dict[str, str]:
