@@ -39,6 +39,7 @@ class GuardAnalysis:
         self.sites: list[tuple[F.Call, frozenset, str]] = []
         self.used: set[str] = set()  # manifest consent functions seen in use
         self._breaks: list[bool] = []
+        self._continues: list[bool] = []
         self._function = ""
         self._params: tuple[str, ...] = ()
         self._depth = 0
@@ -128,6 +129,7 @@ class GuardAnalysis:
         if not (outer and function.name.startswith("<")):
             self._function = function.qualname
         breaks, self._breaks = self._breaks, []
+        continues, self._continues = self._continues, []
         params, self._params = self._params, function.params
         pending, self._after = self._after, set()
         self._depth += 1
@@ -151,6 +153,7 @@ class GuardAnalysis:
         self._depth -= 1
         self._enclosing.pop()
         self._function, self._breaks, self._params, self._after = outer, breaks, params, pending
+        self._continues = continues
 
     def _assigned_once(self, function: F.Function) -> frozenset:
         """The locals ``function`` (with the functions nested in it) assigns
@@ -247,15 +250,20 @@ class GuardAnalysis:
                 self.on_return(stmt.value, guards, env)
             if stmt.kind == "break" and self._breaks:
                 self._breaks[-1] = True
+            if stmt.kind == "continue" and self._continues:
+                self._continues[-1] = True
             return None
         if kind is F.Loop:
             self._eval(stmt.test, guards, env)
             when_true, when_false = self._cond(stmt.test, env, 0) if stmt.test is not None else (_NONE, _NONE)
             self._breaks.append(False)
+            self._continues.append(False)
             end = self._block(stmt.body, (guards | when_true, env))
             broke = self._breaks.pop()
+            # (a path that went on to the next element skipped the rest of the body)
+            continued = self._continues.pop()
             after = (guards | (when_false if not broke else _NONE), env)
-            if stmt.test is None and end is not None and not broke:
+            if stmt.test is None and end is not None and not broke and not continued:
                 # a for-each that exits unless each element passed a check of a
                 # value from a parameter, or of an element of a constant list
                 # (``for (p : REQUIRED_PERMISSIONS)``): every element passed
