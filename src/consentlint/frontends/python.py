@@ -579,8 +579,13 @@ class _Lowerer:
             return [F.Exit("continue")]
         if t == "for_statement":
             right = self._expr(node.child_by_field_name("right"), scope)
-            self._bind_targets(node.child_by_field_name("left"), scope)
+            left = node.child_by_field_name("left")
+            self._bind_targets(left, scope)
             body = self._block(node.child_by_field_name("body"), scope)
+            if left is not None and left.type == "identifier" and type(right) is F.Name:
+                # each element of a named list, as the JVM front-ends bind it
+                # (a check of it is a check of what the list holds)
+                body = F.Block((F.Assign(ts.text(left), right), *body.stmts))
             return [F.Eval(right), F.Loop(None, body, self._else(node, scope))]
         if t == "while_statement":
             test = self._expr(node.child_by_field_name("condition"), scope)
