@@ -42,7 +42,8 @@ class Span(_Fact):
 
 @dataclass(frozen=True, slots=True)
 class Lit(_Fact):
-    """A literal, or a constant whose literal value the front-end can see."""
+    """A literal, or a constant whose literal value the front-end can see;
+    ``()`` is an empty list literal (Python ``[]``)."""
 
     value: object
 

@@ -40,6 +40,7 @@ class Summaries:
         self._checks: dict[str, tuple[frozenset, frozenset]] = {}
         self._after: dict[str, frozenset] = {}
         self._nonnull: dict[str, frozenset] = {}  # guards that hold when it returned a value (not null)
+        self._empty: dict[str, frozenset] = {}  # guards that hold when the collection it returned is empty
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
@@ -53,6 +54,7 @@ class Summaries:
         self._untyped: dict[str, list[str]] | None = None  # method name -> Python/JS methods of that name
         self._untyped_called: set[str] = set()  # methods a call on a value of unknown type may run
         self.assigned_once: dict[int, frozenset] = {}  # id(function) -> locals it assigns once (guards.py)
+        self.gathered: dict[int, frozenset] = {}  # id(function) -> locals whose emptiness is followed (guards.py)
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
     def relevant(self, paths=None) -> set[str]:
@@ -140,7 +142,7 @@ class Summaries:
 
     def _summarise(self, qualname: str) -> bool:
         """Re-analyse one function; True when its summary changed."""
-        trues, falses, afters, values = [], [], [], []
+        trues, falses, afters, values, empties = [], [], [], [], []
         for info in self.index.functions[qualname]:
             returns: list = []
 
@@ -148,12 +150,15 @@ class Summaries:
                 # evaluated at the return, where the function's parameters are in scope
                 cond = analysis.condition(value, env) if value is not None else (_NONE, _NONE)
                 present = analysis.nonnull(value, env) if value is not None else _NONE
-                returns.append((value, guards, cond, present))
+                empty = analysis.emptiness(value, env) if value is not None else _NONE
+                returns.append((value, guards, cond, present, empty))
 
             analysis = GuardAnalysis(self.models[info.language], self, on_return=on_return)
             analysis.function(info.function)
-            for value, guards, (when_true, when_false), present in returns:
+            for value, guards, (when_true, when_false), present, empty in returns:
                 afters.append(guards)
+                if empty is not None:  # (None: what it returns here always holds something)
+                    empties.append(guards | empty)  # (Python: returning nothing is as empty)
                 if value is None:
                     continue
                 if not (type(value) is F.Lit and value.value is None):
@@ -163,10 +168,10 @@ class Summaries:
                     trues.append(guards | (when_true if literal is None else _NONE))
                 if literal is not True:
                     falses.append(guards | (when_false if literal is None else _NONE))
-        summary = (_all_of(trues), _all_of(falses)), _all_of(afters), _all_of(values)
+        summary = (_all_of(trues), _all_of(falses)), _all_of(afters), _all_of(values), _all_of(empties)
         before = self._checks.get(qualname, (_NONE, _NONE)), self._after.get(qualname, _NONE), \
-            self._nonnull.get(qualname, _NONE)
-        self._checks[qualname], self._after[qualname], self._nonnull[qualname] = summary
+            self._nonnull.get(qualname, _NONE), self._empty.get(qualname, _NONE)
+        self._checks[qualname], self._after[qualname], self._nonnull[qualname], self._empty[qualname] = summary
         return summary != before
 
     def _checked(self, call: F.Call):
@@ -231,6 +236,27 @@ class Summaries:
         if not targets:
             return _NONE
         return _wrapped(any_of([self._nonnull.get(t.qualname, _NONE) for t in targets]), call, model, params)
+
+    def empty(self, call: F.Call, model, params=(), env=None) -> frozenset:
+        """The guards that hold when the collection ``call`` returned is empty
+        (``Set<String> missing(ctx)`` adds each permission a check denies).
+        Called on the element of a for-each over a parameter (``for (t :
+        types) missing.addAll(t.missing(ctx))``), a check whose permission
+        the helper takes from its receiver is about that element: it is
+        marked as coming from that parameter, so the loop's for-each rule
+        keeps it."""
+        targets = _concrete(self._checked(call))
+        if not targets:
+            return _NONE
+        found = _wrapped(any_of([self._empty.get(t.qualname, _NONE) for t in targets]), call, model, params)
+        receiver = call.receiver
+        element = env.get(receiver.name) if env is not None and type(receiver) is F.Name and receiver.local \
+            and receiver.name not in params else None
+        param = param_index(element, params) if type(element) is F.Name else None
+        if param is None:
+            return found
+        return frozenset(replace(g, param=param) if g.kind == "helper" and g.param is None and not g.check.values
+                         else g for g in found)
 
     def after(self, call: F.Call, model, params=()) -> frozenset:
         """The guards that hold once ``call`` has returned."""

@@ -763,7 +763,8 @@ class _Lowerer:
                     binding.qualname = self._result_type(value.callee, args=value.args)
             elif isinstance(value, F.Name) and value.resolved and self.interest.tracked(value.resolved):
                 binding.qualname = value.resolved
-            elif isinstance(value, F.Lit):
+            elif isinstance(value, F.Lit) and type(value.value) is not tuple:
+                # (an empty list is not a constant: what is added to it is followed)
                 binding.const, binding.has_const = value.value, True
             scope.bind(name, binding)
             # (a local set in a lean statement holds nothing tracked)
@@ -825,6 +826,8 @@ class _Lowerer:
             if value is not _NOT_LITERAL:
                 return F.Lit(value)
             return self._seq(node.named_children, scope)
+        if t == "list" and not any(c.type != "comment" for c in node.named_children):
+            return F.Lit(())  # an empty list: the analysis may follow what is added to it
         if t == "boolean_operator":
             op = node.child_by_field_name("operator").type
             values = []
