@@ -20,6 +20,7 @@ from consentlint import facts as F
 from consentlint.consent import ConsentModel, Guard, either, leaf_name
 
 _NONE: frozenset = frozenset()
+_BLOCK_VALUES = frozenset(("<when>", "<try>"))  # expressions lowered as a block that returns its value
 # languages whose fields are declared, so the project can list a field's
 # readers (a lambda kept in a Python attribute runs where it is made)
 _FIELD_LANGUAGES = frozenset(("java", "kotlin"))
@@ -96,16 +97,29 @@ class GuardAnalysis:
             return _NONE
         kind = type(expr)
         if kind is F.IfExp:
+            # a value on the arms that give one: ``c ? x : null``, also
+            # chained (a Kotlin ``when`` with a ``false -> null`` arm)
             when_true, when_false = self._cond(expr.test, env, 0)
-            if type(expr.orelse) is F.Lit and expr.orelse.value is None:
-                return when_true | self.nonnull(expr.body, env, depth + 1)
-            if type(expr.body) is F.Lit and expr.body.value is None:
-                return when_false | self.nonnull(expr.orelse, env, depth + 1)
-            return _NONE
+            arms = [guards | self.nonnull(value, env, depth + 1)
+                    for value, guards in ((expr.body, when_true), (expr.orelse, when_false))
+                    if not (type(value) is F.Lit and value.value is None)]
+            return any_of(arms) if arms else _NONE
+        if kind is F.Lambda and expr.function.name in _BLOCK_VALUES:
+            # a Kotlin ``when``/``try`` used as a value, lowered as a block
+            # that binds its subject and returns: what that return holds
+            stmts = expr.function.body.stmts
+            last = stmts[-1] if stmts else None
+            if type(last) is not F.Exit or last.kind != "return" \
+                    or not all(type(s) is F.Assign and s.field is None for s in stmts[:-1]):
+                return _NONE
+            inner = {**env, **{s.target: s.value for s in stmts[:-1]}}
+            return self.nonnull(last.value, inner, depth + 1)
         if kind is F.Name and expr.local and env.get(expr.name) is not None:
             return self.nonnull(env[expr.name], env, depth + 1)
-        if kind is F.Call and self.summaries is not None:
-            return self.summaries.nonnull(expr, self.model, self._params)
+        if kind is F.Call:
+            found = self.summaries.nonnull(expr, self.model, self._params) if self.summaries is not None else _NONE
+            # x?.m(..) is a value only when x is (Kotlin chains: cursor()?.map(..)?.let { .. })
+            return found | self.nonnull(expr.receiver, env, depth + 1) if expr.safe else found
         return _NONE
 
     def condition(self, expr, env) -> tuple[frozenset, frozenset]:

@@ -894,7 +894,7 @@ class _Kotlin(JvmLowerer):
                     return granted
         if name in _SCOPE_FUNCTIONS and receiver is not None and lambda_nodes:
             return self._scope_function(name, receiver, receiver_node, lambda_nodes[0][1],
-                                        _operator(callee_node) == "?.")
+                                        _operator(callee_node) == "?.", name_node)
         if name == "with" and receiver is None and len(arg_nodes) == 2 and len(lambda_nodes) == 1 \
                 and arg_nodes[0] is not None and self.lookup("with") is None:
             subject = self.expr(arg_nodes[0])
@@ -942,7 +942,8 @@ class _Kotlin(JvmLowerer):
             or self.returns.get(callee)
         return _safe(Value(call, result), _operator(callee_node))
 
-    def _scope_function(self, name, receiver: Value, receiver_node, lam, safe: bool = False) -> Value:
+    def _scope_function(self, name, receiver: Value, receiver_node, lam, safe: bool = False,
+                        name_node=None) -> Value:
         """``x?.let { }``, ``x.also { }``; ``x.takeIf { cond }?.let { body }``
         runs the body only when the condition held."""
         it_type = receiver.type if name in _TYPED_IT or name in ("run", "apply") else None
@@ -961,7 +962,13 @@ class _Kotlin(JvmLowerer):
         taken = receiver.expr
         if safe and type(taken) is F.IfExp and type(taken.orelse) is F.Lit and taken.orelse.value is None:
             return Value(F.IfExp(taken.test, F.Seq((taken.body, F.Lambda(function))), None), last)
-        return Value(seq((receiver, Value(F.Lambda(function)))), last if name in ("let", "run") else receiver.type)
+        result = last if name in ("let", "run") else receiver.type
+        if safe and taken is not None and name_node is not None:
+            # x?.let { body }: the body runs only when x is a value, as the
+            # argument of a call made only then
+            call = self.call(None, name, "call", name_node, taken, (F.Lambda(function),))
+            return Value(replace(call, safe=True), result)
+        return Value(seq((receiver, Value(F.Lambda(function)))), result)
 
     def _receiver_lambda(self, lam, receiver_type: str | None):
         """The lambda of ``x.apply { }``, ``x.run { }``, ``with(x) { }``:
