@@ -259,7 +259,8 @@ def by_callers(sites: list[Collection], summaries, model: ConsentModel) -> list[
         def covers(guard, category=category, permissions=permissions):
             return model.covers(guard, category, permissions)
 
-        guarded, path, witness = summaries.by_callers(site.function, covers, (category, permissions, id(model)))
+        arity = summaries.overload(site.function, site.path, site.span.line)
+        guarded, path, witness = summaries.by_callers(site.function, covers, (category, permissions, id(model)), arity)
         if guarded:
             check, chain = witness
             guard = Guard("callers", chain[0], check.values, check.line, inner=check, via=chain)

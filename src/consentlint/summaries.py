@@ -290,14 +290,35 @@ class Summaries:
         for call, guards, function in sites:
             if self._started is not None and language is not None:
                 for target in self._started(call, language):
-                    self._callers.setdefault(target, []).append((function, guards))
+                    self._callers.setdefault(target, []).append((function, guards, None))
             if call.callee is None:
                 continue
+            arguments = len(call.args) + len(call.keywords)
             for target in self.index.targets(call.callee):
                 if call.kind == "ref":
                     self._escapes.add(target.qualname)
                 else:
-                    self._callers.setdefault(target.qualname, []).append((function, guards))
+                    self._callers.setdefault(target.qualname, []).append((function, guards, arguments))
+
+    def _arities(self, qualname: str) -> frozenset:
+        """How many parameters the overloads of a Java/Kotlin method take,
+        when they differ (empty otherwise)."""
+        infos = self.index.functions.get(qualname, ())
+        if len(infos) < 2 or any(i.language not in _JVM for i in infos):
+            return frozenset()
+        found = frozenset(len(i.function.params) for i in infos)
+        return found if len(found) > 1 else frozenset()
+
+    def overload(self, qualname: str, path: str, line: int) -> int | None:
+        """The number of parameters of the overload of ``qualname`` written
+        around ``line`` of ``path``, when its overloads differ in that."""
+        if not self._arities(qualname):
+            return None
+        for info in self.index.functions[qualname]:
+            span = info.function.span
+            if info.path == path and span.line <= line <= span.end_line:
+                return len(info.function.params)
+        return None
 
     def is_entry(self, qualname: str) -> bool:
         infos = self.index.functions.get(qualname)
@@ -309,29 +330,35 @@ class Summaries:
             return False  # the framework runs it only after a project call started it
         return any(self.index.framework_called(info) for info in infos)
 
-    def by_callers(self, function: str, covers, key=None):
+    def by_callers(self, function: str, covers, key=None, arity: int | None = None):
         """``(guarded, path, witness)``: whether every project call of
         ``function`` is guarded (``covers(guard)``), directly or through its
         callers. When guarded, ``witness`` is one guarded call (the guard and
         the chain of functions from that caller down to ``function``); when
         not, ``path`` is one chain from an unguarded caller (outermost first),
-        or () when no caller is guarded at all (or ``function`` is an entry)."""
-        memo = self._memo.setdefault(key, {}) if key is not None else {}
-        ok, grounded, path, witness = self._walk(function, covers, [], memo)
+        or () when no caller is guarded at all (or ``function`` is an entry).
+        With ``arity``, the overload of ``function`` taking that many
+        parameters: a call with as many arguments as another overload takes
+        runs that one (Java, Kotlin)."""
+        memo = self._memo.setdefault((key, arity), {}) if key is not None else {}
+        ok, grounded, path, witness = self._walk(function, covers, [], memo, arity)
         if ok and grounded:
             return True, (), witness
         return False, (path if witness is not None else ()), None
 
-    def _walk(self, function, covers, stack, memo):
+    def _walk(self, function, covers, stack, memo, arity=None):
         if function in stack:
             return True, False, (), None
         if function in memo:
             return memo[function]
         if len(stack) > MAX_DEPTH or self.is_entry(function):
             return False, False, (function,), None
+        overloads = self._arities(function) if arity is not None else ()
         stack.append(function)
         grounded, witness, result = False, None, None
-        for caller, guards in self._callers[function]:
+        for caller, guards, arguments in self._callers[function]:
+            if arguments in overloads and arguments != arity:
+                continue  # a call of another overload
             covering = [g for g in guards if covers(g)]
             if covering:
                 grounded = True
@@ -354,6 +381,7 @@ class Summaries:
 
 
 _UNTYPED = frozenset(("python", "javascript", "typescript"))
+_JVM = frozenset(("java", "kotlin"))
 
 
 def _unknown_receiver(call: F.Call, index) -> bool:
