@@ -12,6 +12,8 @@ from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Va
                                       string_value)
 from consentlint.frontends.names import Scope
 
+_COMMENTS = frozenset(("line_comment", "block_comment"))
+
 _CLASS_TYPES = frozenset(("class_declaration", "interface_declaration", "enum_declaration",
                           "record_declaration", "annotation_type_declaration"))
 _METHOD_TYPES = frozenset(("method_declaration", "constructor_declaration", "compact_constructor_declaration"))
@@ -563,7 +565,8 @@ class _Java(JvmLowerer):
     def _arguments(self, node, call_callee: str | None):
         """Lowered arguments; lambdas are lowered last, with the grant binding
         a consent/permission request gives them."""
-        nodes = node.named_children if node is not None else []
+        # (a comment among them is not an argument: positions and counts are the call's)
+        nodes = [c for c in node.named_children if c.type not in _COMMENTS] if node is not None else []
         values: list = [None] * len(nodes)
         lambdas = []
         for i, arg in enumerate(nodes):
