@@ -286,6 +286,7 @@ class Engine:
             analysis = GuardAnalysis(models[lowered.language], summaries)
             sites = analysis.run(lowered.facts, needed)
             summaries.add_sites(sites, lowered.language)
+            summaries.add_stores(analysis.stores)
             analysed.append((lowered, sites, analysis.used | summaries.used))
         values = Values([f.facts for f in analysable], summaries, catalogs)
         shown = {id(f) for f in reported}

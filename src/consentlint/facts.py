@@ -307,6 +307,12 @@ class FileFacts(_Fact):
     problems: tuple[SyntaxProblem, ...] = ()
     # the file's classes (for the project index: hierarchy, overrides, dispatch)
     classes: tuple[ClassDecl, ...] = ()
+    # (Java, Kotlin) the fields and properties declared private (only code of
+    # their class, in this file, writes them) that the file writes only as
+    # ``Store`` facts (``f = v``, ``this.f = v``; not ``other.f = v``, ``f += v``
+    # or through a setter): every write of them is a ``Store``. Qualified as
+    # ``Store`` names them.
+    private: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------- walking

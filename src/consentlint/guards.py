@@ -38,6 +38,9 @@ class GuardAnalysis:
         # function (value None for a bare return or the end of the body)
         self.on_return = on_return
         self.sites: list[tuple[F.Call, frozenset, str]] = []
+        # (Java, Kotlin) ``(store, guards, enclosing function)`` for every field store met
+        self.stores: list[tuple[F.Store, frozenset, str]] = []
+        self._typed_fields = model.catalog.language in _FIELD_LANGUAGES and summaries is not None
         self.used: set[str] = set()  # manifest consent functions seen in use
         self._breaks: list[bool] = []
         self._continues: list[bool] = []
@@ -116,6 +119,10 @@ class GuardAnalysis:
             return self.nonnull(last.value, inner, depth + 1)
         if kind is F.Name and expr.local and env.get(expr.name) is not None:
             return self.nonnull(env[expr.name], env, depth + 1)
+        if kind is F.Name and not expr.local and self._typed_fields and expr.resolved is not None \
+                and expr.resolved in self.summaries.index.private:
+            # a private field holds a value: what held where one was stored (summaries.stored)
+            return frozenset((Guard("stored", expr.resolved, (), 0),))
         if kind is F.Call:
             found = self.summaries.nonnull(expr, self.model, self._params) if self.summaries is not None else _NONE
             # x?.m(..) is a value only when x is (Kotlin chains: cursor()?.map(..)?.let { .. })
@@ -287,6 +294,8 @@ class GuardAnalysis:
                         self._eval(part, guards, env)
                 self._fields[stmt.target].objects.append((functions, guards))
                 return state
+        if kind is F.Store and self._typed_fields:
+            self.stores.append((stmt, guards, self._function))
         if kind is F.Eval or kind is F.Store:
             after = self._effects(stmt.expr if kind is F.Eval else stmt.value, guards, env)
             return state if after is guards else (after, env)

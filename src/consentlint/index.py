@@ -43,6 +43,8 @@ class ProjectIndex:
         self._by_name: dict[str, list] | None = None
         self._packages: set[str] | None = None
         self.unnamed: list[tuple[F.Function, str]] = []  # initialisers and top-level code, with their files
+        # (Java, Kotlin) private fields: only their class writes them
+        self.private: frozenset[str] = frozenset(name for facts in files for name in facts.private)
         for facts in files:
             for cls in facts.classes:
                 self.classes.setdefault(cls.qualname, cls)

@@ -10,6 +10,13 @@ the one guard analysis, to a fixpoint over the call graph (each function is
 re-analysed at most ``ROUNDS`` times, so cycles end). A helper whose returns
 do not all imply a check (or that only requests one) implies nothing.
 
+*Stored values* (Java, Kotlin): a private field that holds a value
+(``overlay?.enable()``, ``if (overlay != null)``) holds what every store of a
+value in it was guarded for, in its function or by that function's callers
+(``FileFacts.private``: fields every write of which is a ``Store``); a store
+the analysis did not see, or a value from an initialiser, leaves it
+unguarded.
+
 *Caller guards*: a function is guarded for a category when every project call
 of it is guarded for that category, directly or through its own callers.
 Entry points are never guarded by callers: functions with no known call,
@@ -41,6 +48,12 @@ class Summaries:
         self._after: dict[str, frozenset] = {}
         self._nonnull: dict[str, frozenset] = {}  # guards that hold when it returned a value (not null)
         self._empty: dict[str, frozenset] = {}  # guards that hold when the collection it returned is empty
+        self._stores: dict[str, dict[int, F.Store]] = {}  # (JVM) field -> every store of a value in it
+        self._storing: dict[str, set[str]] = {}  # field -> named functions that store a value in it
+        self._checked_fields: set[str] = set()  # fields tested for null (x?.m(), x != null)
+        self._stored: dict[int, list] = {}  # id(store) -> [(guards, function)] where the analysis met it
+        self._callees: set[str] = set()  # every resolved callee (Kotlin setters called from Java)
+        self._resolving: set[str] = set()  # fields whose stores are being judged
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
@@ -63,6 +76,10 @@ class Summaries:
         reported), and every function that calls one of them, directly or
         through others (caller guards walk up to the entry points)."""
         starts = [q for q, files in self._collecting.items() if paths is None or files & paths]
+        # and the functions that store a value in a private field tested for
+        # null: what held there may guard what runs while it holds one
+        for field in self._checked_fields & self.index.private:
+            starts += self._storing.get(field, ())
         return reachable(starts, self._callers_of)
 
     # ------------------------------------------------------ check summaries
@@ -87,8 +104,14 @@ class Summaries:
                     if guard is not None:
                         self.used.add(guard.api)
                 names: set[str] = set()
-                calls = list(_calls(info.function.body, names))
+                stores: list = [] if info.language in _JVM else None
+                calls = list(_calls(info.function.body, names, stores, self._checked_fields))
+                for store in stores or ():
+                    self._stores.setdefault(store.target, {})[id(store)] = store
+                    self._storing.setdefault(store.target, set()).add(qualname)
                 for call in calls:
+                    if call.callee is not None:
+                        self._callees.add(call.callee)
                     if model.check_guard(call) is not None or any(
                             model.setting_guard(n, 0) for n in model.read_names(call)):
                         work.append(qualname)
@@ -120,10 +143,14 @@ class Summaries:
                     work.append(qualname)
         for function, path in self.index.unnamed:
             # initialisers read fields too (fields are stored by the JVM front-ends)
+            stores = []
             if not function.qualname.endswith("<init>"):
-                continue
-            names = set()
-            self._read_fields(names, path, list(_calls(function.body, names)))
+                list(_calls(function.body, set(), stores))
+            else:
+                names = set()
+                self._read_fields(names, path, list(_calls(function.body, names, stores)))
+            for store in stores:
+                self._stores.setdefault(store.target, {})[id(store)] = store
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
@@ -320,6 +347,39 @@ class Summaries:
                 return len(info.function.params)
         return None
 
+    def add_stores(self, stores) -> None:
+        """Record the guards at each field store an analysis met."""
+        for store, guards, function in stores:
+            self._stored.setdefault(id(store), []).append((guards, function))
+
+    def stored(self, field: str, covers, key=None):
+        """``(check, chain)`` when every store of a value in ``field`` is
+        guarded (``covers``), in its function or by its callers (``chain``:
+        the functions from the guarded one to the store's), else None."""
+        owner, _, name = field.rpartition(".")
+        stores = self._stores.get(field)
+        if not stores or field in self._resolving or field not in self.index.private \
+                or owner not in self.index.classes or f"{owner}.set{name[:1].upper()}{name[1:]}" in self._callees:
+            return None
+        self._resolving.add(field)
+        try:
+            witness = None
+            for store in stores.values():
+                for guards, function in self._stored.get(id(store)) or [(None, None)]:
+                    if guards is None:
+                        return None  # a store no analysis saw
+                    covering = [g for g in guards if covers(g)]
+                    if covering:
+                        found = min(covering, key=lambda g: g.line), (function,)
+                    else:
+                        ok, _, found = self.by_callers(function, covers, (key, "stored"))
+                        if not ok:
+                            return None
+                    witness = witness or found
+            return witness
+        finally:
+            self._resolving.discard(field)
+
     def is_entry(self, qualname: str) -> bool:
         infos = self.index.functions.get(qualname)
         if not infos or qualname in self._escapes or not self._callers.get(qualname):
@@ -436,13 +496,23 @@ def _wrap(guard: Guard, call: F.Call, model, params) -> Guard | None:
     return Guard("helper", call.callee, inner.values, call.span.line, inner=inner, via=via, param=inner.param)
 
 
-def _calls(block: F.Block, named: set[str]):
+def _calls(block: F.Block, named: set[str], stores: list | None = None, checked: set | None = None):
     """Every call in a body, lambdas included; the resolved names used as
     values go to ``named``: a function named so is passed on, and may be
-    called from anywhere (a receiver counted too only adds entry points)."""
+    called from anywhere (a receiver counted too only adds entry points).
+    With ``stores``, each store of a value in a field is added there, and
+    with ``checked`` the fields tested for null (``x?.m()``, ``x != null``)."""
     for node in F.walk(block, enter=(F.Lambda,)):
         kind = type(node)
         if kind is F.Call:
+            if checked is not None and node.safe and type(node.receiver) is F.Name and not node.receiver.local:
+                checked.add(node.receiver.resolved)
             yield node
         elif kind is F.Name and node.resolved is not None and not node.local:
             named.add(node.resolved)
+        elif kind is F.Store and stores is not None and not (type(node.value) is F.Lit and node.value.value is None):
+            stores.append(node)
+        elif kind is F.Compare and checked is not None:
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if type(other) is F.Lit and other.value is None and type(side) is F.Name and not side.local:
+                    checked.add(side.resolved)

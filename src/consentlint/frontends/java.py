@@ -146,10 +146,14 @@ class _Java(JvmLowerer):
 
     def _field(self, node, init: list) -> None:
         declared = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
+        modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+        private = modifiers is not None and any(c.type == "private" for c in modifiers.children)
         for decl in node.children_by_field_name("declarator"):
             name = ts.text(decl.child_by_field_name("name"))
             value = decl.child_by_field_name("value")
             var = self.field(name, declared)
+            if private and var.field is not None:
+                self.private.append(var.field)
             if value is not None:
                 if value.type == "string_literal":
                     lit = self._string(value)
@@ -403,6 +407,7 @@ class _Java(JvmLowerer):
         left = node.child_by_field_name("left")
         right = self.expr(node.child_by_field_name("right"))
         op = node.child_by_field_name("operator")
+        self._written(left, op)
         if left.type == "identifier" and op is not None and op.type == "=":
             name = ts.text(left)
             var = self.scope.lookup(name)
@@ -433,6 +438,20 @@ class _Java(JvmLowerer):
         expr = seq(items)
         if expr is not None:
             out.append(F.Eval(expr))
+
+    def _written(self, left, op) -> None:
+        """Note a name assigned otherwise than as a field of this object
+        (``other.f = v``, ``f += v``): no ``Store`` may stand for it."""
+        if left is None:
+            return
+        plain = op is not None and op.type == "="
+        if left.type == "identifier" and not plain:
+            self.written.add(ts.text(left))
+        elif left.type == "field_access":
+            obj = left.child_by_field_name("object")
+            field = left.child_by_field_name("field")
+            if field is not None and not (plain and obj is not None and obj.type == "this"):
+                self.written.add(ts.text(field))
 
     def _switch(self, node) -> F.Stmt:
         subject = self.expr(node.child_by_field_name("condition")).expr

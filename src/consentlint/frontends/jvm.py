@@ -287,6 +287,8 @@ class JvmLowerer:
         self.all = interest.everything or interest.project
         self.project = interest.project
         self.classes: list[F.ClassDecl] = []
+        self.private: list[str] = []  # fields declared private (FileFacts.private)
+        self.written: set[str] = set()  # names assigned otherwise than as a Store (x.f = v, f += v)
         self.field_hits: list[int] = []
         self.any_hits: list[int] = []
         self.hot: set[bytes] = set()  # names of typed values: statements using them matter
@@ -366,7 +368,8 @@ class JvmLowerer:
             self.module_pass(tree.root_node)
         return F.FileFacts(path=path, language=self.LANGUAGE, module=self.module,
                            imports=tuple(self.imports), functions=tuple(self.functions), problems=problems,
-                           classes=tuple(self.classes))
+                           classes=tuple(self.classes),
+                           private=tuple(f for f in self.private if f.rpartition(".")[2] not in self.written))
 
     def module_pass(self, root) -> None:  # pragma: no cover - per language
         raise NotImplementedError

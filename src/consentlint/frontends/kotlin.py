@@ -213,6 +213,11 @@ class _Kotlin(JvmLowerer):
         if ident is None:
             return
         var = self.field(ts.text(ident), self.resolve_type(type_text(_type_child(decl)) or ""))
+        modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+        if var.field is not None and modifiers is not None and any(
+                c.type == "visibility_modifier" and ts.text(c) == "private" for c in modifiers.named_children) \
+                and not any(c.type in ("setter", "property_delegate") for c in node.named_children):
+            self.private.append(var.field)
         value = self._initializer(node)
         getter = next((c for c in node.named_children if c.type == "getter"), None)
         if getter is not None and var.field is not None:
@@ -397,6 +402,12 @@ class _Kotlin(JvmLowerer):
             right = self.expr(node.child_by_field_name("right"))
             op = node.child_by_field_name("operator")
             setter = self._setter(left, right) if op is not None and op.type == "=" else None
+            if left is not None and (left.type != "identifier" or setter is not None or op is None or op.type != "="):
+                # x.f = v, this.f = v, f += v, a setter: no Store stands for it (FileFacts.private)
+                leaf = left if left.type == "identifier" else next(
+                    (c for c in reversed(left.named_children) if c.type in ("identifier", "navigation_suffix")), None)
+                if leaf is not None:
+                    self.written.add(ts.text(leaf).lstrip("?."))
             if setter is not None:
                 out.append(F.Eval(setter))
                 return
