@@ -547,6 +547,7 @@ class _Java(JvmLowerer):
             index = self.expr(node.child_by_field_name("index"))
             return self.index_value(base, index, node) or Value(seq((base, index)))
         if t == "assignment_expression":
+            self._written(node.child_by_field_name("left"), None)  # (an assignment inside an expression is no Store)
             return Value(seq((self.expr(node.child_by_field_name("left")) if
                               node.child_by_field_name("left").type != "identifier" else NOTHING,
                               self.expr(node.child_by_field_name("right")))))
