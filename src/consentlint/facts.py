@@ -289,6 +289,10 @@ class ClassDecl(_Fact):
     supers: tuple[str, ...]
     span: Span
     interface: bool = False
+    # (Java, Kotlin) a private class (not an enum, object or record) whose
+    # methods all need an instance (no static methods, no companion): one
+    # exists only where its file constructs it
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)

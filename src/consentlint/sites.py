@@ -289,7 +289,13 @@ def by_callers(sites: list[Collection], summaries, model: ConsentModel) -> list[
         covers = _covering(model, summaries, category, permissions)
 
         arity = summaries.overload(site.function, site.path, site.span.line)
-        guarded, path, witness = summaries.by_callers(site.function, covers, (category, permissions, id(model)), arity)
+        key = (category, permissions, id(model))
+        guarded, path, witness = summaries.by_callers(site.function, covers, key, arity)
+        if not guarded:
+            # a method of a private class runs on an instance: made only where it is constructed
+            made = summaries.made(site.function.rpartition(".")[0], covers, key)
+            if made is not None:
+                guarded, witness = True, (made[0], (*made[1], site.function))
         if guarded:
             check, chain = witness
             guard = Guard("callers", chain[0], check.values, check.line, inner=check, via=chain)

@@ -54,6 +54,10 @@ class Summaries:
         self._stored: dict[int, list] = {}  # id(store) -> [(guards, function)] where the analysis met it
         self._callees: set[str] = set()  # every resolved callee (Kotlin setters called from Java)
         self._resolving: set[str] = set()  # fields whose stores are being judged
+        self._made: dict[str, dict[int, F.Call]] = {}  # private class -> every call that constructs it
+        self._making: set[str] = set()  # named functions that construct one
+        self._made_at: dict[int, list] = {}  # id(construction) -> [(guards, function)] where the analysis met it
+        self._made_by_ref: set[str] = set()  # private classes whose constructor is passed on (K::new)
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
@@ -80,6 +84,7 @@ class Summaries:
         # null: what held there may guard what runs while it holds one
         for field in self._checked_fields & self.index.private:
             starts += self._storing.get(field, ())
+        starts += self._making  # (instances of a private class exist only where it is constructed)
         return reachable(starts, self._callers_of)
 
     # ------------------------------------------------------ check summaries
@@ -112,6 +117,8 @@ class Summaries:
                 for call in calls:
                     if call.callee is not None:
                         self._callees.add(call.callee)
+                        if self._construction(call):
+                            self._making.add(qualname)
                     if model.check_guard(call) is not None or any(
                             model.setting_guard(n, 0) for n in model.read_names(call)):
                         work.append(qualname)
@@ -151,6 +158,8 @@ class Summaries:
                 self._read_fields(names, path, list(_calls(function.body, names, stores)))
             for store in stores:
                 self._stores.setdefault(store.target, {})[id(store)] = store
+            for call in _calls(function.body, set()):
+                self._construction(call)
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
@@ -315,6 +324,8 @@ class Summaries:
         """Record the project calls among ``(call, guards, function)`` sites,
         and the calls that start framework callbacks."""
         for call, guards, function in sites:
+            if call.callee in self._made and id(call) in self._made[call.callee]:
+                self._made_at.setdefault(id(call), []).append((guards, function))
             if self._started is not None and language is not None:
                 for target in self._started(call, language):
                     self._callers.setdefault(target, []).append((function, guards, None))
@@ -346,6 +357,44 @@ class Summaries:
             if info.path == path and span.line <= line <= span.end_line:
                 return len(info.function.params)
         return None
+
+    def _construction(self, call: F.Call) -> bool:
+        """Record a call that constructs a private class (or passes its
+        constructor on); True for a construction."""
+        cls = self.index.classes.get(call.callee)
+        if cls is None or not cls.private:
+            return False
+        if call.kind == "ref":
+            self._made_by_ref.add(call.callee)
+            return False
+        self._made.setdefault(call.callee, {})[id(call)] = call
+        return True
+
+    def made(self, cls: str, covers, key=None):
+        """``(check, chain)`` when every construction of the private class
+        ``cls``, and of each class below it (private too), is guarded
+        (``covers``), in its function or by its callers: its methods run only
+        on such an instance. None otherwise (also when nothing constructs it)."""
+        classes = [cls, *sorted(self.index.subtypes(cls))]
+        if not self._made.get(cls) or any(
+                c not in self.index.classes or not self.index.classes[c].private or c in self._made_by_ref
+                for c in classes):
+            return None
+        witness = None
+        for c in classes:
+            for call in self._made.get(c, {}).values():
+                for guards, function in self._made_at.get(id(call)) or [(None, None)]:
+                    if guards is None:
+                        return None  # a construction no analysis saw
+                    covering = [g for g in guards if covers(g)]
+                    if covering:
+                        found = min(covering, key=lambda g: g.line), (function,)
+                    else:
+                        ok, _, found = self.by_callers(function, covers, (key, "made"))
+                        if not ok:
+                            return None
+                    witness = witness or found
+        return witness
 
     def add_stores(self, stores) -> None:
         """Record the guards at each field store an analysis met."""

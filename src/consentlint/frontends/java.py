@@ -109,7 +109,7 @@ class _Java(JvmLowerer):
         qual = qual or (f"{outer}.{name}" if outer else name)
         info = ClassInfo(name, qual, supers if supers is not None else self._supers(node), Scope(parent_scope))
         self.class_scopes.setdefault(qual, []).append(info.scope)
-        self.declare_class(qual, info.supers, node, node.type == "interface_declaration")
+        self.declare_class(qual, info.supers, node, node.type == "interface_declaration", _instance_only(node))
         body = node.child_by_field_name("body") if node.type != "class_body" else node
         if body is None:
             return info
@@ -541,6 +541,7 @@ class _Java(JvmLowerer):
         if t == "lambda_expression":
             return Value(F.Lambda(self._lambda(node, None)))
         if t == "class_literal":
+            self.named_classes.add((type_text(node.named_children[0]) or "").rpartition(".")[2])
             return class_literal(self.resolve_type(type_text(node.named_children[0]) or ""))
         if t == "array_access":
             base = self.expr(node.child_by_field_name("array"))
@@ -574,6 +575,8 @@ class _Java(JvmLowerer):
     def _method_reference(self, node) -> Value:
         """``this::onGranted``, ``Foo::bar``, ``obj::bar`` (``::new`` refers to no method)."""
         parts = node.named_children
+        if parts and any(c.type == "new" for c in node.children):
+            self.named_classes.add((type_text(parts[0]) or ts.text(parts[0])).rpartition(".")[2])  # K::new
         if len(parts) < 2 or parts[-1].type != "identifier":
             return NOTHING
         target = parts[0]
@@ -701,3 +704,19 @@ def _overrides(node) -> bool:
             if name is not None and ts.text(name).rsplit(".", 1)[-1] == "Override":
                 return True
     return False
+
+
+def _modifier(node, word: str) -> bool:
+    modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+    return modifiers is not None and any(c.type == word for c in modifiers.children)
+
+
+def _instance_only(node) -> bool:
+    """A private class (``ClassDecl.private``): declared ``private``, not an
+    enum or record, without static methods or initialisers."""
+    if node.type != "class_declaration" or not _modifier(node, "private"):
+        return False
+    body = node.child_by_field_name("body")
+    return body is not None and not any(
+        c.type == "static_initializer" or (c.type == "method_declaration" and _modifier(c, "static"))
+        for c in body.named_children)
