@@ -289,9 +289,10 @@ class ClassDecl(_Fact):
     supers: tuple[str, ...]
     span: Span
     interface: bool = False
-    # (Java, Kotlin) a private class (not an enum, object or record) whose
-    # methods all need an instance (no static methods, no companion): one
-    # exists only where its file constructs it
+    # (Java) a private class (not an enum, record or interface) whose methods
+    # all need an instance (no static methods or initialisers), not named by
+    # ``K.class`` or ``K::new``: one exists only where its file constructs it
+    # (Kotlin's object expressions construct without a call: not marked)
     private: bool = False
 
 

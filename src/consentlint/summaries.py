@@ -17,6 +17,10 @@ value in it was guarded for, in its function or by that function's callers
 the analysis did not see, or a value from an initialiser, leaves it
 unguarded.
 
+*Private classes* (Java, ``ClassDecl.private``): a method of one runs on an
+instance, made only where its file constructs it: it is guarded when every
+construction of the class and of those below it is.
+
 *Caller guards*: a function is guarded for a category when every project call
 of it is guarded for that category, directly or through its own callers.
 Entry points are never guarded by callers: functions with no known call,
