@@ -61,6 +61,24 @@ class PermissionCheck:
 
 
 @dataclass(frozen=True)
+class Collections:
+    """The collections whose emptiness the guard analysis follows
+    (``[[collection]]``): what makes an empty one, and the method names that
+    add to one or test it."""
+
+    empty: frozenset = frozenset()  # qualified constructors / factories, called without arguments
+    add: frozenset = frozenset()
+    add_all: frozenset = frozenset()
+    empty_test: frozenset = frozenset()
+    nonempty_test: frozenset = frozenset()
+    truthy: bool = False  # true in a condition when it holds something (Python)
+
+    @property
+    def tests(self) -> frozenset:
+        return self.empty_test | self.nonempty_test
+
+
+@dataclass(frozen=True)
 class FieldPattern:
     category: str
     pattern: re.Pattern
@@ -126,6 +144,7 @@ class LanguageCatalog:
     consent_names: ConsentNames = field(default_factory=ConsentNames)
     # registration api -> ((arity or None, parameter types by position, "" untyped), ...): route handlers
     handlers: dict = field(default_factory=dict)
+    collections: Collections = field(default_factory=Collections)
 
     @cached_property
     def releases_by_name(self) -> frozenset:
@@ -257,6 +276,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     default_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     loaders: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     handlers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    collections: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     consent_names = ConsentNames()
     seen_ids: dict[str, Path] = {}
@@ -327,6 +347,11 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 for h in raw.get("handler", ()):
                     for api in h["api"]:
                         handlers[lang].setdefault(api, []).append((h.get("arity"), tuple(h["params"])))
+                for c in raw.get("collection", ()):
+                    found = collections[lang]
+                    for key in ("empty", "add", "add_all", "empty_test", "nonempty_test"):
+                        found.setdefault(key, set()).update(c.get(key, ()))
+                    found["truthy"] = found.get("truthy", False) or c.get("truthy", False)
                 for t in raw.get("supertype", ()):
                     for name in t["types"]:
                         supers[lang].setdefault(name, []).append(t["super"])
@@ -360,6 +385,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             class_loaders=loaders[lang],
             consent_names=consent_names,
             handlers={api: tuple(entries) for api, entries in handlers[lang].items()},
+            collections=Collections(**{k: v if k == "truthy" else frozenset(v) for k, v in collections[lang].items()}),
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

@@ -19,7 +19,9 @@ class Guard:
     call of a project function whose result or return implies ``inner`` (its
     check summary), with ``via`` the helpers from the call to the check;
     ``value`` for "parameter ``param`` was true", which covers nothing until a
-    call fills in what its argument implies.
+    call fills in what its argument implies; ``stored`` for "the field
+    ``api`` holds a value", which covers what every store of a value in it
+    was guarded for (``summaries.stored``).
     ``values`` are the categories/purposes (or permissions) it was for, empty
     when unknown; ``param`` is the index of the enclosing function's parameter
     the value came from (filled in at each call of that function)."""
@@ -230,8 +232,8 @@ class ConsentModel:
             return all(any(self.covers(g, category, permissions) for g in option) for option in guard.options)
         if guard.inner is not None:
             return self.covers(guard.inner, category, permissions)
-        if guard.kind == "value":
-            return False  # a parameter's truth: it means something only at a call (summaries)
+        if guard.kind == "value" or guard.kind == "stored":
+            return False  # a parameter's truth, a field's value: they mean something only through the summaries
         if not guard.values:
             return True
         if guard.kind == "permission":

@@ -323,6 +323,7 @@ class Engine:
             analysis = GuardAnalysis(models[lowered.language], summaries)
             sites = analysis.run(lowered.facts, needed)
             summaries.add_sites(sites, lowered.language)
+            summaries.add_stores(analysis.stores)
             analysed.append((lowered, sites, analysis.used | summaries.used))
             lowered.result.refusals = _unique_calls(analysis.refusals)
             lowered.result.defaults = _unique_calls(summaries.defaults.get(lowered.facts.path, []))

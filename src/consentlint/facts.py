@@ -42,7 +42,8 @@ class Span(_Fact):
 
 @dataclass(frozen=True, slots=True)
 class Lit(_Fact):
-    """A literal, or a constant whose literal value the front-end can see."""
+    """A literal, or a constant whose literal value the front-end can see;
+    ``()`` is an empty list literal (Python ``[]``)."""
 
     value: object
 
@@ -288,6 +289,11 @@ class ClassDecl(_Fact):
     supers: tuple[str, ...]
     span: Span
     interface: bool = False
+    # (Java) a private class (not an enum, record or interface) whose methods
+    # all need an instance (no static methods or initialisers), not named by
+    # ``K.class`` or ``K::new``: one exists only where its file constructs it
+    # (Kotlin's object expressions construct without a call: not marked)
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +312,12 @@ class FileFacts(_Fact):
     problems: tuple[SyntaxProblem, ...] = ()
     # the file's classes (for the project index: hierarchy, overrides, dispatch)
     classes: tuple[ClassDecl, ...] = ()
+    # (Java, Kotlin) the fields and properties declared private (only code of
+    # their class, in this file, writes them) that the file writes only as
+    # ``Store`` facts (``f = v``, ``this.f = v``; not ``other.f = v``, ``f += v``
+    # or through a setter): every write of them is a ``Store``. Qualified as
+    # ``Store`` names them.
+    private: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------- walking

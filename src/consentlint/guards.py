@@ -22,6 +22,7 @@ from consentlint.consent import ConsentModel, Guard, either, leaf_name
 _NONE: frozenset = frozenset()
 # the checks a user can refuse (a parameter's truth or a decorator is not one)
 _REFUSABLE = frozenset(("consent", "permission", "setting", "request"))
+_BLOCK_VALUES = frozenset(("<when>", "<try>"))  # expressions lowered as a block that returns its value
 # languages whose fields are declared, so the project can list a field's
 # readers (a lambda kept in a Python attribute runs where it is made)
 _FIELD_LANGUAGES = frozenset(("java", "kotlin"))
@@ -42,8 +43,12 @@ class GuardAnalysis:
         # ``(check, call, the app exit it is, enclosing function)``: a call that
         # closes the app on the branch where the check was refused (PDC205)
         self.refusals: list[tuple[Guard, F.Call, str, str]] = []
+        # (Java, Kotlin) ``(store, guards, enclosing function)`` for every field store met
+        self.stores: list[tuple[F.Store, frozenset, str]] = []
+        self._typed_fields = model.catalog.language in _FIELD_LANGUAGES and summaries is not None
         self.used: set[str] = set()  # manifest consent functions seen in use
         self._breaks: list[bool] = []
+        self._continues: list[bool] = []
         self._function = ""
         self._params: tuple[str, ...] = ()
         self._depth = 0
@@ -51,6 +56,8 @@ class GuardAnalysis:
         self._enclosing: list[F.Function] = []  # the functions being walked, innermost last
         # (shared by every analysis of a run: the summaries re-analyse functions)
         self._once: dict[int, frozenset] = summaries.assigned_once if summaries is not None else {}
+        self._gatherings: dict[int, frozenset] = summaries.gathered if summaries is not None else {}
+        self._gathered: frozenset = frozenset()  # the locals of the function being walked that _Gathered follows
         self._held: dict[str, _Kept] = {}  # locals holding a lambda or anonymous object
         self._created: list[_Kept] = []  # those made in the body being walked
         self._fields: dict[str, _Field] = {}  # fields of this file holding one
@@ -98,21 +105,39 @@ class GuardAnalysis:
             return _NONE
         kind = type(expr)
         if kind is F.IfExp:
+            # a value on the arms that give one: ``c ? x : null``, also
+            # chained (a Kotlin ``when`` with a ``false -> null`` arm)
             when_true, when_false = self._cond(expr.test, env, 0)
-            if type(expr.orelse) is F.Lit and expr.orelse.value is None:
-                return when_true | self.nonnull(expr.body, env, depth + 1)
-            if type(expr.body) is F.Lit and expr.body.value is None:
-                return when_false | self.nonnull(expr.orelse, env, depth + 1)
-            return _NONE
+            arms = [guards | self.nonnull(value, env, depth + 1)
+                    for value, guards in ((expr.body, when_true), (expr.orelse, when_false))
+                    if not (type(value) is F.Lit and value.value is None)]
+            return any_of(arms) if arms else _NONE
+        if kind is F.Lambda and expr.function.name in _BLOCK_VALUES:
+            # a Kotlin ``when``/``try`` used as a value, lowered as a block
+            # that binds its subject and returns: what that return holds
+            stmts = expr.function.body.stmts
+            last = stmts[-1] if stmts else None
+            if type(last) is not F.Exit or last.kind != "return" \
+                    or not all(type(s) is F.Assign and s.field is None for s in stmts[:-1]):
+                return _NONE
+            inner = {**env, **{s.target: s.value for s in stmts[:-1]}}
+            return self.nonnull(last.value, inner, depth + 1)
         if kind is F.Name and expr.local and env.get(expr.name) is not None:
             return self.nonnull(env[expr.name], env, depth + 1)
-        if kind is F.Call and self.summaries is not None:
-            return self.summaries.nonnull(expr, self.model, self._params)
+        if kind is F.Name and not expr.local and self._typed_fields and expr.resolved is not None \
+                and expr.resolved in self.summaries.index.private:
+            # a private field holds a value: what held where one was stored (summaries.stored)
+            return frozenset((Guard("stored", expr.resolved, (), 0),))
+        if kind is F.Call:
+            found = self.summaries.nonnull(expr, self.model, self._params) if self.summaries is not None else _NONE
+            # x?.m(..) is a value only when x is (Kotlin chains: cursor()?.map(..)?.let { .. })
+            return found | self.nonnull(expr.receiver, env, depth + 1) if expr.safe else found
         return _NONE
 
     def condition(self, expr, env) -> tuple[frozenset, frozenset]:
-        """The guards that hold when ``expr`` is true, and when it is false."""
-        return self._cond(expr, env, 0)
+        """The guards that hold when ``expr`` is true, and when it is false
+        (a collection returned as it is means nothing here: ``emptiness``)."""
+        return self._cond(expr, env, 0, truthy=False)
 
     # ----------------------------------------------------------------- bodies
 
@@ -133,6 +158,8 @@ class GuardAnalysis:
         if not (outer and function.name.startswith("<")):
             self._function = function.qualname
         breaks, self._breaks = self._breaks, []
+        continues, self._continues = self._continues, []
+        gathered, self._gathered = self._gathered, self._gathered_in(function)
         params, self._params = self._params, function.params
         pending, self._after = self._after, set()
         self._depth += 1
@@ -156,6 +183,7 @@ class GuardAnalysis:
         self._depth -= 1
         self._enclosing.pop()
         self._function, self._breaks, self._params, self._after = outer, breaks, params, pending
+        self._continues, self._gathered = continues, gathered
 
     def _assigned_once(self, function: F.Function) -> frozenset:
         """The locals ``function`` (with the functions nested in it) assigns
@@ -168,6 +196,49 @@ class GuardAnalysis:
                     counts[stmt.target] = counts.get(stmt.target, 0) + 1
             found = self._once[id(function)] = frozenset(k for k, n in counts.items() if n == 1)
         return found
+
+    def _gathered_in(self, function: F.Function) -> frozenset:
+        """The locals of ``function`` whose emptiness is followed (``_Gathered``)."""
+        collections = self.model.catalog.collections
+        if not collections.add:
+            return frozenset()
+        found = self._gatherings.get(id(function))
+        if found is None:
+            found = self._gatherings[id(function)] = _gathering(function, collections, self._assigned_once(function))
+        return found
+
+    def emptiness(self, expr, env) -> frozenset | None:
+        """The guards that hold when the collection ``expr`` is empty (None:
+        it holds something on every path): a followed local, or what a
+        project helper returns (its summary)."""
+        kind = type(expr)
+        if kind is F.Name and expr.local:
+            value = env.get(expr.name)
+            if type(value) is _Gathered:
+                return value.when_empty
+            # a local that keeps what a helper returned, and is not changed
+            return self.emptiness(value, env) if type(value) is F.Call and expr.name in self._gathered else _NONE
+        if kind is F.Call and self.summaries is not None:
+            return self.summaries.empty(expr, self.model, self._params, env)
+        return _NONE
+
+    def _gather(self, stmt, state):
+        """A statement that makes, adds to or fills a followed local."""
+        guards, env = state
+        if type(stmt) is F.Assign:
+            return self._effects(stmt.value, guards, env), {**env, stmt.target: _Gathered(_NONE)}
+        call = stmt.expr
+        guards = self._effects(call, guards, env)
+        gathered = env[call.receiver.name]
+        if gathered.when_empty is None:
+            return guards, env
+        collections = self.model.catalog.collections
+        if leaf_name(call.text) in collections.add:
+            when_empty = None  # it holds something now
+        else:
+            added = [self.emptiness(a, env) for a in call.args]
+            when_empty = None if any(a is None for a in added) else gathered.when_empty.union(*added)
+        return guards, {**env, call.receiver.name: _Gathered(when_empty)}
 
     def _keep(self, stmt: F.Assign, functions, guards: frozenset, env):
         """``val observer = object : ContentObserver(..) {..}``, ``Runnable r =
@@ -218,6 +289,8 @@ class GuardAnalysis:
     def _stmt(self, stmt, state):
         guards, env = state
         kind = type(stmt)
+        if self._gathered and _gathers(stmt, self._gathered, env, self.model.catalog.collections):
+            return self._gather(stmt, state)
         if kind is F.Store and self._fields and stmt.target in self._fields:
             functions = _handed(stmt.value)
             if functions:
@@ -226,6 +299,8 @@ class GuardAnalysis:
                         self._eval(part, guards, env)
                 self._fields[stmt.target].objects.append((functions, guards))
                 return state
+        if kind is F.Store and self._typed_fields:
+            self.stores.append((stmt, guards, self._function))
         if kind is F.Eval or kind is F.Store:
             after = self._effects(stmt.expr if kind is F.Eval else stmt.value, guards, env)
             return state if after is guards else (after, env)
@@ -255,24 +330,32 @@ class GuardAnalysis:
                 self.on_return(stmt.value, guards, env)
             if stmt.kind == "break" and self._breaks:
                 self._breaks[-1] = True
+            if stmt.kind == "continue" and self._continues:
+                self._continues[-1] = True
             return None
         if kind is F.Loop:
             self._eval(stmt.test, guards, env)
             when_true, when_false = self._cond(stmt.test, env, 0) if stmt.test is not None else (_NONE, _NONE)
             self._breaks.append(False)
+            self._continues.append(False)
             end = self._block(stmt.body, (guards | when_true, env))
             broke = self._breaks.pop()
+            # (a path that went on to the next element skipped the rest of the body)
+            continued = self._continues.pop()
             after = (guards | (when_false if not broke else _NONE), env)
-            if stmt.test is None and end is not None and not broke:
+            if stmt.test is None and end is not None and not broke and not continued:
                 # a for-each that exits unless each element passed a check of a
                 # value from a parameter, or of an element of a constant list
                 # (``for (p : REQUIRED_PERMISSIONS)``): every element passed
                 first = stmt.body.stmts[0] if stmt.body.stmts else None
                 constant = type(first) is F.Assign and type(first.value) is F.Name \
                     and first.value.resolved is not None and not first.value.local
-                each = frozenset(g for g in end[0] - guards if g.param is not None or (
-                    constant and g.kind in ("permission", "consent") and not g.values))
-                after = (after[0] | each, env)
+
+                def each(found):
+                    return frozenset(g for g in found - guards if g.param is not None or (
+                        constant and g.kind in ("permission", "consent") and not g.values))
+
+                after = (after[0] | each(end[0]), _gathered_after(env, end, each))
             if stmt.orelse.stmts:
                 done = self._block(stmt.orelse, after)
                 return _join(done, state) if broke else done
@@ -403,8 +486,12 @@ class GuardAnalysis:
         guard, granted = found
         return (frozenset((guard,)), _NONE) if granted else (_NONE, frozenset((guard,)))
 
-    def _cond(self, expr, env, depth: int) -> tuple[frozenset, frozenset]:
-        """The guards that hold when ``expr`` is true, and when it is false."""
+    def _cond(self, expr, env, depth: int, truthy: bool = True) -> tuple[frozenset, frozenset]:
+        """The guards that hold when ``expr`` is true, and when it is false.
+        With ``truthy`` (Python), a collection tested as it is means it holds
+        something; not for what a local kept unless the local is followed
+        (``_gathering``: it may have been emptied since), nor for what a
+        helper returns (a caller may keep it and change it)."""
         if expr is None or depth > 20:
             return _NONE, _NONE
         kind = type(expr)
@@ -412,14 +499,29 @@ class GuardAnalysis:
             guard = self.model.check_guard(expr, self._params, env)
             if guard is not None:
                 return frozenset((guard,)), _NONE
+            if self.model.catalog.collections.tests and not expr.args and expr.receiver is not None:
+                # a test of what a helper gathered (``if (!missing.isEmpty()) throw ..``)
+                name = leaf_name(expr.text)
+                collections = self.model.catalog.collections
+                if name in collections.tests:
+                    when_empty = self.emptiness(expr.receiver, env) or _NONE
+                    return (when_empty, _NONE) if name in collections.empty_test else (_NONE, when_empty)
             if self.summaries is not None:
                 found = self.summaries.check(expr, self.model, self._params)
                 if found is not None:
                     return found
+            if truthy and self.model.catalog.collections.truthy:
+                when_empty = self.emptiness(expr, env)
+                if when_empty:
+                    return _NONE, when_empty  # ``if missing_permissions(..): return``
             return self._setting(expr)
         if kind is F.Name:
             if expr.local and env.get(expr.name) is not None:
-                found = self._cond(env[expr.name], env, depth + 1)
+                found = self._cond(env[expr.name], env, depth + 1, truthy=False)
+                if truthy and self.model.catalog.collections.truthy and expr.name in self._gathered:
+                    when_empty = self.emptiness(expr, env)
+                    if when_empty:
+                        found = found[0], found[1] | when_empty  # ``if missing: raise ..``
                 if found[0] or found[1] or type(env[expr.name]) is F.Lit:
                     return found
             elif self.on_return is not None and expr.local and expr.name in self._params:
@@ -430,8 +532,10 @@ class GuardAnalysis:
             return self._named(leaf_name(expr.name), 0)  # (a name read carries no position)
         if kind is F.Lit:
             return _NONE, _NONE
+        if kind is _Gathered:
+            return _NONE, _NONE  # (tested through the local that holds it)
         if kind is _Merged:
-            parts = [self._cond(v, env, depth + 1) for v in expr.values]
+            parts = [self._cond(v, env, depth + 1, truthy=False) for v in expr.values]
             return any_of([p[0] for p in parts]), any_of([p[1] for p in parts])
         if kind is F.Not:
             when_true, when_false = self._cond(expr.value, env, depth + 1)
@@ -481,6 +585,9 @@ def _join(*states):
         values = [s[1].get(key, _MISSING) for s in live]
         if _MISSING in values:
             continue
+        if all(type(v) is _Gathered for v in values):
+            env[key] = _Gathered.join(values, [s[0] for s in live])
+            continue
         # a local set differently on the merged paths holds one of the values
         env[key] = value if all(v == value for v in values) else _Merged(tuple(values))
     return guards, env
@@ -503,6 +610,112 @@ class _Merged:
 
 
 _MISSING = object()
+
+
+class _Gathered:
+    """A local holding a collection made empty here, whose emptiness is
+    followed: the guards that hold whenever it is still empty
+    (``when_empty``; None when it holds something on every path)."""
+
+    __slots__ = ("when_empty",)
+
+    def __init__(self, when_empty: frozenset | None):
+        self.when_empty = when_empty
+
+    def __eq__(self, other):
+        return isinstance(other, _Gathered) and self.when_empty == other.when_empty
+
+    __hash__ = None
+
+    @staticmethod
+    def join(values, guards) -> _Gathered:
+        """Paths merged: it is empty after them only along a path on which
+        it was empty, with that path's guards."""
+        empty = [g | v.when_empty for v, g in zip(values, guards) if v.when_empty is not None]
+        return _Gathered(any_of(empty) if empty else None)
+
+
+def _gathered_after(env: dict, end, each) -> dict:
+    """What followed collections hold after a for-each whose body ends in
+    ``end``: still empty, no element was added, so what held then for each
+    element (``each``) holds. A body that always adds leaves it empty only
+    when there were no elements: it keeps what held before the loop."""
+    out = env
+    for key, before in env.items():
+        if type(before) is not _Gathered or before.when_empty is None:
+            continue
+        inside = end[1].get(key)
+        if type(inside) is _Gathered and inside.when_empty is not None:
+            out = {**out, key: _Gathered(before.when_empty | each(end[0] | inside.when_empty))}
+    return out
+
+
+def _gathers(stmt, gathered: frozenset, env, collections) -> bool:
+    """Whether ``stmt`` makes one of the followed locals an empty collection
+    (``new HashSet<>()``, Python ``[]``) or adds to one."""
+    kind = type(stmt)
+    if kind is F.Assign:
+        value = stmt.value
+        return stmt.field is None and stmt.target in gathered and (
+            type(value) is F.Lit and value.value == ()
+            or type(value) is F.Call and not value.args and value.callee in collections.empty)
+    if kind is F.Eval:
+        call = stmt.expr
+        return type(call) is F.Call and type(call.receiver) is F.Name and call.receiver.local \
+            and call.receiver.name in gathered and type(env.get(call.receiver.name)) is _Gathered
+    return False
+
+
+def _gathering(function: F.Function, collections, once: frozenset) -> frozenset:
+    """The locals of ``function`` that hold a collection whose emptiness can be
+    followed: assigned once, and every use (nested functions included) is an
+    addition in a statement of its own (``missing.add(p)``), a test for
+    emptiness (``missing.isEmpty()``; Python ``if missing:``), or a return
+    or throw of it. Handed to any other call, aliased, read in a lambda or
+    changed any other way (``clear()``), it is not followed."""
+    uses: dict[str, int] = {}
+    for node in F.walk(function.body, enter=(F.Lambda, F.Def)):
+        if type(node) is F.Name and node.local and node.name in once:
+            uses[node.name] = uses.get(node.name, 0) + 1
+    if not uses:
+        return frozenset()
+    fills = collections.add | collections.add_all
+    allowed: dict[str, int] = {}
+
+    def allow(name):
+        allowed[name] = allowed.get(name, 0) + 1
+
+    def truths(expr):
+        kind = type(expr)
+        if kind is F.Name and expr.local:
+            allow(expr.name)
+        elif kind is F.Not:
+            truths(expr.value)
+        elif kind is F.BoolOp:
+            for value in expr.values:
+                truths(value)
+
+    for stmt in F.walk(function.body, expressions=False):
+        kind = type(stmt)
+        if kind is F.Eval and type(stmt.expr) is F.Call and type(stmt.expr.receiver) is F.Name \
+                and stmt.expr.receiver.local and leaf_name(stmt.expr.text) in fills:
+            allow(stmt.expr.receiver.name)
+        elif kind is F.Exit and stmt.kind in ("return", "raise"):
+            value = stmt.value
+            if type(value) is F.Name and value.local:
+                allow(value.name)
+            elif stmt.kind == "raise":
+                # what is thrown may carry it (new MissingPermissionException(missing)): that path ends
+                for node in F.walk(value, enter=()) if value is not None else ():
+                    if type(node) is F.Name and node.local:
+                        allow(node.name)
+        elif (kind is F.If or kind is F.Loop) and collections.truthy:
+            truths(stmt.test)
+    for node in F.walk(function.body):
+        if type(node) is F.Call and not node.args and type(node.receiver) is F.Name and node.receiver.local \
+                and leaf_name(node.text) in collections.tests:
+            allow(node.receiver.name)
+    return frozenset(name for name, n in uses.items() if allowed.get(name) == n)
 
 
 class _Kept:

@@ -44,6 +44,8 @@ class ProjectIndex:
         self._packages: set[str] | None = None
         # initialisers and top-level code, with their files and languages
         self.unnamed: list[tuple[F.Function, str, str]] = []
+        # (Java, Kotlin) private fields: only their class writes them
+        self.private: frozenset[str] = frozenset(name for facts in files for name in facts.private)
         for facts in files:
             for cls in facts.classes:
                 self.classes.setdefault(cls.qualname, cls)

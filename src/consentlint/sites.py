@@ -207,10 +207,15 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
                 continue
             needs = manifest.needs_consent(category) if manifest else True
             covering = [g for g in guards if model.covers(g, category, source.permissions)]
+            stored = _stored(guards, function, values, model, category, source.permissions) \
+                if not covering and values is not None else None
+            checks = [g for g in guards if g.kind != "stored"]
             if covering:
                 status, guard = "guarded", min(covering, key=_order)
-            elif guards:
-                status, guard = "mismatched", min(guards, key=_order)
+            elif stored is not None:
+                status, guard = "guarded", stored
+            elif checks:
+                status, guard = "mismatched", min(checks, key=_order)
             else:
                 status, guard = "unguarded", None
             out.append(Collection(path, call.span, category, api, call.text, source,
@@ -241,6 +246,32 @@ def _reported_below(call: F.Call, site: F.Call, category: str, reported: set) ->
     return False
 
 
+def _covering(model: ConsentModel, summaries, category: str, permissions):
+    """Whether a guard is consent for ``category``; a private field's holding
+    a value is, when every store of a value in it was guarded for it."""
+    key = (category, permissions, id(model))
+
+    def covers(guard):
+        if guard.kind == "stored":
+            return summaries.stored(guard.api, covers, key) is not None
+        return model.covers(guard, category, permissions)
+
+    return covers
+
+
+def _stored(guards, function: str, values: Values, model: ConsentModel, category: str, permissions):
+    """A ``callers`` guard for a site that runs only while a private field
+    holds a value every store of which was guarded (``overlay?.enable()``)."""
+    summaries = values.summaries
+    covers = _covering(model, summaries, category, permissions)
+    for guard in sorted((g for g in guards if g.kind == "stored"), key=_order):
+        found = summaries.stored(guard.api, covers, (category, permissions, id(model)))
+        if found is not None:
+            check, chain = found
+            return Guard("callers", chain[0], check.values, check.line, inner=check, via=(*chain, function))
+    return None
+
+
 def _order(guard: Guard):
     return guard.line, guard.kind, guard.api, guard.values
 
@@ -255,11 +286,16 @@ def by_callers(sites: list[Collection], summaries, model: ConsentModel) -> list[
             out.append(site)
             continue
         category, permissions = site.category, site.source.permissions
+        covers = _covering(model, summaries, category, permissions)
 
-        def covers(guard, category=category, permissions=permissions):
-            return model.covers(guard, category, permissions)
-
-        guarded, path, witness = summaries.by_callers(site.function, covers, (category, permissions, id(model)))
+        arity = summaries.overload(site.function, site.path, site.span.line)
+        key = (category, permissions, id(model))
+        guarded, path, witness = summaries.by_callers(site.function, covers, key, arity)
+        if not guarded:
+            # a method of a private class runs on an instance: made only where it is constructed
+            made = summaries.made(site.function.rpartition(".")[0], covers, key)
+            if made is not None:
+                guarded, witness = True, (made[0], (*made[1], site.function))
         if guarded:
             check, chain = witness
             guard = Guard("callers", chain[0], check.values, check.line, inner=check, via=chain)

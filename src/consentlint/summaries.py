@@ -10,6 +10,17 @@ the one guard analysis, to a fixpoint over the call graph (each function is
 re-analysed at most ``ROUNDS`` times, so cycles end). A helper whose returns
 do not all imply a check (or that only requests one) implies nothing.
 
+*Stored values* (Java, Kotlin): a private field that holds a value
+(``overlay?.enable()``, ``if (overlay != null)``) holds what every store of a
+value in it was guarded for, in its function or by that function's callers
+(``FileFacts.private``: fields every write of which is a ``Store``); a store
+the analysis did not see, or a value from an initialiser, leaves it
+unguarded.
+
+*Private classes* (Java, ``ClassDecl.private``): a method of one runs on an
+instance, made only where its file constructs it: it is guarded when every
+construction of the class and of those below it is.
+
 *Caller guards*: a function is guarded for a category when every project call
 of it is guarded for that category, directly or through its own callers.
 Entry points are never guarded by callers: functions with no known call,
@@ -40,6 +51,17 @@ class Summaries:
         self._checks: dict[str, tuple[frozenset, frozenset]] = {}
         self._after: dict[str, frozenset] = {}
         self._nonnull: dict[str, frozenset] = {}  # guards that hold when it returned a value (not null)
+        self._empty: dict[str, frozenset] = {}  # guards that hold when the collection it returned is empty
+        self._stores: dict[str, dict[int, F.Store]] = {}  # (JVM) field -> every store of a value in it
+        self._storing: dict[str, set[str]] = {}  # field -> named functions that store a value in it
+        self._checked_fields: set[str] = set()  # fields tested for null (x?.m(), x != null)
+        self._stored: dict[int, list] = {}  # id(store) -> [(guards, function)] where the analysis met it
+        self._callees: set[str] = set()  # every resolved callee (Kotlin setters called from Java)
+        self._resolving: set[str] = set()  # fields whose stores are being judged
+        self._made: dict[str, dict[int, F.Call]] = {}  # private class -> every call that constructs it
+        self._making: set[str] = set()  # named functions that construct one
+        self._made_at: dict[int, list] = {}  # id(construction) -> [(guards, function)] where the analysis met it
+        self._made_by_ref: set[str] = set()  # private classes whose constructor is passed on (K::new)
         self._callers: dict[str, list] = {}
         self._escapes: set[str] = set()
         self._memo: dict = {}
@@ -60,6 +82,7 @@ class Summaries:
         self._untyped: dict[str, list[str]] | None = None  # method name -> Python/JS methods of that name
         self._untyped_called: set[str] = set()  # methods a call on a value of unknown type may run
         self.assigned_once: dict[int, frozenset] = {}  # id(function) -> locals it assigns once (guards.py)
+        self.gathered: dict[int, frozenset] = {}  # id(function) -> locals whose emptiness is followed (guards.py)
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
     def relevant(self, paths=None) -> set[str]:
@@ -68,6 +91,11 @@ class Summaries:
         reported), and every function that calls one of them, directly or
         through others (caller guards walk up to the entry points)."""
         starts = [q for q, files in self._collecting.items() if paths is None or files & paths]
+        # and the functions that store a value in a private field tested for
+        # null: what held there may guard what runs while it holds one
+        for field in self._checked_fields & self.index.private:
+            starts += self._storing.get(field, ())
+        starts += self._making  # (instances of a private class exist only where it is constructed)
         return reachable(starts, self._callers_of)
 
     # ------------------------------------------------------ check summaries
@@ -92,8 +120,16 @@ class Summaries:
                     if guard is not None:
                         self.used.add(guard.api)
                 names: set[str] = set()
-                calls = list(_calls(info.function.body, names))
+                stores: list = [] if info.language in _JVM else None
+                calls = list(_calls(info.function.body, names, stores, self._checked_fields))
+                for store in stores or ():
+                    self._stores.setdefault(store.target, {})[id(store)] = store
+                    self._storing.setdefault(store.target, set()).add(qualname)
                 for call in calls:
+                    if call.callee is not None:
+                        self._callees.add(call.callee)
+                        if self._construction(call):
+                            self._making.add(qualname)
                     if model.check_guard(call) is not None or any(
                             model.setting_guard(n, 0) for n in model.read_names(call)):
                         work.append(qualname)
@@ -125,14 +161,18 @@ class Summaries:
                 if info.function.params and any(n in model.catalog.grant_values for n in names):
                     work.append(qualname)
         for function, path, language in self.index.unnamed:
-            names = set()
-            calls = list(_calls(function.body, names))
+            names: set[str] = set()
+            stores = []
+            calls = list(_calls(function.body, names, stores))
             model = self.models[language]
             for call in calls:
                 self._notable(model, call, path, function.qualname)
+                self._construction(call)
             # initialisers read fields too (fields are stored by the JVM front-ends)
             if function.qualname.endswith("<init>"):
                 self._read_fields(names, path, calls)
+            for store in stores:
+                self._stores.setdefault(store.target, {})[id(store)] = store
         for name in named:
             self._escapes.update(t.qualname for t in self.index.targets(name))
         visits: dict[str, int] = {}
@@ -162,7 +202,7 @@ class Summaries:
 
     def _summarise(self, qualname: str) -> bool:
         """Re-analyse one function; True when its summary changed."""
-        trues, falses, afters, values = [], [], [], []
+        trues, falses, afters, values, empties = [], [], [], [], []
         for info in self.index.functions[qualname]:
             returns: list = []
 
@@ -170,12 +210,15 @@ class Summaries:
                 # evaluated at the return, where the function's parameters are in scope
                 cond = analysis.condition(value, env) if value is not None else (_NONE, _NONE)
                 present = analysis.nonnull(value, env) if value is not None else _NONE
-                returns.append((value, guards, cond, present))
+                empty = analysis.emptiness(value, env) if value is not None else _NONE
+                returns.append((value, guards, cond, present, empty))
 
             analysis = GuardAnalysis(self.models[info.language], self, on_return=on_return)
             analysis.function(info.function)
-            for value, guards, (when_true, when_false), present in returns:
+            for value, guards, (when_true, when_false), present, empty in returns:
                 afters.append(guards)
+                if empty is not None:  # (None: what it returns here always holds something)
+                    empties.append(guards | empty)  # (Python: returning nothing is as empty)
                 if value is None:
                     continue
                 if not (type(value) is F.Lit and value.value is None):
@@ -185,10 +228,10 @@ class Summaries:
                     trues.append(guards | (when_true if literal is None else _NONE))
                 if literal is not True:
                     falses.append(guards | (when_false if literal is None else _NONE))
-        summary = (_all_of(trues), _all_of(falses)), _all_of(afters), _all_of(values)
+        summary = (_all_of(trues), _all_of(falses)), _all_of(afters), _all_of(values), _all_of(empties)
         before = self._checks.get(qualname, (_NONE, _NONE)), self._after.get(qualname, _NONE), \
-            self._nonnull.get(qualname, _NONE)
-        self._checks[qualname], self._after[qualname], self._nonnull[qualname] = summary
+            self._nonnull.get(qualname, _NONE), self._empty.get(qualname, _NONE)
+        self._checks[qualname], self._after[qualname], self._nonnull[qualname], self._empty[qualname] = summary
         return summary != before
 
     def _checked(self, call: F.Call):
@@ -254,6 +297,27 @@ class Summaries:
             return _NONE
         return _wrapped(any_of([self._nonnull.get(t.qualname, _NONE) for t in targets]), call, model, params)
 
+    def empty(self, call: F.Call, model, params=(), env=None) -> frozenset:
+        """The guards that hold when the collection ``call`` returned is empty
+        (``Set<String> missing(ctx)`` adds each permission a check denies).
+        Called on the element of a for-each over a parameter (``for (t :
+        types) missing.addAll(t.missing(ctx))``), a check whose permission
+        the helper takes from its receiver is about that element: it is
+        marked as coming from that parameter, so the loop's for-each rule
+        keeps it."""
+        targets = _concrete(self._checked(call))
+        if not targets:
+            return _NONE
+        found = _wrapped(any_of([self._empty.get(t.qualname, _NONE) for t in targets]), call, model, params)
+        receiver = call.receiver
+        element = env.get(receiver.name) if env is not None and type(receiver) is F.Name and receiver.local \
+            and receiver.name not in params else None
+        param = param_index(element, params) if type(element) is F.Name else None
+        if param is None:
+            return found
+        return frozenset(replace(g, param=param) if g.kind == "helper" and g.param is None and not g.check.values
+                         else g for g in found)
+
     def after(self, call: F.Call, model, params=()) -> frozenset:
         """The guards that hold once ``call`` has returned."""
         targets = self._checked(call)
@@ -284,16 +348,110 @@ class Summaries:
         """Record the project calls among ``(call, guards, function)`` sites,
         and the calls that start framework callbacks."""
         for call, guards, function in sites:
+            if call.callee in self._made and id(call) in self._made[call.callee]:
+                self._made_at.setdefault(id(call), []).append((guards, function))
             if self._started is not None and language is not None:
                 for target in self._started(call, language):
-                    self._callers.setdefault(target, []).append((function, guards))
+                    self._callers.setdefault(target, []).append((function, guards, None))
             if call.callee is None:
                 continue
+            arguments = len(call.args) + len(call.keywords)
             for target in self.index.targets(call.callee):
                 if call.kind == "ref":
                     self._escapes.add(target.qualname)
                 else:
-                    self._callers.setdefault(target.qualname, []).append((function, guards))
+                    self._callers.setdefault(target.qualname, []).append((function, guards, arguments))
+
+    def _arities(self, qualname: str) -> frozenset:
+        """How many parameters the overloads of a Java/Kotlin method take,
+        when they differ (empty otherwise)."""
+        infos = self.index.functions.get(qualname, ())
+        if len(infos) < 2 or any(i.language not in _JVM for i in infos):
+            return frozenset()
+        found = frozenset(len(i.function.params) for i in infos)
+        return found if len(found) > 1 else frozenset()
+
+    def overload(self, qualname: str, path: str, line: int) -> int | None:
+        """The number of parameters of the overload of ``qualname`` written
+        around ``line`` of ``path``, when its overloads differ in that."""
+        if not self._arities(qualname):
+            return None
+        for info in self.index.functions[qualname]:
+            span = info.function.span
+            if info.path == path and span.line <= line <= span.end_line:
+                return len(info.function.params)
+        return None
+
+    def _construction(self, call: F.Call) -> bool:
+        """Record a call that constructs a private class (or passes its
+        constructor on); True for a construction."""
+        cls = self.index.classes.get(call.callee)
+        if cls is None or not cls.private:
+            return False
+        if call.kind == "ref":
+            self._made_by_ref.add(call.callee)
+            return False
+        self._made.setdefault(call.callee, {})[id(call)] = call
+        return True
+
+    def made(self, cls: str, covers, key=None):
+        """``(check, chain)`` when every construction of the private class
+        ``cls``, and of each class below it (private too), is guarded
+        (``covers``), in its function or by its callers: its methods run only
+        on such an instance. None otherwise (also when nothing constructs it)."""
+        classes = [cls, *sorted(self.index.subtypes(cls))]
+        if not self._made.get(cls) or any(
+                c not in self.index.classes or not self.index.classes[c].private or c in self._made_by_ref
+                for c in classes):
+            return None
+        witness = None
+        for c in classes:
+            for call in self._made.get(c, {}).values():
+                for guards, function in self._made_at.get(id(call)) or [(None, None)]:
+                    if guards is None:
+                        return None  # a construction no analysis saw
+                    covering = [g for g in guards if covers(g)]
+                    if covering:
+                        found = min(covering, key=lambda g: g.line), (function,)
+                    else:
+                        ok, _, found = self.by_callers(function, covers, (key, "made"))
+                        if not ok:
+                            return None
+                    witness = witness or found
+        return witness
+
+    def add_stores(self, stores) -> None:
+        """Record the guards at each field store an analysis met."""
+        for store, guards, function in stores:
+            self._stored.setdefault(id(store), []).append((guards, function))
+
+    def stored(self, field: str, covers, key=None):
+        """``(check, chain)`` when every store of a value in ``field`` is
+        guarded (``covers``), in its function or by its callers (``chain``:
+        the functions from the guarded one to the store's), else None."""
+        owner, _, name = field.rpartition(".")
+        stores = self._stores.get(field)
+        if not stores or field in self._resolving or field not in self.index.private \
+                or owner not in self.index.classes or f"{owner}.set{name[:1].upper()}{name[1:]}" in self._callees:
+            return None
+        self._resolving.add(field)
+        try:
+            witness = None
+            for store in stores.values():
+                for guards, function in self._stored.get(id(store)) or [(None, None)]:
+                    if guards is None:
+                        return None  # a store no analysis saw
+                    covering = [g for g in guards if covers(g)]
+                    if covering:
+                        found = min(covering, key=lambda g: g.line), (function,)
+                    else:
+                        ok, _, found = self.by_callers(function, covers, (key, "stored"))
+                        if not ok:
+                            return None
+                    witness = witness or found
+            return witness
+        finally:
+            self._resolving.discard(field)
 
     def is_entry(self, qualname: str) -> bool:
         infos = self.index.functions.get(qualname)
@@ -305,29 +463,35 @@ class Summaries:
             return False  # the framework runs it only after a project call started it
         return any(self.index.framework_called(info) for info in infos)
 
-    def by_callers(self, function: str, covers, key=None):
+    def by_callers(self, function: str, covers, key=None, arity: int | None = None):
         """``(guarded, path, witness)``: whether every project call of
         ``function`` is guarded (``covers(guard)``), directly or through its
         callers. When guarded, ``witness`` is one guarded call (the guard and
         the chain of functions from that caller down to ``function``); when
         not, ``path`` is one chain from an unguarded caller (outermost first),
-        or () when no caller is guarded at all (or ``function`` is an entry)."""
-        memo = self._memo.setdefault(key, {}) if key is not None else {}
-        ok, grounded, path, witness = self._walk(function, covers, [], memo)
+        or () when no caller is guarded at all (or ``function`` is an entry).
+        With ``arity``, the overload of ``function`` taking that many
+        parameters: a call with as many arguments as another overload takes
+        runs that one (Java, Kotlin)."""
+        memo = self._memo.setdefault((key, arity), {}) if key is not None else {}
+        ok, grounded, path, witness = self._walk(function, covers, [], memo, arity)
         if ok and grounded:
             return True, (), witness
         return False, (path if witness is not None else ()), None
 
-    def _walk(self, function, covers, stack, memo):
+    def _walk(self, function, covers, stack, memo, arity=None):
         if function in stack:
             return True, False, (), None
         if function in memo:
             return memo[function]
         if len(stack) > MAX_DEPTH or self.is_entry(function):
             return False, False, (function,), None
+        overloads = self._arities(function) if arity is not None else ()
         stack.append(function)
         grounded, witness, result = False, None, None
-        for caller, guards in self._callers[function]:
+        for caller, guards, arguments in self._callers[function]:
+            if arguments in overloads and arguments != arity:
+                continue  # a call of another overload
             covering = [g for g in guards if covers(g)]
             if covering:
                 grounded = True
@@ -350,6 +514,7 @@ class Summaries:
 
 
 _UNTYPED = frozenset(("python", "javascript", "typescript"))
+_JVM = frozenset(("java", "kotlin"))
 
 
 def _unknown_receiver(call: F.Call, index) -> bool:
@@ -404,13 +569,23 @@ def _wrap(guard: Guard, call: F.Call, model, params) -> Guard | None:
     return Guard("helper", call.callee, inner.values, call.span.line, inner=inner, via=via, param=inner.param)
 
 
-def _calls(block: F.Block, named: set[str]):
+def _calls(block: F.Block, named: set[str], stores: list | None = None, checked: set | None = None):
     """Every call in a body, lambdas included; the resolved names used as
     values go to ``named``: a function named so is passed on, and may be
-    called from anywhere (a receiver counted too only adds entry points)."""
+    called from anywhere (a receiver counted too only adds entry points).
+    With ``stores``, each store of a value in a field is added there, and
+    with ``checked`` the fields tested for null (``x?.m()``, ``x != null``)."""
     for node in F.walk(block, enter=(F.Lambda,)):
         kind = type(node)
         if kind is F.Call:
+            if checked is not None and node.safe and type(node.receiver) is F.Name and not node.receiver.local:
+                checked.add(node.receiver.resolved)
             yield node
         elif kind is F.Name and node.resolved is not None and not node.local:
             named.add(node.resolved)
+        elif kind is F.Store and stores is not None and not (type(node.value) is F.Lit and node.value.value is None):
+            stores.append(node)
+        elif kind is F.Compare and checked is not None:
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if type(other) is F.Lit and other.value is None and type(side) is F.Name and not side.local:
+                    checked.add(side.resolved)

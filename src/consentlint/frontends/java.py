@@ -12,6 +12,8 @@ from consentlint.frontends.jvm import (NOTHING, ClassInfo, JvmLowerer, Value, Va
                                       string_value)
 from consentlint.frontends.names import Scope
 
+_COMMENTS = frozenset(("line_comment", "block_comment"))
+
 _CLASS_TYPES = frozenset(("class_declaration", "interface_declaration", "enum_declaration",
                           "record_declaration", "annotation_type_declaration"))
 _METHOD_TYPES = frozenset(("method_declaration", "constructor_declaration", "compact_constructor_declaration"))
@@ -107,7 +109,7 @@ class _Java(JvmLowerer):
         qual = qual or (f"{outer}.{name}" if outer else name)
         info = ClassInfo(name, qual, supers if supers is not None else self._supers(node), Scope(parent_scope))
         self.class_scopes.setdefault(qual, []).append(info.scope)
-        self.declare_class(qual, info.supers, node, node.type == "interface_declaration")
+        self.declare_class(qual, info.supers, node, node.type == "interface_declaration", _instance_only(node))
         body = node.child_by_field_name("body") if node.type != "class_body" else node
         if body is None:
             return info
@@ -144,10 +146,14 @@ class _Java(JvmLowerer):
 
     def _field(self, node, init: list) -> None:
         declared = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
+        modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+        private = modifiers is not None and any(c.type == "private" for c in modifiers.children)
         for decl in node.children_by_field_name("declarator"):
             name = ts.text(decl.child_by_field_name("name"))
             value = decl.child_by_field_name("value")
             var = self.field(name, declared)
+            if private and var.field is not None:
+                self.private.append(var.field)
             if value is not None:
                 if value.type == "string_literal":
                     lit = self._string(value)
@@ -401,6 +407,7 @@ class _Java(JvmLowerer):
         left = node.child_by_field_name("left")
         right = self.expr(node.child_by_field_name("right"))
         op = node.child_by_field_name("operator")
+        self._written(left, op)
         if left.type == "identifier" and op is not None and op.type == "=":
             name = ts.text(left)
             var = self.scope.lookup(name)
@@ -431,6 +438,20 @@ class _Java(JvmLowerer):
         expr = seq(items)
         if expr is not None:
             out.append(F.Eval(expr))
+
+    def _written(self, left, op) -> None:
+        """Note a name assigned otherwise than as a field of this object
+        (``other.f = v``, ``f += v``): no ``Store`` may stand for it."""
+        if left is None:
+            return
+        plain = op is not None and op.type == "="
+        if left.type == "identifier" and not plain:
+            self.written.add(ts.text(left))
+        elif left.type == "field_access":
+            obj = left.child_by_field_name("object")
+            field = left.child_by_field_name("field")
+            if field is not None and not (plain and obj is not None and obj.type == "this"):
+                self.written.add(ts.text(field))
 
     def _switch(self, node) -> F.Stmt:
         subject = self.expr(node.child_by_field_name("condition")).expr
@@ -520,12 +541,14 @@ class _Java(JvmLowerer):
         if t == "lambda_expression":
             return Value(F.Lambda(self._lambda(node, None)))
         if t == "class_literal":
+            self.named_classes.add((type_text(node.named_children[0]) or "").rpartition(".")[2])
             return class_literal(self.resolve_type(type_text(node.named_children[0]) or ""))
         if t == "array_access":
             base = self.expr(node.child_by_field_name("array"))
             index = self.expr(node.child_by_field_name("index"))
             return self.index_value(base, index, node) or Value(seq((base, index)))
         if t == "assignment_expression":
+            self._written(node.child_by_field_name("left"), None)  # (an assignment inside an expression is no Store)
             return Value(seq((self.expr(node.child_by_field_name("left")) if
                               node.child_by_field_name("left").type != "identifier" else NOTHING,
                               self.expr(node.child_by_field_name("right")))))
@@ -552,6 +575,8 @@ class _Java(JvmLowerer):
     def _method_reference(self, node) -> Value:
         """``this::onGranted``, ``Foo::bar``, ``obj::bar`` (``::new`` refers to no method)."""
         parts = node.named_children
+        if parts and any(c.type == "new" for c in node.children):
+            self.named_classes.add((type_text(parts[0]) or ts.text(parts[0])).rpartition(".")[2])  # K::new
         if len(parts) < 2 or parts[-1].type != "identifier":
             return NOTHING
         target = parts[0]
@@ -563,7 +588,8 @@ class _Java(JvmLowerer):
     def _arguments(self, node, call_callee: str | None):
         """Lowered arguments; lambdas are lowered last, with the grant binding
         a consent/permission request gives them."""
-        nodes = node.named_children if node is not None else []
+        # (a comment among them is not an argument: positions and counts are the call's)
+        nodes = [c for c in node.named_children if c.type not in _COMMENTS] if node is not None else []
         values: list = [None] * len(nodes)
         lambdas = []
         for i, arg in enumerate(nodes):
@@ -678,3 +704,19 @@ def _overrides(node) -> bool:
             if name is not None and ts.text(name).rsplit(".", 1)[-1] == "Override":
                 return True
     return False
+
+
+def _modifier(node, word: str) -> bool:
+    modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+    return modifiers is not None and any(c.type == word for c in modifiers.children)
+
+
+def _instance_only(node) -> bool:
+    """A private class (``ClassDecl.private``): declared ``private``, not an
+    enum or record, without static methods or initialisers."""
+    if node.type != "class_declaration" or not _modifier(node, "private"):
+        return False
+    body = node.child_by_field_name("body")
+    return body is not None and not any(
+        c.type == "static_initializer" or (c.type == "method_declaration" and _modifier(c, "static"))
+        for c in body.named_children)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
@@ -287,6 +288,9 @@ class JvmLowerer:
         self.all = interest.everything or interest.project
         self.project = interest.project
         self.classes: list[F.ClassDecl] = []
+        self.private: list[str] = []  # fields declared private (FileFacts.private)
+        self.written: set[str] = set()  # names assigned otherwise than as a Store (x.f = v, f += v)
+        self.named_classes: set[str] = set()  # classes named by K.class or K::new (made without a call)
         self.field_hits: list[int] = []
         self.any_hits: list[int] = []
         self.hot: set[bytes] = set()  # names of typed values: statements using them matter
@@ -366,7 +370,10 @@ class JvmLowerer:
             self.module_pass(tree.root_node)
         return F.FileFacts(path=path, language=self.LANGUAGE, module=self.module,
                            imports=tuple(self.imports), functions=tuple(self.functions), problems=problems,
-                           classes=tuple(self.classes))
+                           classes=tuple(replace(c, private=False) if c.private and
+                                         c.qualname.rpartition(".")[2] in self.named_classes else c
+                                         for c in self.classes),
+                           private=tuple(f for f in self.private if f.rpartition(".")[2] not in self.written))
 
     def module_pass(self, root) -> None:  # pragma: no cover - per language
         raise NotImplementedError
@@ -724,10 +731,11 @@ class JvmLowerer:
         return F.Function(name, qualname, tuple(params), tuple(decorators), body, self.positions.span(node),
                           override, returns)
 
-    def declare_class(self, qualname: str, supers, node, interface: bool = False) -> None:
+    def declare_class(self, qualname: str, supers, node, interface: bool = False, private: bool = False) -> None:
         """Whole-program: record a class and its supertypes for the index."""
         if self.project:
-            self.classes.append(F.ClassDecl(qualname, tuple(supers), self.positions.span(node), interface))
+            self.classes.append(F.ClassDecl(qualname, tuple(supers), self.positions.span(node), interface,
+                                            private and not interface))
 
     def reference(self, receiver: Value | None, name: str, node) -> Value:
         """``this::onGranted`` / ``Foo::bar`` / ``::helper``: the function may

@@ -213,6 +213,11 @@ class _Kotlin(JvmLowerer):
         if ident is None:
             return
         var = self.field(ts.text(ident), self.resolve_type(type_text(_type_child(decl)) or ""))
+        modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+        if var.field is not None and modifiers is not None and any(
+                c.type == "visibility_modifier" and ts.text(c) == "private" for c in modifiers.named_children) \
+                and not any(c.type in ("setter", "property_delegate") for c in node.named_children):
+            self.private.append(var.field)
         value = self._initializer(node)
         getter = next((c for c in node.named_children if c.type == "getter"), None)
         if getter is not None and var.field is not None:
@@ -397,6 +402,12 @@ class _Kotlin(JvmLowerer):
             right = self.expr(node.child_by_field_name("right"))
             op = node.child_by_field_name("operator")
             setter = self._setter(left, right) if op is not None and op.type == "=" else None
+            if left is not None and (left.type != "identifier" or setter is not None or op is None or op.type != "="):
+                # x.f = v, this.f = v, f += v, a setter: no Store stands for it (FileFacts.private)
+                leaf = left if left.type == "identifier" else next(
+                    (c for c in reversed(left.named_children) if c.type in ("identifier", "navigation_suffix")), None)
+                if leaf is not None:
+                    self.written.add(ts.text(leaf).lstrip("?."))
             if setter is not None:
                 out.append(F.Eval(setter))
                 return
@@ -894,7 +905,7 @@ class _Kotlin(JvmLowerer):
                     return granted
         if name in _SCOPE_FUNCTIONS and receiver is not None and lambda_nodes:
             return self._scope_function(name, receiver, receiver_node, lambda_nodes[0][1],
-                                        _operator(callee_node) == "?.")
+                                        _operator(callee_node) == "?.", name_node)
         if name == "with" and receiver is None and len(arg_nodes) == 2 and len(lambda_nodes) == 1 \
                 and arg_nodes[0] is not None and self.lookup("with") is None:
             subject = self.expr(arg_nodes[0])
@@ -942,7 +953,8 @@ class _Kotlin(JvmLowerer):
             or self.returns.get(callee)
         return _safe(Value(call, result), _operator(callee_node))
 
-    def _scope_function(self, name, receiver: Value, receiver_node, lam, safe: bool = False) -> Value:
+    def _scope_function(self, name, receiver: Value, receiver_node, lam, safe: bool = False,
+                        name_node=None) -> Value:
         """``x?.let { }``, ``x.also { }``; ``x.takeIf { cond }?.let { body }``
         runs the body only when the condition held."""
         it_type = receiver.type if name in _TYPED_IT or name in ("run", "apply") else None
@@ -961,7 +973,13 @@ class _Kotlin(JvmLowerer):
         taken = receiver.expr
         if safe and type(taken) is F.IfExp and type(taken.orelse) is F.Lit and taken.orelse.value is None:
             return Value(F.IfExp(taken.test, F.Seq((taken.body, F.Lambda(function))), None), last)
-        return Value(seq((receiver, Value(F.Lambda(function)))), last if name in ("let", "run") else receiver.type)
+        result = last if name in ("let", "run") else receiver.type
+        if safe and taken is not None and name_node is not None:
+            # x?.let { body }: the body runs only when x is a value, as the
+            # argument of a call made only then
+            call = self.call(None, name, "call", name_node, taken, (F.Lambda(function),))
+            return Value(replace(call, safe=True), result)
+        return Value(seq((receiver, Value(F.Lambda(function)))), result)
 
     def _receiver_lambda(self, lam, receiver_type: str | None):
         """The lambda of ``x.apply { }``, ``x.run { }``, ``with(x) { }``:

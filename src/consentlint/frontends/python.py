@@ -579,8 +579,13 @@ class _Lowerer:
             return [F.Exit("continue")]
         if t == "for_statement":
             right = self._expr(node.child_by_field_name("right"), scope)
-            self._bind_targets(node.child_by_field_name("left"), scope)
+            left = node.child_by_field_name("left")
+            self._bind_targets(left, scope)
             body = self._block(node.child_by_field_name("body"), scope)
+            if left is not None and left.type == "identifier" and type(right) is F.Name:
+                # each element of a named list, as the JVM front-ends bind it
+                # (a check of it is a check of what the list holds)
+                body = F.Block((F.Assign(ts.text(left), right), *body.stmts))
             return [F.Eval(right), F.Loop(None, body, self._else(node, scope))]
         if t == "while_statement":
             test = self._expr(node.child_by_field_name("condition"), scope)
@@ -758,7 +763,8 @@ class _Lowerer:
                     binding.qualname = self._result_type(value.callee, args=value.args)
             elif isinstance(value, F.Name) and value.resolved and self.interest.tracked(value.resolved):
                 binding.qualname = value.resolved
-            elif isinstance(value, F.Lit):
+            elif isinstance(value, F.Lit) and type(value.value) is not tuple:
+                # (an empty list is not a constant: what is added to it is followed)
                 binding.const, binding.has_const = value.value, True
             scope.bind(name, binding)
             # (a local set in a lean statement holds nothing tracked)
@@ -820,6 +826,8 @@ class _Lowerer:
             if value is not _NOT_LITERAL:
                 return F.Lit(value)
             return self._seq(node.named_children, scope)
+        if t == "list" and not any(c.type != "comment" for c in node.named_children):
+            return F.Lit(())  # an empty list: the analysis may follow what is added to it
         if t == "boolean_operator":
             op = node.child_by_field_name("operator").type
             values = []
