@@ -36,8 +36,10 @@ def parse(output: str) -> set:
     return rows
 
 
-@pytest.mark.parametrize("target", ["demo-app", "python"])
+@pytest.mark.parametrize("target", ["demo-app", "python", "projects/python-helpers"])
 def test_same_findings_as_the_cli(tmp_path, target):
+    """Also where helpers and callers in other files guard a call: the plugin
+    judges each file over the whole project, as the CLI does."""
     shutil.copytree(FIXTURES / target, tmp_path / target)
     for broken in (tmp_path / target).glob("pdc001_*.py"):
         broken.unlink()  # syntax errors are flake8's own E999
@@ -89,7 +91,7 @@ def test_internal_errors_become_one_diagnostic_and_never_abort_flake8(tmp_path):
     (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
     boom = ("import sys\nfrom consentlint import engine\nfrom flake8.main import cli\n"
             "def boom(*args, **kwargs):\n    raise ValueError('boom')\n"
-            "engine.Engine.analyze_source = boom\nsys.exit(cli.main(sys.argv[1:]))\n")
+            "engine.Engine.judge = boom\nsys.exit(cli.main(sys.argv[1:]))\n")
     proc = subprocess.run([sys.executable, "-c", boom, "--select", "PDC,F", "-j", "1", "a.py", "b.py"], cwd=tmp_path,
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
@@ -98,3 +100,20 @@ def test_internal_errors_become_one_diagnostic_and_never_abort_flake8(tmp_path):
         "b.py:1:1: PDC001 consentlint could not analyse this file: internal error: ValueError: boom (please report)",
         "b.py:1:1: F401 'os' imported but unused",
     ]
+
+
+def test_a_buffer_that_is_not_the_file_is_judged_among_the_project(tmp_path):
+    """flake8 reading standard input (an editor's unsaved buffer): that text
+    is judged, with the helpers in the project's other files still counting."""
+    project = tmp_path / "python-helpers"
+    shutil.copytree(FIXTURES / "projects" / "python-helpers", project)
+    source = (project / "app" / "tracker.py").read_text()
+    buffer = source + "\n\ndef unsaved():\n    gps.start()\n"
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--select", "PDC", "--stdin-display-name",
+                           "app/tracker.py", "-"], cwd=project, input=buffer, capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    found = {(line, code) for _, line, _, code in parse(proc.stdout)}
+    on_disk = {(line, code) for _, line, _, code in cli_findings(Path("app/tracker.py"), project)}
+    last = len(buffer.splitlines())
+    assert found == on_disk | {(last, "PDC201")}
+    assert (10, "PDC201") not in found  # guarded by a helper in app/perms.py
