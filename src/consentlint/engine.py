@@ -310,9 +310,12 @@ class Engine:
         summaries.compute(collects, started)
         # the guard analysis runs where a verdict may need it: functions with a
         # possible site and their callers, and code outside named functions
-        relevant = summaries.relevant(None if report is None else {f.facts.path for f in reported if f.facts})
-        # (and those whose conditions may be checks: what refusing them does)
-        relevant |= summaries.checking
+        paths = None if report is None else {f.facts.path for f in reported if f.facts}
+        relevant = summaries.relevant(paths)
+        # (and, in the reported files, those whose conditions may be checks:
+        # what refusing them does)
+        relevant |= {q for q in summaries.checking
+                     if paths is None or any(i.path in paths for i in index.functions.get(q, ()))}
 
         def needed(function):
             return function.name.startswith("<") or any(
