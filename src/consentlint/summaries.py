@@ -404,21 +404,8 @@ class Summaries:
                 c not in self.index.classes or not self.index.classes[c].private or c in self._made_by_ref
                 for c in classes):
             return None
-        witness = None
-        for c in classes:
-            for call in self._made.get(c, {}).values():
-                for guards, function in self._made_at.get(id(call)) or [(None, None)]:
-                    if guards is None:
-                        return None  # a construction no analysis saw
-                    covering = [g for g in guards if covers(g)]
-                    if covering:
-                        found = min(covering, key=lambda g: g.line), (function,)
-                    else:
-                        ok, _, found = self.by_callers(function, covers, (key, "made"))
-                        if not ok:
-                            return None
-                    witness = witness or found
-        return witness
+        made = (self._made_at.get(id(call)) for c in classes for call in self._made.get(c, {}).values())
+        return self._everywhere(made, covers, (key, "made"))
 
     def add_stores(self, stores) -> None:
         """Record the guards at each field store an analysis met."""
@@ -436,22 +423,30 @@ class Summaries:
             return None
         self._resolving.add(field)
         try:
-            witness = None
-            for store in stores.values():
-                for guards, function in self._stored.get(id(store)) or [(None, None)]:
-                    if guards is None:
-                        return None  # a store no analysis saw
-                    covering = [g for g in guards if covers(g)]
-                    if covering:
-                        found = min(covering, key=lambda g: g.line), (function,)
-                    else:
-                        ok, _, found = self.by_callers(function, covers, (key, "stored"))
-                        if not ok:
-                            return None
-                    witness = witness or found
-            return witness
+            stored = (self._stored.get(id(store)) for store in stores.values())
+            return self._everywhere(stored, covers, (key, "stored"))
         finally:
             self._resolving.discard(field)
+
+    def _everywhere(self, places, covers, key):
+        """``(check, chain)`` when at each of ``places`` (for each store or
+        construction, the ``(guards, function)`` where an analysis met it) a
+        check ``covers``, there or by that function's callers; None
+        otherwise, also for one that no analysis met."""
+        witness = None
+        for met in places:
+            for guards, function in met or [(None, None)]:
+                if guards is None:
+                    return None  # a store or construction no analysis saw
+                covering = [g for g in guards if covers(g)]
+                if covering:
+                    found = min(covering, key=lambda g: g.line), (function,)
+                else:
+                    ok, _, found = self.by_callers(function, covers, key)
+                    if not ok:
+                        return None
+                witness = witness or found
+        return witness
 
     def is_entry(self, qualname: str) -> bool:
         infos = self.index.functions.get(qualname)
