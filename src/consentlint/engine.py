@@ -140,7 +140,8 @@ class Engine:
         try:
             stat = path.stat()
             if stat.st_size > MAX_FILE_BYTES:  # never read whole: the size is known from stat
-                return Identity(f"large:{stat.st_size}", early=self._unreadable(str(path), display, _too_large(stat.st_size)))
+                early = self._unreadable(str(path), display, _too_large(stat.st_size))
+                return Identity(f"large:{stat.st_size}", early=early)
             digest = self.cache.digest(str(path), stat) if self.cache is not None else None
             data = path.read_bytes() if digest is None else None
         except OSError as exc:
