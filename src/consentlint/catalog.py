@@ -46,6 +46,7 @@ class Source:
     permissions: tuple[str, ...]
     references: tuple[str, ...]
     notes: str = ""
+    sdk: str | None = None  # the third-party SDK the call starts, which then collects by itself
 
 
 @dataclass(frozen=True)
@@ -307,18 +308,23 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             for i, s in enumerate(raw.get("source", ())):
                 where = ("source", i)
                 _unique(path, text, where, s["id"], seen_ids)
-                if ("category" in s) == bool(s.get("fields")):
+                given = [k for k in ("category", "categories") if k in s] + (["fields"] if s.get("fields") else [])
+                if len(given) != 1 or ("categories" in s and "sdk" not in s):
                     line = schema.locate(text, where + ("id",))
-                    raise CatalogError(f"{path}:{line}: key source[{i}]: give exactly one of 'category' or 'fields = true'")
-                if "category" in s:
-                    _check_category(path, text, where + ("category",), s["category"], valid)
-                sources.append(Source(
-                    id=s["id"], languages=langs, apis=tuple(s["api"]), kind=s["kind"],
-                    category=s.get("category"), fields=s.get("fields", False),
-                    where=tuple(_constraint(c) for c in s.get("where", ())),
-                    permissions=tuple(s.get("permissions", ())),
-                    references=tuple(s.get("references", ())), notes=s.get("notes", ""),
-                ))
+                    raise CatalogError(f"{path}:{line}: key source[{i}]: give exactly one of 'category', "
+                                       f"'fields = true' or, with 'sdk', 'categories'")
+                categories = s.get("categories") or [s.get("category")]
+                for j, category in enumerate(categories):
+                    if category is not None:
+                        key = ("categories", j) if "categories" in s else ("category",)
+                        _check_category(path, text, where + key, category, valid)
+                    sources.append(Source(
+                        id=s["id"], languages=langs, apis=tuple(s["api"]), kind=s["kind"],
+                        category=category, fields=s.get("fields", False),
+                        where=tuple(_constraint(c) for c in s.get("where", ())),
+                        permissions=tuple(s.get("permissions", ())),
+                        references=tuple(s.get("references", ())), notes=s.get("notes", ""), sdk=s.get("sdk"),
+                    ))
             for i, c in enumerate(raw.get("permission_check", ())):
                 _unique(path, text, ("permission_check", i), c["id"], seen_ids)
                 checks.append(PermissionCheck(

@@ -17,6 +17,7 @@ from consentlint.rules import (
     missing_account_deletion,
     missing_correction,
     missing_policy,
+    sdk_before_consent,
     undeclared_collection,
     unguarded_collection,
     unreadable_source,
@@ -37,6 +38,7 @@ RULES = {
         mismatched_consent,
         default_consent,
         forced_consent,
+        sdk_before_consent,
         missing_account_deletion,
         missing_correction,
     )

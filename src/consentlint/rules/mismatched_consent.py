@@ -43,7 +43,7 @@ SCOPE = "file"
 
 def check(ctx):
     for site in ctx.collections:
-        if site.needs_consent and site.status == "mismatched":
+        if site.needs_consent and site.status == "mismatched" and site.source.sdk is None:  # (an SDK's start: PDC206)
             yield Finding.at_site(CODE, SEVERITY, site,
                              f"`{site.text}` collects {site.category}, but the check that guards it is for "
                              f"another category: {site.guard.describe()}")

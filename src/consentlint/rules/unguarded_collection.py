@@ -68,7 +68,7 @@ SCOPE = "file"
 
 def check(ctx):
     for site in ctx.collections:
-        if site.needs_consent and site.status == "unguarded":
+        if site.needs_consent and site.status == "unguarded" and site.source.sdk is None:  # (an SDK's start: PDC206)
             via = f" (via {' -> '.join(step.name for step in site.via)})" if site.via else ""
             yield Finding.at_site(CODE, SEVERITY, site,
                                   f"`{site.text}` collects {site.category} on a path that no consent check "
