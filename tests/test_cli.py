@@ -334,3 +334,19 @@ def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path):
     run("check", "--baseline", "base.json", ".", cwd=tmp_path, check=0)
     run("check", "--output", "out.txt", ".", cwd=tmp_path, check=1)
     assert "\\xffbad.py:2:5: PDC201" in (tmp_path / "out.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name, args, flag", [
+    ("privacy-manifest.toml", (), ""),
+    ("consentlint.toml", (), ""),
+    ("privacy-manifest.toml", ("--manifest", "privacy-manifest.toml"), "--manifest "),
+    ("consentlint.toml", ("--config", "consentlint.toml"), "--config "),
+])
+def test_a_folder_where_a_manifest_or_config_file_belongs_is_an_error(tmp_path, name, args, flag):
+    """It was taken for "no manifest" / "no config" (or "no such file")."""
+    (tmp_path / name).mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = run("check", *args, "a.py", cwd=tmp_path, check=2)
+    assert proc.stdout == ""
+    shown = name if flag else str(tmp_path / name)
+    assert proc.stderr == f"consentlint: error: {flag}{shown}: a folder, not a file\n"

@@ -136,7 +136,7 @@ def _configured(parser, args, argv):
         return args
     path = args.config
     if path is not None and not path.is_file():
-        raise ConfigError(f"--config {path}: no such file")
+        raise ConfigError(f"--config {path}: {_not_a_file(path)}")
     path = path or find_config(args.paths[0])
     if path is None:
         return args
@@ -144,6 +144,12 @@ def _configured(parser, args, argv):
     formats = next(a.choices for a in sub._actions if a.dest == "format")
     sub.set_defaults(**load_config(path, args.command, formats))
     return parser.parse_args(argv)
+
+
+def _not_a_file(path: Path) -> str:
+    from consentlint.schema import not_a_file
+
+    return not_a_file(path) or "no such file"
 
 
 def _selected(select, ignore):
@@ -179,7 +185,7 @@ def _scan(args) -> int:
             raise ConfigError(f"--catalog {folder}: not a folder")
     manifest_path = args.manifest or find_manifest(args.paths[0])
     if args.manifest is not None and not args.manifest.is_file():
-        raise ConfigError(f"--manifest {args.manifest}: no such file")
+        raise ConfigError(f"--manifest {args.manifest}: {_not_a_file(args.manifest)}")
     manifest = load_manifest(manifest_path) if manifest_path else None
     root = engine.project_root(manifest, args.paths[0])
     cache_dir = None

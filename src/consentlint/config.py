@@ -57,7 +57,8 @@ CHECK_ONLY = frozenset(("select", "ignore", "exit-zero", "fail-on", "project", "
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file from ``start`` (a file or folder) upward."""
+    """The nearest config file from ``start`` (a file or folder) upward (a
+    folder named ``consentlint.toml`` there is an error, not "no config")."""
     folder = Path(os.path.realpath(start))  # Path.resolve raises on a symlink loop
     if not folder.is_dir():
         folder = folder.parent
@@ -65,6 +66,9 @@ def find_config(start: Path) -> Path | None:
         own = candidate / CONFIG_NAME
         if own.is_file():
             return own
+        problem = schema.not_a_file(own)
+        if problem:
+            raise ConfigError(f"{own}: {problem}")
         pyproject = candidate / PYPROJECT
         if pyproject.is_file() and _has_section(pyproject):
             return pyproject

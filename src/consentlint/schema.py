@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
 import tomllib
 from functools import cache, lru_cache
@@ -38,6 +39,19 @@ def load_schema(name: str) -> dict:
 
 
 _TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def not_a_file(path: FilePath) -> str | None:
+    """Why ``path``, where a manifest or configuration file belongs, is not a
+    regular file (a folder, a broken symlink, ...); None when it is one or
+    nothing is there."""
+    if path.is_file() or not os.path.lexists(path):
+        return None
+    if path.is_dir():
+        return "a folder, not a file"
+    if path.is_symlink() and not path.exists():
+        return "a broken symlink"
+    return "not a regular file"
 
 
 def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, dict]:
