@@ -336,6 +336,61 @@ def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path):
     assert "\\xffbad.py:2:5: PDC201" in (tmp_path / "out.txt").read_text("utf-8")
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="needs FIFOs, /dev/null and symlinks")
+def test_entries_in_a_folder_that_are_not_regular_files_are_reported_one_warning_each(tmp_path):
+    """They vanished from the scan without a word (issue 12, item 3)."""
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    app = tmp_path / "app"
+    app.mkdir()
+    os.mkfifo(app / "fifo.py")
+    os.symlink("/dev/null", app / "device.py")
+    os.symlink("gone.py", app / "dangling.py")
+    os.symlink("loop.py", app / "loop.py")
+    os.mkfifo(app / "not-source")  # not a file consentlint would scan: no word about it
+    (app / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "--format", "json", ".", cwd=tmp_path, check=1)
+    assert proc.stderr.splitlines() == [
+        "consentlint: warning: app/dangling.py: broken symlink, skipped",
+        "consentlint: warning: app/device.py: not a regular file or folder, skipped",
+        "consentlint: warning: app/fifo.py: not a regular file or folder, skipped",
+        "consentlint: warning: app/loop.py: symlink loop, skipped",
+    ]
+    doc = json.loads(proc.stdout)
+    assert [e["path"] for e in doc["errors"]] == ["app/dangling.py", "app/device.py", "app/fifo.py", "app/loop.py"]
+    assert [(f["path"], f["code"]) for f in doc["findings"]] == [("app/a.py", "PDC201")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_symlinked_folder_is_scanned_once(tmp_path):
+    """`link -> app` scanned app's files twice: every finding came out twice."""
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    os.symlink("app", tmp_path / "aaa-link")  # sorts first: the real folder still names the findings
+    os.symlink("a.py", tmp_path / "app" / "same.py")
+    for args in ((".",), ("app", "aaa-link"), ("aaa-link", "app")):
+        doc = json.loads(run("check", "--format", "json", *args, cwd=tmp_path, check=1).stdout)
+        assert [(f["path"], f["code"]) for f in doc["findings"]] == [("app/a.py", "PDC201")], args
+
+
+def test_the_vendor_exclude_is_the_top_level_folder_only(tmp_path):
+    """`vendor` dropped an app's own `.../vendor/` package anywhere in its tree;
+    like ruff's relative patterns it now means the project's top-level folder."""
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    code = "from plyer import gps\ngps.start()\n"
+    for rel in ("vendor/dep/x.py", "app/mypkg/vendor/own.py", "app/main.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(code)
+    paths = lambda *args, cwd=tmp_path: [f["path"] for f in json.loads(
+        run("check", "--format", "json", *args, cwd=cwd).stdout)["findings"]]
+    assert paths(".") == ["app/main.py", "app/mypkg/vendor/own.py"]
+    assert paths("app") == ["app/main.py", "app/mypkg/vendor/own.py"]
+    # the project's top, also from another folder
+    assert paths(str(tmp_path), cwd=tmp_path / "app") == ["main.py", "mypkg/vendor/own.py"]
+    assert paths("vendor/dep/x.py", "--force-exclude") == []
+    assert paths("vendor/dep/x.py") == ["vendor/dep/x.py"]  # named: checked unless --force-exclude
+
+
 @pytest.mark.parametrize("name, args, flag", [
     ("privacy-manifest.toml", (), ""),
     ("consentlint.toml", (), ""),

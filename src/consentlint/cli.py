@@ -198,7 +198,7 @@ def _scan(args) -> int:
 
     found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
                      extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
-                     respect_gitignore=args.respect_gitignore)
+                     respect_gitignore=args.respect_gitignore, root=root)
     if not args.quiet:
         for path, message in found.errors:
             print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
@@ -217,7 +217,7 @@ def _scan(args) -> int:
         # for the index, so helpers and callers elsewhere count (DESIGN section 7)
         context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
                            extend_exclude=args.extend_exclude, force_exclude=True,
-                           respect_gitignore=args.respect_gitignore).files
+                           respect_gitignore=args.respect_gitignore, root=root).files
     result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
                         progress=progress, context=context)
     result.findings = [f for f in result.findings if chosen(f.code)]
