@@ -405,3 +405,16 @@ def test_a_folder_where_a_manifest_or_config_file_belongs_is_an_error(tmp_path, 
     assert proc.stdout == ""
     shown = name if flag else str(tmp_path / name)
     assert proc.stderr == f"consentlint: error: {flag}{shown}: a folder, not a file\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("check", "--format", "xml"), "argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'sarif', 'github')"),
+    (("check", "--jobs", "x"), "argument --jobs/-j: invalid int value: 'x'"),
+    (("check", "--no-such-flag"), "unrecognized arguments: --no-such-flag"),
+    (("inventory", "--format", "sarif"), "argument --format: invalid choice: 'sarif' (choose from 'text', 'markdown', 'json')"),
+    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'rule', 'catalog')"),
+])
+def test_a_bad_option_is_one_line_not_the_whole_usage(tmp_path, args, message):
+    """argparse printed the usage text before the error (issue 12, item 5)."""
+    proc = run(*args, cwd=tmp_path, check=2)
+    assert (proc.stdout, proc.stderr) == ("", f"consentlint: error: {message}\n")

@@ -25,8 +25,16 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(c.strip().upper() for c in value.split(",") if c.strip())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake as one ``consentlint: error:`` line
+    (exit 2) instead of the whole usage text; ``--help`` shows the usage."""
+
+    def error(self, message: str):
+        raise ConfigError(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="consentlint",
         description="Find personal-data collection in app code and check that each site is declared "
                     "in privacy-manifest.toml and guarded by a consent check.",
@@ -106,11 +114,11 @@ def _codes_list(value: str) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
     try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
         if args.command in ("check", "inventory"):
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
