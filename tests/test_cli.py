@@ -59,7 +59,7 @@ def test_exit_zero_and_selection(demo):
 
 def test_unknown_selector_is_a_usage_error(demo):
     proc = run("check", "--select", "XYZ1", cwd=demo, check=2)
-    assert proc.stdout == "" and proc.stderr.startswith("consentlint: error: unknown rule selector")
+    assert proc.stdout == "" and proc.stderr.startswith("consentlint: error: argument --select: unknown rule selector 'XYZ1'")
 
 
 def test_json_contract(demo):
@@ -405,6 +405,25 @@ def test_a_folder_where_a_manifest_or_config_file_belongs_is_an_error(tmp_path, 
     assert proc.stdout == ""
     shown = name if flag else str(tmp_path / name)
     assert proc.stderr == f"consentlint: error: {flag}{shown}: a folder, not a file\n"
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore"])
+@pytest.mark.parametrize("value", [",", " ", ""])
+def test_an_empty_selector_list_is_a_usage_error(demo, flag, value):
+    """`--select ,` selected nothing and printed "All clear" (issue 12, item 4)."""
+    proc = run("check", flag, value, cwd=demo, check=2)
+    assert proc.stdout == ""
+    assert proc.stderr == f"consentlint: error: argument {flag}: no rule selector given\n"
+
+
+def test_a_negative_category_arg_is_reported_at_its_key(demo):
+    """`category_arg = -1` was reported as "expected string or object" (issue 12, item 4)."""
+    (demo / "privacy-manifest.toml").write_text(
+        '[[data]]\ncategory = "location"\n\n[consent]\nchecks = [\n  "a.b",\n'
+        '  { function = "app.privacy.has_consent", category_arg = -1 },\n]\n')
+    proc = run("check", cwd=demo, check=2)
+    assert proc.stderr == (f"consentlint: error: {demo / 'privacy-manifest.toml'}:5: "
+                           "key consent.checks[1].category_arg: must be >= 0\n")
 
 
 @pytest.mark.parametrize("args, message", [

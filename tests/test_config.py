@@ -101,3 +101,22 @@ def test_broken_toml_and_missing_config(project):
         f"consentlint: error: {project / 'consentlint.toml'}:2: invalid TOML")
     proc = run(".", "--config", "nope.toml", cwd=project)
     assert proc.returncode == 2 and proc.stderr == "consentlint: error: --config nope.toml: no such file\n"
+
+
+@pytest.mark.parametrize("text, line, key, problem", [
+    ('[tool.consentlint]\nselect = [" "]\n', 2, "tool.consentlint.select", "empty rule selector"),
+    ('[tool.consentlint]\nignore = ["PDC2", ""]\n', 2, "tool.consentlint.ignore", "empty rule selector"),
+    ('[tool.consentlint]\nformat = "json"\nselect = ["XYZ9"]\n', 3, "tool.consentlint.select",
+     "unknown rule selector 'XYZ9' (known codes: PDC001, PDC002, PDC003, PDC101, PDC102, PDC201, PDC202)"),
+    ('[[tool.consentlint]]\nselect = ["PDC1"]\n', 1, "tool.consentlint", "expected a table, got an array of tables"),
+    ('[tool]\nconsentlint = 5\n', 2, "tool.consentlint", "expected a table, got integer"),
+    ('tool.consentlint = "PDC1"\n', 1, "tool.consentlint", "expected a table, got string"),
+], ids=["blank-select", "empty-ignore", "unknown-select", "array-of-tables", "integer", "dotted-string"])
+def test_config_values_that_were_silently_accepted_are_exit_2(project, text, line, key, problem):
+    """`select = [" "]` selected every code; `[[tool.consentlint]]` and
+    `[tool] consentlint = 5` were ignored (issue 12, item 4); an unknown
+    selector from the file named no file or line (item 5)."""
+    (project / "pyproject.toml").write_text(text)
+    proc = run(".", cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"consentlint: error: {project / 'pyproject.toml'}:{line}: key {key}: {problem}\n"

@@ -22,7 +22,17 @@ from consentlint.report import FORMATS
 
 
 def _codes(value: str) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    """``--select``/``--ignore``: comma-separated codes or prefixes, at least one."""
+    from consentlint.rules import selector_problem
+
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    if not codes:
+        raise argparse.ArgumentTypeError("no rule selector given")
+    for code in codes:
+        problem = selector_problem(code)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+    return codes
 
 
 class _Parser(argparse.ArgumentParser):
@@ -161,12 +171,8 @@ def _not_a_file(path: Path) -> str:
 
 
 def _selected(select, ignore):
-    from consentlint.rules import RULES
-
-    known = tuple(RULES)
-    for selector in (*(select or ()), *ignore):
-        if selector != "ALL" and not any(code.startswith(selector) for code in known):
-            raise ConfigError(f"unknown rule selector {selector!r} (known codes: {', '.join(known)})")
+    """Whether a code is reported; the selectors were checked where they
+    were read (``_codes``, ``config``)."""
 
     def matches(code, selectors):
         return any(s == "ALL" or code.startswith(s) for s in selectors)

@@ -84,13 +84,18 @@ def _is_type(value, name: str) -> bool:
     return isinstance(value, _TYPES[name])
 
 
+def _resolve(schema: dict, root: dict) -> dict:
+    """``schema`` with its ``$ref`` (a local ``#/...`` pointer) merged in."""
+    if "$ref" not in schema:
+        return schema
+    target = root
+    for part in schema["$ref"].removeprefix("#/").split("/"):
+        target = target[part]
+    return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
 def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
-    if "$ref" in schema:
-        ref = schema["$ref"]
-        target = root
-        for part in ref.removeprefix("#/").split("/"):
-            target = target[part]
-        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    schema = _resolve(schema, root)
     if "anyOf" in schema:
         for option in schema["anyOf"]:
             trial: list = []
@@ -98,6 +103,14 @@ def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
             if not trial:
                 break
         else:
+            # one typed option of the value's type: its own problem is the
+            # precise one (`category_arg = -1` in a check's table)
+            types = [_resolve(o, root).get("type") for o in schema["anyOf"]]
+            fitting = [o for o, t in zip(schema["anyOf"], types)
+                       if t is not None and any(_is_type(value, n) for n in (t if isinstance(t, list) else [t]))]
+            if None not in types and len(fitting) == 1:
+                _check(value, fitting[0], root, path, errors)
+                return
             expected = " or ".join(_describe(o, root) for o in schema["anyOf"])
             errors.append((path, f"expected {expected}"))
             return
@@ -105,13 +118,16 @@ def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
     if expected is not None:
         names = expected if isinstance(expected, list) else [expected]
         if not any(_is_type(value, n) for n in names):
-            errors.append((path, f"expected {' or '.join(names)}, got {_kind(value)}"))
+            errors.append((path, f"expected {' or '.join(names)}, got {kind(value)}"))
             return
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(json.dumps(v) for v in schema["enum"])
         errors.append((path, f"{json.dumps(value)} is not one of {allowed}"))
     if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
-        errors.append((path, f"{json.dumps(value)} does not match {schema['pattern']}"))
+        # a pattern too long to read carries its meaning (`x-pattern-is`, ignored by other validators)
+        meaning = schema.get("x-pattern-is")
+        problem = f"is not {meaning}" if meaning else f"does not match {schema['pattern']}"
+        errors.append((path, f"{json.dumps(value)} {problem}"))
     if "minLength" in schema and isinstance(value, str) and len(value) < schema["minLength"]:
         errors.append((path, "must not be empty"))
     if "minimum" in schema and isinstance(value, int) and value < schema["minimum"]:
@@ -144,7 +160,8 @@ def _describe(schema: dict, root: dict) -> str:
     return " or ".join(t) if isinstance(t, list) else t
 
 
-def _kind(value) -> str:
+def kind(value) -> str:
+    """The JSON Schema type name of a TOML/JSON value, for messages."""
     for name in ("boolean", "integer", "number", "string", "array", "object"):
         if _is_type(value, name):
             return name
