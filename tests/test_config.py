@@ -120,3 +120,19 @@ def test_config_values_that_were_silently_accepted_are_exit_2(project, text, lin
     proc = run(".", cwd=project)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == f"consentlint: error: {project / 'pyproject.toml'}:{line}: key {key}: {problem}\n"
+
+
+@pytest.mark.parametrize("name", ["consentlint.toml", "privacy-manifest.toml"])
+@pytest.mark.parametrize("data, line, problem", [
+    ('select = ["PDC1"]\n# caf\xe9\n'.encode("latin-1"), 2, "not UTF-8 (byte 0xe9 at column 6)"),
+    ('[[data]]\ncategory = "location"\n'.encode("utf-16"), 1, "UTF-16, not UTF-8"),
+    ('[[data]]\ncategory = "location"\n'.encode("utf-16-le"), 1, "UTF-16, not UTF-8"),
+], ids=["latin-1", "utf-16", "utf-16-le-no-bom"])
+def test_an_input_file_that_is_not_utf8_names_a_line(project, name, data, line, problem):
+    """The error named a byte offset ('position 23') (issue 12, item 5)."""
+    (project / name).write_bytes(data)
+    proc = run(".", cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    what = "configuration" if name == "consentlint.toml" else "manifest"
+    assert proc.stderr == (f"consentlint: error: {project / name}:{line}: cannot read {what}: {problem} "
+                           "(TOML files are UTF-8)\n")

@@ -58,9 +58,12 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
     """``(text, data)`` of a TOML file; unreadable or invalid TOML raises
     ``error`` naming the file and line."""
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read {what}: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    text, line, problem = _utf8(data)
+    if problem:
+        raise error(f"{path}:{line}: cannot read {what}: {problem} (TOML files are UTF-8)")
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -69,6 +72,22 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
         raise error(f"{path}:{line}: invalid TOML: {exc}") from None
     except RecursionError:  # tomllib recurses once per level of nesting
         raise error(f"{path}: nested too deeply") from None
+
+
+def _utf8(data: bytes) -> tuple[str, int, str | None]:
+    """``(text, line, problem)``: the UTF-8 text (a BOM allowed), or the line
+    and what is wrong (UTF-16, or the first byte that is not UTF-8)."""
+    half = len(data) // 2
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            half and max(data[0::2].count(0), data[1::2].count(0)) * 2 > half):
+        return "", 1, "UTF-16, not UTF-8"  # with a BOM, or ASCII text with every other byte 0
+    try:
+        return data.decode("utf-8-sig"), 0, None
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[start:exc.start].decode("utf-8", "replace")) + 1
+        return "", line, f"not UTF-8 (byte 0x{data[exc.start]:02x} at column {column})"
 
 
 def validate(data, schema: dict) -> list[tuple[Path, str]]:
