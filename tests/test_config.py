@@ -76,7 +76,8 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path):
     proc = run("app", cwd=tmp_path)  # run from elsewhere
     assert proc.returncode == 1 and codes(proc) == ["PDC201"], proc.stderr
     (app / "known.json").unlink()
-    assert run("app", cwd=tmp_path).stderr.startswith(f"consentlint: error: --baseline {app / 'known.json'}:")
+    assert run("app", cwd=tmp_path).stderr.startswith(
+        f"consentlint: error: {app / 'consentlint.toml'}:4: key baseline: {app / 'known.json'}: ")
 
 
 @pytest.mark.parametrize("text, line, key", [
@@ -120,6 +121,24 @@ def test_config_values_that_were_silently_accepted_are_exit_2(project, text, lin
     proc = run(".", cwd=project)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == f"consentlint: error: {project / 'pyproject.toml'}:{line}: key {key}: {problem}\n"
+
+
+@pytest.mark.parametrize("text, line, key, problem", [
+    ('format = "json"\nmanifest = "nope.toml"\n', 2, "manifest", "{dir}/nope.toml: no such file"),
+    ('catalog = [\n  "nope",\n]\n', 1, "catalog", "{dir}/nope: not a folder"),
+    ('\nbaseline = "known.json"\n', 2, "baseline", "{dir}/known.json: No such file or directory"),
+    ('output = "no/such/folder/report.txt"\n', 1, "output", "{dir}/no/such/folder/report.txt: No such file or directory"),
+], ids=["manifest", "catalog", "baseline", "output"])
+def test_a_bad_path_from_the_config_file_names_the_file_and_line_not_a_flag(project, text, line, key, problem):
+    """It was reported as `--manifest ...`, a flag the user never typed (issue 12, item 5)."""
+    (project / "consentlint.toml").write_text(text)
+    proc = run(".", cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    config = project / "consentlint.toml"
+    assert proc.stderr == f"consentlint: error: {config}:{line}: key {key}: {problem.format(dir=project)}\n"
+    # the same value as a flag names the flag
+    flagged = run(".", "--isolated", f"--{key}", problem.split(":")[0].format(dir=project), cwd=project)
+    assert flagged.stderr.startswith(f"consentlint: error: --{key} "), flagged.stderr
 
 
 @pytest.mark.parametrize("name", ["consentlint.toml", "privacy-manifest.toml"])

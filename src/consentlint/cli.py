@@ -150,6 +150,7 @@ def _configured(parser, args, argv):
     """Re-parse with the configuration file's values as defaults: flags win."""
     from consentlint.config import find_config, load_config
 
+    args.origins = {}
     if args.isolated:
         return args
     path = args.config
@@ -160,8 +161,25 @@ def _configured(parser, args, argv):
         return args
     sub = args.subparsers[args.command]
     formats = next(a.choices for a in sub._actions if a.dest == "format")
-    sub.set_defaults(**load_config(path, args.command, formats))
-    return parser.parse_args(argv)
+    origins: dict[str, str] = {}
+    values = load_config(path, args.command, formats, origins)
+    sub.set_defaults(**values)
+    args = parser.parse_args(argv)
+    # a value still the file's own object came from the file (a flag makes a new one)
+    args.origins = {}
+    for dest, origin in origins.items():
+        value = values[dest]
+        for item in (value if isinstance(value, list) else [value]):
+            args.origins[id(item)] = origin
+    args.config_values = values  # keeps the ids above alive and unique
+    return args
+
+
+def _named(args, value, flag: str) -> str:
+    """How an error names an option's value: the config file's line and key
+    when the value came from there, else the flag."""
+    origin = args.origins.get(id(value))
+    return f"{origin}: {value}" if origin is not None else f"{flag} {value}"
 
 
 def _not_a_file(path: Path) -> str:
@@ -196,10 +214,10 @@ def _scan(args) -> int:
         raise ConfigError("--jobs must be at least 1")
     for folder in args.catalog:
         if not folder.is_dir():
-            raise ConfigError(f"--catalog {folder}: not a folder")
+            raise ConfigError(f"{_named(args, folder, '--catalog')}: not a folder")
     manifest_path = args.manifest or find_manifest(args.paths[0])
     if args.manifest is not None and not args.manifest.is_file():
-        raise ConfigError(f"--manifest {args.manifest}: {_not_a_file(args.manifest)}")
+        raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
     manifest = load_manifest(manifest_path) if manifest_path else None
     root = engine.project_root(manifest, args.paths[0])
     cache_dir = None
@@ -222,7 +240,7 @@ def _scan(args) -> int:
     if is_check and args.baseline is not None and args.write_baseline is None:
         from consentlint.baseline import load_baseline
 
-        known = load_baseline(args.baseline)  # before the scan: a bad baseline fails fast
+        known = load_baseline(args.baseline, _named(args, args.baseline, "--baseline"))  # a bad one fails fast
     machine = args.format not in ("text", "markdown")
     progress = None if args.quiet or machine else _progress_line(len(found.files))
     context = []
@@ -240,12 +258,14 @@ def _scan(args) -> int:
     if not is_check:
         from consentlint.report import inventory
 
-        _write(inventory.render(result, manifest, args.format), args.output, json_like=args.format == "json")
+        _write(inventory.render(result, manifest, args.format), _named(args, args.output, "--output"), args.output,
+               json_like=args.format == "json")
         return 0
     if args.write_baseline is not None:
         from consentlint import baseline
 
-        _write(baseline.render(result.findings), args.write_baseline, "--write-baseline", json_like=True)
+        _write(baseline.render(result.findings), _named(args, args.write_baseline, "--write-baseline"),
+               args.write_baseline, json_like=True)
         if not args.quiet:
             print(f"consentlint: wrote {len(result.findings)} findings to {args.write_baseline}", file=sys.stderr)
         return 0
@@ -262,7 +282,7 @@ def _scan(args) -> int:
         output = reporter.render(result, report_suppressions=args.report_suppressions)
     else:
         output = reporter.render(result)
-    _write(output, args.output, json_like=args.format in ("json", "sarif"))
+    _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif"))
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
@@ -321,7 +341,8 @@ def _utf8(text: str, json_like: bool) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _write(text: str, output: Path | None, flag: str = "--output", json_like: bool = False) -> None:
+def _write(text: str, shown: str, output: Path | None, json_like: bool = False) -> None:
+    """``text`` to ``output`` (stdout when None); ``shown`` names the option in an error."""
     text = _utf8(text, json_like)
     if output is None:
         sys.stdout.write(text)
@@ -330,7 +351,7 @@ def _write(text: str, output: Path | None, flag: str = "--output", json_like: bo
     try:
         output.write_text(text, "utf-8")
     except OSError as exc:
-        raise ConfigError(f"{flag} {output}: {exc.strerror or exc}") from None
+        raise ConfigError(f"{shown}: {exc.strerror or exc}") from None
 
 
 def _rule(args) -> int:

@@ -95,8 +95,10 @@ def _has_section(path: Path) -> bool:
     return isinstance(tool, dict) and "consentlint" in tool
 
 
-def load_config(path: Path, command: str, formats) -> dict[str, object]:
-    """argparse defaults (dest -> value) from a config file, validated."""
+def load_config(path: Path, command: str, formats, origins: dict | None = None) -> dict[str, object]:
+    """argparse defaults (dest -> value) from a config file, validated.
+    ``origins`` receives, per dest, ``"file:line: key name"``: a problem found
+    later with a value from the file names where it was written, not a flag."""
     text, raw = schema.read_toml(path, ConfigError, "configuration")
     prefix: tuple = ()
     if path.name == PYPROJECT:
@@ -126,6 +128,8 @@ def load_config(path: Path, command: str, formats) -> dict[str, object]:
         if kind == "format":
             kind = tuple(formats)
         out[dest] = _convert(value, kind, base, fail)
+        if origins is not None:
+            origins[dest] = f"{path}:{schema.locate(text, (*prefix, key))}: key {'.'.join((*prefix, key))}"
     return out
 
 
