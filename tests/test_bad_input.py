@@ -202,3 +202,59 @@ def test_the_budget_holds_in_a_thread_and_leaves_the_host_s_alarm_alone(tmp_path
         assert signal.getsignal(signal.SIGALRM) is host and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+LINE_ENDS = {
+    "python": ("a.py", "from plyer import gps\n\ndef f():\n    gps.start()  # noqa: PDC101\n"),
+    "javascript": ("a.js", "function f() {\n  navigator.geolocation.getCurrentPosition(cb);\n}\n"),
+    "java": ("A.java", "import android.location.LocationManager;\n\nclass A {\n  void f(LocationManager lm) {\n"
+                       "    lm.getLastKnownLocation(\"gps\");\n  }\n}\n"),
+}
+
+
+@pytest.mark.parametrize("language", LINE_ENDS)
+@pytest.mark.parametrize("end", ["\r\n", "\r", "mixed"])
+def test_lines_end_as_python_and_editors_count_them(tmp_path, language, end):
+    """CR-only line ends put every finding on line 1 and made valid Python a
+    syntax error (issue 12, item 7): \\r\\n, \\r and \\n each end a line."""
+    name, text = LINE_ENDS[language]
+    if end == "mixed":
+        ends = iter(["\r", "\r\n", "\n"] * 10)
+        converted = "".join(part + next(ends) for part in text.split("\n")[:-1])
+    else:
+        converted = text.replace("\n", end)
+    eng = engine.Engine(engine.Settings(None))
+
+    def findings(data: str, folder: str):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / name
+        path.write_bytes(data.encode())
+        return [(f.line, f.column, f.end_line, f.end_column, f.code, f.fingerprint)
+                for f in eng.analyze_file(path, name).findings]
+
+    expected = findings(text, "lf")
+    assert expected and "PDC001" not in {f[4] for f in expected}
+    assert findings(converted, "other") == expected
+
+
+def test_a_form_feed_is_no_line_end(tmp_path):
+    """Python, tree-sitter and editors do not end a line at a form feed (nor at
+    \\x1c-\\x1e, \\x85, U+2028): str.splitlines does, so --show-source showed
+    and fingerprints hashed the wrong line."""
+    import subprocess
+    import sys
+
+    (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
+    (tmp_path / "a.py").write_text("from plyer import gps\n\x0c\ndef f():  # \u2028 \x85\n    gps.start()\n")
+    (tmp_path / "lf").mkdir()
+    (tmp_path / "lf" / "a.py").write_text("from plyer import gps\n\n\ndef f():\n    gps.start()\n")
+    proc = subprocess.run([sys.executable, "-m", "consentlint", "check", "--show-source", "--no-cache", "a.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.splitlines()[:3] == [
+        "a.py:4:9: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards",
+        "4 |     gps.start()",
+        "  |         ^^^^^",
+    ]
+    eng = engine.Engine(engine.Settings(None))
+    prints = [[f.fingerprint for f in eng.analyze_file(tmp_path / n, "a.py").findings] for n in ("a.py", "lf/a.py")]
+    assert prints[0] == prints[1]

@@ -208,6 +208,7 @@ class Engine:
             line = data.count(b"\n", 0, exc.start) + 1
             return self._unreadable(str(path), display,
                                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
+        data = F.lf_line_ends(data)
         catalog, _, interest = self.language(language)
         module, package = names if names is not None else self._names(language, path)
         lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
@@ -318,7 +319,7 @@ class Engine:
                 data = b""
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        lines = data.decode("utf-8", "replace").splitlines()
+        lines = F.source_lines(data.decode("utf-8", "replace"))
         if lowered.noqa:
             return _suppress(result, findings, lines, lowered.noqa)
         result.findings = fingerprint(findings, lines)
@@ -540,12 +541,12 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
         if engine.settings.suppressions and "noqa" in text:
             from consentlint import suppressions
 
-            done = _suppress(FileResult(manifest_display), project, text.splitlines(),
+            done = _suppress(FileResult(manifest_display), project, F.source_lines(text),
                              suppressions.scan(text, "toml"))
             out.findings += done.findings
             out.suppressed += done.suppressed
         else:
-            out.findings += fingerprint(project, text.splitlines())
+            out.findings += fingerprint(project, F.source_lines(text))
     out.findings.sort(key=Finding.sort_key)
     out.suppressed.sort(key=lambda item: item[0].sort_key())
     out.collections.sort(key=lambda c: (c.path, c.span.line, c.span.column, c.category, c.source.id))
