@@ -258,3 +258,19 @@ def test_a_form_feed_is_no_line_end(tmp_path):
     eng = engine.Engine(engine.Settings(None))
     prints = [[f.fingerprint for f in eng.analyze_file(tmp_path / n, "a.py").findings] for n in ("a.py", "lf/a.py")]
     assert prints[0] == prints[1]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("javascript/pdc001_grammar_gap_flow.js",
+     "parser could not read Flow type annotations at 'type'; the rest of the file was analysed"),
+    ("typescript/pdc001_grammar_gap_tagged_template.tsx",
+     "parser could not read a tagged template with type arguments; the rest of the file was analysed"),
+    ("javascript/pdc001_syntax_error.js", "syntax error: missing ')'"),  # the app's own mistake
+])
+def test_valid_code_the_grammar_cannot_read_is_said_so(name, message):
+    """Valid Flow or TSX was reported as the app's 'syntax error' (issue 12, item 7)."""
+    from conftest import FIXTURES
+
+    path = FIXTURES / name
+    result = engine.Engine(engine.Settings(None)).analyze_file(path, name)
+    assert [(f.message, f.severity) for f in result.findings if f.code == "PDC001"] == [(message, "warning")]
