@@ -133,10 +133,11 @@ def test_the_lowering_stage_is_under_the_budget_too(tmp_path):
     path.write_bytes(b"".join(b"var a%d=function(b,c){return navigator.geolocation.getCurrentPosition(c)};" % i
                               for i in range(12_000)))  # 900 kB: parsed in 0.15 s, lowered in 0.7 s
     start = time.perf_counter()
-    result = engine.Engine(engine.Settings(None, budget=0.25)).analyze_file(path, "bundle.js")
+    # 0.5 s: the parse fits with room on a loaded machine (0.25 s did not, at 0.33 s), the lowering does not
+    result = engine.Engine(engine.Settings(None, budget=0.5)).analyze_file(path, "bundle.js")
     assert time.perf_counter() - start < 3
     assert [(f.code, f.message) for f in result.findings] == [
-        ("PDC001", "analysis stopped after 0.25 s (the time budget per file): not analysed")]
+        ("PDC001", "analysis stopped after 0.5 s (the time budget per file): not analysed")]
     # within the budget the same file is analysed
     result = engine.Engine(engine.Settings(None, budget=30)).analyze_file(path, "bundle.js")
     assert {f.code for f in result.findings} == {"PDC101", "PDC201"}
