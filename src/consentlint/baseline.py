@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from consentlint.errors import ConfigError
+from consentlint.schema import decode_utf8
 
 VERSION = 1
 
@@ -30,10 +31,13 @@ def load_baseline(path: Path, shown: str | None = None) -> frozenset[tuple[str, 
     starting with ``shown`` (where the path was given; default ``--baseline PATH``)."""
     shown = shown or f"--baseline {path}"
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        text, line, problem = decode_utf8(path.read_bytes())
+        if problem:
+            raise ConfigError(f"{shown}:{line}: not a consentlint baseline: {problem}")
+        doc = json.loads(text)
     except OSError as exc:
         raise ConfigError(f"{shown}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise ConfigError(f"{shown}: not a consentlint baseline (invalid JSON: {exc})") from None
     except RecursionError:
         raise ConfigError(f"{shown}: nested too deeply") from None

@@ -61,7 +61,7 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
         data = path.read_bytes()
     except OSError as exc:
         raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-    text, line, problem = _utf8(data)
+    text, line, problem = decode_utf8(data)
     if problem:
         raise error(f"{path}:{line}: cannot read {what}: {problem} (TOML files are UTF-8)")
     try:
@@ -74,9 +74,10 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
         raise error(f"{path}: nested too deeply") from None
 
 
-def _utf8(data: bytes) -> tuple[str, int, str | None]:
-    """``(text, line, problem)``: the UTF-8 text (a BOM allowed), or the line
-    and what is wrong (UTF-16, or the first byte that is not UTF-8)."""
+def decode_utf8(data: bytes) -> tuple[str, int, str | None]:
+    """``(text, 0, None)`` for UTF-8 ``data`` (a BOM allowed), else ``("",
+    line, problem)``: UTF-16, or the first byte that is not UTF-8, by line
+    and column (a codec's byte offset tells a user nothing)."""
     half = len(data) // 2
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
             half and max(data[0::2].count(0), data[1::2].count(0)) * 2 > half):
