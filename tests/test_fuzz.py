@@ -2,8 +2,9 @@
 
 Hypothesis builds small two-file programs in each language from one tree of
 statements (collection sites, consent checks for the right or another
-category, a helper whose result is a check, early exits, calls of helpers in
-the other file, callbacks) and checks what must hold for any program:
+category, a helper whose result is a check, ``and``/``or`` of checks, early
+exits, calls of helpers in the other file, callbacks handed to an unrelated
+call or to a consent request) and checks what must hold for any program:
 
 - the engine raises nothing, and a generated (valid) program is no PDC001;
 - a one-file scan reports for that file what the full scan does;
@@ -48,6 +49,7 @@ category = "contacts"
 
 [consent]
 checks = ["acme.privacy.has_consent", "com.acme.privacy.Consent.isGranted", "@acme/privacy#hasConsent"]
+requests = ["acme.privacy.ask_consent", "com.acme.privacy.Consent.request", "@acme/privacy#askConsent"]
 """
 
 
@@ -60,7 +62,7 @@ class Collect:
 
 @dataclass
 class If:
-    check: str  # "location", "contacts" (a check for another category) or "helper" (a helper returning a check)
+    check: str  # one of CHECKS
     negated: bool
     body: list
     orelse: list
@@ -78,7 +80,8 @@ class Call:
 
 @dataclass
 class Callback:
-    body: list  # an inline closure handed to an unrelated call: one call (a Python lambda holds one expression)
+    body: list  # an inline closure, one call (a Python lambda holds one expression), handed to
+    request: str | None  # a consent request for this category (run on grant), or None: an unrelated call
 
 
 @dataclass
@@ -97,7 +100,8 @@ class Program:
     helpers: list  # bodies of the second file's functions (they call no helper: no cycles)
 
 
-CHECKS = st.sampled_from(["location", "contacts", "helper"])
+# a check for location, for another category, a helper returning a check, both (and), either (or)
+CHECKS = st.sampled_from(["location", "contacts", "helper", "and", "or"])
 
 
 def _bodies(calls: bool):
@@ -105,7 +109,8 @@ def _bodies(calls: bool):
     helper = st.builds(Call, st.integers(0, HELPERS - 1))
     leaves = [st.builds(Collect), st.builds(Unrelated, st.integers(0, 9)), st.builds(Guard, CHECKS)]
     leaves += [helper] if calls else []
-    callback = st.builds(Callback, st.one_of(st.builds(Collect), *([helper] if calls else [])).map(lambda s: [s]))
+    callback = st.builds(Callback, st.one_of(st.builds(Collect), *([helper] if calls else [])).map(lambda s: [s]),
+                         st.sampled_from([None, "location", "contacts"]))
 
     def extend(children):
         branch = st.builds(If, CHECKS, st.booleans(), children, children | st.just([]))
@@ -153,7 +158,7 @@ class Python:
     files = ("a.py", "b.py")
 
     def render(self, program: Program) -> tuple[str, str]:
-        head = "from plyer import gps\nfrom acme.privacy import has_consent\n"
+        head = "from plyer import gps\nfrom acme.privacy import ask_consent, has_consent\n"
         a = head + "from .b import location_ok, " + ", ".join(f"helper_{i}" for i in range(HELPERS)) + "\n"
         for i, body in enumerate(program.mains):
             a += f"\n\ndef main_{i}():\n" + self.block(body, 1)
@@ -163,7 +168,10 @@ class Python:
         return a, b
 
     def check(self, check: str, negated: bool) -> str:
-        text = "location_ok()" if check == "helper" else f"has_consent({check!r})".replace("'", '"')
+        if check in ("and", "or"):
+            text = f'has_consent("location") {check} has_consent("contacts")'
+            return f"not ({text})" if negated else text
+        text = "location_ok()" if check == "helper" else f'has_consent("{check}")'
         return f"not {text}" if negated else text
 
     def block(self, body: list, depth: int) -> str:
@@ -185,7 +193,8 @@ class Python:
                 if s.orelse:
                     out += f"{pad}else:\n" + self.block(s.orelse, depth + 1)
             elif isinstance(s, Callback):
-                out += f"{pad}schedule(lambda: {self.block(s.body, 0).strip()})\n"
+                to = f'ask_consent("{s.request}", ' if s.request else "schedule("
+                out += f"{pad}{to}lambda: {self.block(s.body, 0).strip()})\n"
         return out or f"{pad}pass\n"
 
 
@@ -216,7 +225,7 @@ class Braces:
             b = head + "object B {\n    fun locationOk(): Boolean = Consent.isGranted(\"location\")\n"
             return a, b + "".join(fn(f"helper{i}", h) for i, h in enumerate(program.helpers)) + "}\n"
         typed = ": void" if lang == "typescript" else ""
-        head = 'import { hasConsent } from "@acme/privacy";\n'
+        head = 'import { askConsent, hasConsent } from "@acme/privacy";\n'
         names = ", ".join(["locationOk", *(f"helper{i}" for i in range(HELPERS))])
         a = head + f'import {{ {names} }} from "./b";\n'
         a += "".join(f"\nexport function main{i}(){typed} {{\n{self.block(b, 1)}}}\n" for i, b in enumerate(program.mains))
@@ -225,10 +234,11 @@ class Braces:
         return a, b
 
     def check(self, check: str, negated: bool) -> str:
-        if check == "helper":
-            text = "B.locationOk()" if self.jvm else "locationOk()"
-        else:
-            text = f'Consent.isGranted("{check}")' if self.jvm else f'hasConsent("{check}")'
+        one = (lambda c: f'Consent.isGranted("{c}")') if self.jvm else (lambda c: f'hasConsent("{c}")')
+        if check in ("and", "or"):
+            text = f"{one('location')} {'&&' if check == 'and' else '||'} {one('contacts')}"
+            return f"!({text})" if negated else text
+        text = ("B.locationOk()" if self.jvm else "locationOk()") if check == "helper" else one(check)
         return f"!{text}" if negated else text
 
     def block(self, body: list, depth: int) -> str:
@@ -255,7 +265,13 @@ class Braces:
                 out += "\n"
             elif isinstance(s, Callback):
                 inner = self.block(s.body, depth + 1)
-                if self.language == "java":
+                if s.request and self.language == "kotlin":
+                    out += f'{pad}Consent.request("{s.request}") {{\n{inner}{pad}}}\n'
+                elif s.request:
+                    to = "Consent.request" if self.jvm else "askConsent"
+                    arrow = "->" if self.jvm else "=>"
+                    out += f'{pad}{to}("{s.request}", () {arrow} {{\n{inner}{pad}}}){end}\n'
+                elif self.language == "java":
                     out += f"{pad}new Thread(() -> {{\n{inner}{pad}}}).start();\n"
                 elif self.language == "kotlin":
                     out += f"{pad}Thread {{\n{inner}{pad}}}.start()\n"
