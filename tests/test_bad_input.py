@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pathlib
 import signal
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
+from conftest import FIXTURES
 from consentlint import engine
 from consentlint.findings import Finding, fingerprint
 from consentlint.manifest import load_manifest
@@ -248,9 +251,6 @@ def test_a_form_feed_is_no_line_end(tmp_path):
     """Python, tree-sitter and editors do not end a line at a form feed (nor at
     \\x1c-\\x1e, \\x85, U+2028): str.splitlines does, so --show-source showed
     and fingerprints hashed the wrong line."""
-    import subprocess
-    import sys
-
     (tmp_path / "privacy-manifest.toml").write_text('[[data]]\ncategory = "location"\n')
     (tmp_path / "a.py").write_text("from plyer import gps\n\x0c\ndef f():  # \u2028 \x85\n    gps.start()\n")
     (tmp_path / "lf").mkdir()
@@ -276,8 +276,6 @@ def test_a_form_feed_is_no_line_end(tmp_path):
 ])
 def test_valid_code_the_grammar_cannot_read_is_said_so(name, message):
     """Valid Flow or TSX was reported as the app's 'syntax error' (issue 12, item 7)."""
-    from conftest import FIXTURES
-
     path = FIXTURES / name
     result = engine.Engine(engine.Settings(None)).analyze_file(path, name)
     assert [(f.message, f.severity) for f in result.findings if f.code == "PDC001"] == [(message, "warning")]
