@@ -6,7 +6,9 @@ category, a helper whose result is a check, ``and``/``or`` of checks, early
 exits, calls of helpers in the other file, callbacks handed to an unrelated
 call or to a consent request) and checks what must hold for any program:
 
-- the engine raises nothing, and a generated (valid) program is no PDC001;
+- the engine raises nothing, and a generated (valid) program is no PDC001
+  (nor over the time budget, which is PDC001 too); every site is found once;
+- the text prefilter (shortcut mode) finds what the reference mode does;
 - a one-file scan reports for that file what the full scan does;
 - adding an unrelated statement never changes a verdict (the findings'
   fingerprints, which leave line numbers out);
@@ -24,7 +26,7 @@ import copy
 import itertools
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -295,6 +297,13 @@ def workspace(tmp_path_factory):
     return root, eng, itertools.count()
 
 
+@pytest.fixture(scope="module")
+def reference(workspace):
+    """The engine without its text prefilter (reference mode: every expression lowered)."""
+    _, eng, _ = workspace
+    return engine.Engine(replace(eng.settings, prefilter=False), catalog=eng.catalog, manifest=eng.manifest)
+
+
 def _write(workspace, language: str, program: Program, folder: Path | None = None) -> list[Path]:
     """The program's files, in a new folder (a package, for Python's relative
     import) or over the files in ``folder``."""
@@ -327,12 +336,15 @@ def _verdicts(findings):
 @pytest.mark.parametrize("language", RENDERERS)
 @SETTINGS
 @given(program=PROGRAMS, choice=st.integers(0, 50), where=st.integers(0, 10))
-def test_invariants_hold_for_generated_programs(workspace, language, program, choice, where):
+def test_invariants_hold_for_generated_programs(workspace, reference, language, program, choice, where):
     _, eng, _ = workspace
     paths = _write(workspace, language, program)
     full = _run(eng, paths)
+    # (a file over the time budget is PDC001 too: no hang goes unnoticed)
     assert [f for f in full.findings if f.code == "PDC001"] == [], "a generated program did not parse"
     assert len(full.collections) == _sites(program), "a collection site was missed or found twice"
+    # the prefilter (shortcut mode) skips only what cannot matter
+    assert _key(_run(reference, paths).findings) == _key(full.findings), "prefilter changed the findings"
     # a one-file scan (pre-commit, editors) == the full scan, for that file
     for i, path in enumerate(paths):
         alone = _run(eng, [path], context=[p for p in paths if p != path])
