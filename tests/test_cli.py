@@ -437,3 +437,35 @@ def test_a_bad_option_is_one_line_not_the_whole_usage(tmp_path, args, message):
     """argparse printed the usage text before the error (issue 12, item 5)."""
     proc = run(*args, cwd=tmp_path, check=2)
     assert (proc.stdout, proc.stderr) == ("", f"consentlint: error: {message}\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_file_named_through_a_symlinked_folder_is_its_real_module(tmp_path):
+    """`check link/helper.py` (link -> app) analysed the helper as module
+    `link.helper`, which nothing calls, next to the real `app.helper` from the
+    rest of the project: a false PDC201 that `check app/helper.py` has not."""
+    (tmp_path / "privacy-manifest.toml").write_text(
+        '[[data]]\ncategory = "location"\n\n[consent]\nchecks = ["acme.privacy.has_consent", "@acme/privacy#hasConsent"]\n')
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "main.py").write_text("from acme.privacy import has_consent\nfrom app.helper import start\n\n\n"
+                                 "def main():\n    if has_consent(\"location\"):\n        start()\n")
+    (app / "helper.py").write_text("from plyer import gps\n\n\ndef start():\n    gps.start()\n")
+    (app / "main.js").write_text('import { hasConsent } from "@acme/privacy";\nimport { start } from "./helper";\n\n'
+                                 'export function main() {\n  if (hasConsent("location")) {\n    start();\n  }\n}\n')
+    (app / "helper.js").write_text("export function start() {\n  navigator.geolocation.getCurrentPosition(() => {});\n}\n")
+    os.symlink("app", tmp_path / "link")
+    for name in ("helper.py", "helper.js"):
+        assert run("check", "--no-cache", f"app/{name}", cwd=tmp_path, check=0).stdout == "All clear: 1 file checked.\n"
+        assert run("check", "--no-cache", f"link/{name}", cwd=tmp_path, check=0).stdout == "All clear: 1 file checked.\n"
+    # the project reached through a symlinked current folder
+    os.symlink(tmp_path, tmp_path.parent / f"{tmp_path.name}-link")
+    assert run("check", "--no-cache", "app/helper.js", cwd=tmp_path.parent / f"{tmp_path.name}-link",
+               check=0).stdout == "All clear: 1 file checked.\n"
+    # a file linked in from outside the project keeps its path in the project
+    outside = tmp_path.parent / f"{tmp_path.name}-shared"
+    outside.mkdir()
+    (app / "helper.js").rename(outside / "helper.js")
+    os.symlink(outside / "helper.js", app / "helper.js")
+    assert run("check", "--no-cache", ".", cwd=tmp_path, check=0).stdout == "All clear: 5 files checked.\n"

@@ -188,10 +188,20 @@ class Engine:
         return key
 
     def _names(self, language: str, path: Path) -> tuple[str | None, str | None]:
-        """The file's module (and Python package), as facts name it."""
+        """The file's module (and Python package), as facts name it: by its
+        real path when that is in the project, so a file reached through a
+        symlinked folder (or current folder) is the module the rest of the
+        project imports; a file linked in from outside keeps its path here."""
+        real = os.path.realpath(path)
+        root = self._root()
+        if root is not None and real.startswith(_real_folder(str(root)) + os.sep):
+            path = Path(real)
         if language == "python":
             return module_name_of(path)
         return self._module_path(path), None
+
+    def _root(self) -> Path | None:
+        return self.manifest.root if self.manifest is not None else self.settings.project_root
 
     def lower_source(self, data: bytes, path: Path, display: str, keep_source: bool = False,
                      names: tuple[str | None, str | None] | None = None) -> Lowered:
@@ -330,14 +340,15 @@ class Engine:
         without extension (``src/privacy``), as manifest names use it; without
         a manifest, from the project's folder (the version-control root), so
         the project index still sees every module. None outside a project."""
-        root = self.manifest.root if self.manifest is not None else self.settings.project_root
+        root = self._root()
         if root is None:
             return None
-        try:
-            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
-        except ValueError:
-            return None
-        return relative.with_suffix("").as_posix()
+        for path, root in ((path, _real_folder(str(root))), (Path(os.path.abspath(path)), os.path.abspath(root))):
+            try:
+                return path.relative_to(root).with_suffix("").as_posix()
+            except ValueError:
+                pass
+        return None
 
     def _unreadable(self, path: str, display: str, message: str, line: int = 1) -> Lowered:
         result = FileResult(display)
@@ -378,6 +389,11 @@ def _suppress(result: FileResult, findings: list[Finding], lines: list[str], fou
     result.findings = sorted([*kept, *extra], key=Finding.sort_key)
     result.suppressed = silenced
     return result
+
+
+@lru_cache(maxsize=16)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 @lru_cache(maxsize=4096)
@@ -518,8 +534,8 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     """The whole scan: every file, then the run- and project-scope rules.
     ``context`` are the project's other files: lowered for the project index
     (so a guard in a caller or helper there counts) but not reported on."""
-    named = {os.path.abspath(p) for p in files}
-    extra = [p for p in context if os.path.abspath(p) not in named]
+    named = {os.path.realpath(p) for p in files} if context else set()
+    extra = [p for p in context if os.path.realpath(p) not in named]  # a named file is not context again
     lowered = lower_files(engine, [*files, *extra], jobs, progress)
     results = engine.judge(lowered, report=len(files))
     out = RunResult(files=len(files))
