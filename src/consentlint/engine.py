@@ -189,10 +189,10 @@ class Engine:
 
     def _names(self, language: str, path: Path) -> tuple[str | None, str | None]:
         """The file's module (and Python package), as facts name it: by its
-        real path when that is in the project, so a file reached through a
+        real folder when that is in the project, so a file reached through a
         symlinked folder (or current folder) is the module the rest of the
         project imports; a file linked in from outside keeps its path here."""
-        real = os.path.realpath(path)
+        real = _in_real_folder(path)
         root = self._root()
         if root is not None and real.startswith(_real_folder(str(root)) + os.sep):
             path = Path(real)
@@ -391,9 +391,16 @@ def _suppress(result: FileResult, findings: list[Finding], lines: list[str], fou
     return result
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4096)
 def _real_folder(folder: str) -> str:
+    """A folder's real path, once per folder (realpath costs ~20 us a call)."""
     return os.path.realpath(folder)
+
+
+def _in_real_folder(path) -> str:
+    """``path`` with its folder's symlinks resolved (not the file's own)."""
+    absolute = os.path.abspath(path)
+    return os.path.join(_real_folder(os.path.dirname(absolute)), os.path.basename(absolute))
 
 
 @lru_cache(maxsize=4096)
@@ -534,8 +541,8 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     """The whole scan: every file, then the run- and project-scope rules.
     ``context`` are the project's other files: lowered for the project index
     (so a guard in a caller or helper there counts) but not reported on."""
-    named = {os.path.realpath(p) for p in files} if context else set()
-    extra = [p for p in context if os.path.realpath(p) not in named]  # a named file is not context again
+    named = {_in_real_folder(p) for p in files} if context else set()
+    extra = [p for p in context if _in_real_folder(p) not in named]  # a named file is not context again
     lowered = lower_files(engine, [*files, *extra], jobs, progress)
     results = engine.judge(lowered, report=len(files))
     out = RunResult(files=len(files))
