@@ -71,3 +71,15 @@ def test_bad_baseline_is_exit_2(project, content):
     assert proc.stderr.startswith("consentlint: error: --baseline b.json: not a consentlint baseline")
     missing = run("--baseline", "nope.json", cwd=project)
     assert missing.returncode == 2 and missing.stderr.startswith("consentlint: error: --baseline nope.json:")
+
+
+@pytest.mark.parametrize("data, problem", [
+    ('{"version": 1,\n "findings": ["caf\xe9"]}\n'.encode("latin-1"), "2: not a consentlint baseline: not UTF-8 (byte 0xe9 at column 19)"),
+    ('{"version": 1, "findings": []}\n'.encode("utf-16"), "1: not a consentlint baseline: UTF-16, not UTF-8"),
+])
+def test_a_baseline_that_is_not_utf8_names_a_line(project, data, problem):
+    """The error named a codec's byte offset ('position 30') (issue 12, item 5)."""
+    (project / "b.json").write_bytes(data)
+    proc = run("--baseline", "b.json", cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"consentlint: error: --baseline b.json:{problem}\n"

@@ -135,6 +135,21 @@ def test_user_catalog_extends_and_broken_catalog_is_exit_2(tmp_path):
     assert proc.stderr.startswith('consentlint: error: mychecks/acme.toml:4: key source[0].id: "Bad Id" does not match')
 
 
+@pytest.mark.parametrize("api", ["acme..scan", "acme.scan.", "acme#.scan", "acme.#scan"])
+def test_a_catalog_name_with_an_empty_part_is_exit_2(tmp_path, api):
+    """`api = ["acme..scan"]` was accepted and could never match (issue 12, item 4)."""
+    (tmp_path / "mychecks").mkdir()
+    (tmp_path / "mychecks" / "acme.toml").write_text(
+        f'language = "python"\n\n[[source]]\nid = "acme-beacon"\napi = [\n  "acme.ok",\n  "{api}",\n]\n'
+        'kind = "call"\ncategory = "network.bluetooth"\nreferences = ["https://acme.example/beacon"]\n')
+    (tmp_path / "app.py").write_text("x = 1\n")
+    proc = subprocess.run([sys.executable, "-m", "consentlint", "check", "--catalog", "mychecks", "app.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (f'consentlint: error: mychecks/acme.toml:5: key source[0].api[1]: "{api}" is not '
+                           "a qualified name (names joined by '.', '/' or '#', none of them empty)\n")
+
+
 def test_queries_compile():
     from importlib import resources
 

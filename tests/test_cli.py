@@ -59,7 +59,7 @@ def test_exit_zero_and_selection(demo):
 
 def test_unknown_selector_is_a_usage_error(demo):
     proc = run("check", "--select", "XYZ1", cwd=demo, check=2)
-    assert proc.stdout == "" and proc.stderr.startswith("consentlint: error: unknown rule selector")
+    assert proc.stdout == "" and proc.stderr.startswith("consentlint: error: argument --select: unknown rule selector 'XYZ1'")
 
 
 def test_json_contract(demo):
@@ -334,3 +334,138 @@ def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path):
     run("check", "--baseline", "base.json", ".", cwd=tmp_path, check=0)
     run("check", "--output", "out.txt", ".", cwd=tmp_path, check=1)
     assert "\\xffbad.py:2:5: PDC201" in (tmp_path / "out.txt").read_text("utf-8")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs FIFOs, /dev/null and symlinks")
+def test_entries_in_a_folder_that_are_not_regular_files_are_reported_one_warning_each(tmp_path):
+    """They vanished from the scan without a word (issue 12, item 3)."""
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
+    app = tmp_path / "app"
+    app.mkdir()
+    os.mkfifo(app / "fifo.py")
+    os.symlink("/dev/null", app / "device.py")
+    os.symlink("gone.py", app / "dangling.py")
+    os.symlink("loop.py", app / "loop.py")
+    os.mkfifo(app / "not-source")  # not a file consentlint would scan: no word about it
+    (app / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    proc = run("check", "--format", "json", ".", cwd=tmp_path, check=1)
+    assert proc.stderr.splitlines() == [
+        "consentlint: warning: app/dangling.py: broken symlink, skipped",
+        "consentlint: warning: app/device.py: not a regular file or folder, skipped",
+        "consentlint: warning: app/fifo.py: not a regular file or folder, skipped",
+        "consentlint: warning: app/loop.py: symlink loop, skipped",
+    ]
+    doc = json.loads(proc.stdout)
+    assert [e["path"] for e in doc["errors"]] == ["app/dangling.py", "app/device.py", "app/fifo.py", "app/loop.py"]
+    assert [(f["path"], f["code"]) for f in doc["findings"]] == [("app/a.py", "PDC201")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_symlinked_folder_is_scanned_once(tmp_path):
+    """`link -> app` scanned app's files twice: every finding came out twice."""
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "a.py").write_text("from plyer import gps\ngps.start()\n")
+    os.symlink("app", tmp_path / "aaa-link")  # sorts first: the real folder still names the findings
+    os.symlink("a.py", tmp_path / "app" / "same.py")
+    for args in ((".",), ("app", "aaa-link"), ("aaa-link", "app")):
+        doc = json.loads(run("check", "--format", "json", *args, cwd=tmp_path, check=1).stdout)
+        assert [(f["path"], f["code"]) for f in doc["findings"]] == [("app/a.py", "PDC201")], args
+
+
+def test_the_vendor_exclude_is_the_top_level_folder_only(tmp_path):
+    """`vendor` dropped an app's own `.../vendor/` package anywhere in its tree;
+    like ruff's relative patterns it now means the project's top-level folder."""
+    (tmp_path / "privacy-manifest.toml").write_text(manifest_of("location"))
+    code = "from plyer import gps\ngps.start()\n"
+    for rel in ("vendor/dep/x.py", "app/mypkg/vendor/own.py", "app/main.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(code)
+    paths = lambda *args, cwd=tmp_path: [f["path"] for f in json.loads(
+        run("check", "--format", "json", *args, cwd=cwd).stdout)["findings"]]
+    assert paths(".") == ["app/main.py", "app/mypkg/vendor/own.py"]
+    assert paths("app") == ["app/main.py", "app/mypkg/vendor/own.py"]
+    # the project's top, also from another folder
+    assert paths(str(tmp_path), cwd=tmp_path / "app") == ["main.py", "mypkg/vendor/own.py"]
+    assert paths("vendor/dep/x.py", "--force-exclude") == []
+    assert paths("vendor/dep/x.py") == ["vendor/dep/x.py"]  # named: checked unless --force-exclude
+
+
+@pytest.mark.parametrize("name, args, flag", [
+    ("privacy-manifest.toml", (), ""),
+    ("consentlint.toml", (), ""),
+    ("privacy-manifest.toml", ("--manifest", "privacy-manifest.toml"), "--manifest "),
+    ("consentlint.toml", ("--config", "consentlint.toml"), "--config "),
+])
+def test_a_folder_where_a_manifest_or_config_file_belongs_is_an_error(tmp_path, name, args, flag):
+    """It was taken for "no manifest" / "no config" (or "no such file")."""
+    (tmp_path / name).mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = run("check", *args, "a.py", cwd=tmp_path, check=2)
+    assert proc.stdout == ""
+    shown = name if flag else str(tmp_path / name)
+    assert proc.stderr == f"consentlint: error: {flag}{shown}: a folder, not a file\n"
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore"])
+@pytest.mark.parametrize("value", [",", " ", ""])
+def test_an_empty_selector_list_is_a_usage_error(demo, flag, value):
+    """`--select ,` selected nothing and printed "All clear" (issue 12, item 4)."""
+    proc = run("check", flag, value, cwd=demo, check=2)
+    assert proc.stdout == ""
+    assert proc.stderr == f"consentlint: error: argument {flag}: no rule selector given\n"
+
+
+def test_a_negative_category_arg_is_reported_at_its_key(demo):
+    """`category_arg = -1` was reported as "expected string or object" (issue 12, item 4)."""
+    (demo / "privacy-manifest.toml").write_text(
+        '[[data]]\ncategory = "location"\n\n[consent]\nchecks = [\n  "a.b",\n'
+        '  { function = "app.privacy.has_consent", category_arg = -1 },\n]\n')
+    proc = run("check", cwd=demo, check=2)
+    assert proc.stderr == (f"consentlint: error: {demo / 'privacy-manifest.toml'}:5: "
+                           "key consent.checks[1].category_arg: must be >= 0\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("check", "--format", "xml"), "argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'sarif', 'github')"),
+    (("check", "--jobs", "x"), "argument --jobs/-j: invalid int value: 'x'"),
+    (("check", "--no-such-flag"), "unrecognized arguments: --no-such-flag"),
+    (("inventory", "--format", "sarif"), "argument --format: invalid choice: 'sarif' (choose from 'text', 'markdown', 'json')"),
+    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'rule', 'catalog')"),
+])
+def test_a_bad_option_is_one_line_not_the_whole_usage(tmp_path, args, message):
+    """argparse printed the usage text before the error (issue 12, item 5)."""
+    proc = run(*args, cwd=tmp_path, check=2)
+    assert (proc.stdout, proc.stderr) == ("", f"consentlint: error: {message}\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_file_named_through_a_symlinked_folder_is_its_real_module(tmp_path):
+    """`check link/helper.py` (link -> app) analysed the helper as module
+    `link.helper`, which nothing calls, next to the real `app.helper` from the
+    rest of the project: a false PDC201 that `check app/helper.py` has not."""
+    (tmp_path / "privacy-manifest.toml").write_text(
+        manifest_of("location") + '\n[consent]\nchecks = ["acme.privacy.has_consent", "@acme/privacy#hasConsent"]\n')
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "main.py").write_text("from acme.privacy import has_consent\nfrom app.helper import start\n\n\n"
+                                 "def main():\n    if has_consent(\"location\"):\n        start()\n")
+    (app / "helper.py").write_text("from plyer import gps\n\n\ndef start():\n    gps.start()\n")
+    (app / "main.js").write_text('import { hasConsent } from "@acme/privacy";\nimport { start } from "./helper";\n\n'
+                                 'export function main() {\n  if (hasConsent("location")) {\n    start();\n  }\n}\n')
+    (app / "helper.js").write_text("export function start() {\n  navigator.geolocation.getCurrentPosition(() => {});\n}\n")
+    os.symlink("app", tmp_path / "link")
+    for name in ("helper.py", "helper.js"):
+        assert run("check", "--no-cache", f"app/{name}", cwd=tmp_path, check=0).stdout == "All clear: 1 file checked.\n"
+        assert run("check", "--no-cache", f"link/{name}", cwd=tmp_path, check=0).stdout == "All clear: 1 file checked.\n"
+    # the project reached through a symlinked current folder
+    os.symlink(tmp_path, tmp_path.parent / f"{tmp_path.name}-link")
+    assert run("check", "--no-cache", "app/helper.js", cwd=tmp_path.parent / f"{tmp_path.name}-link",
+               check=0).stdout == "All clear: 1 file checked.\n"
+    # a file linked in from outside the project keeps its path in the project
+    outside = tmp_path.parent / f"{tmp_path.name}-shared"
+    outside.mkdir()
+    (app / "helper.js").rename(outside / "helper.js")
+    os.symlink(outside / "helper.js", app / "helper.js")
+    assert run("check", "--no-cache", ".", cwd=tmp_path, check=0).stdout == "All clear: 5 files checked.\n"

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from conftest import manifest_of
+from consentlint.rules import RULES
 
 CODE = "from plyer import gps\n\ngps.start()\n"
 
@@ -78,7 +79,8 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path):
     proc = run("app", cwd=tmp_path)  # run from elsewhere
     assert proc.returncode == 1 and codes(proc) == ["PDC201"], proc.stderr
     (app / "known.json").unlink()
-    assert run("app", cwd=tmp_path).stderr.startswith(f"consentlint: error: --baseline {app / 'known.json'}:")
+    assert run("app", cwd=tmp_path).stderr.startswith(
+        f"consentlint: error: {app / 'consentlint.toml'}:4: key baseline: {app / 'known.json'}: ")
 
 
 @pytest.mark.parametrize("text, line, key", [
@@ -103,3 +105,56 @@ def test_broken_toml_and_missing_config(project):
         f"consentlint: error: {project / 'consentlint.toml'}:2: invalid TOML")
     proc = run(".", "--config", "nope.toml", cwd=project)
     assert proc.returncode == 2 and proc.stderr == "consentlint: error: --config nope.toml: no such file\n"
+
+
+@pytest.mark.parametrize("text, line, key, problem", [
+    ('[tool.consentlint]\nselect = [" "]\n', 2, "tool.consentlint.select", "empty rule selector"),
+    ('[tool.consentlint]\nignore = ["PDC2", ""]\n', 2, "tool.consentlint.ignore", "empty rule selector"),
+    ('[tool.consentlint]\nformat = "json"\nselect = ["XYZ9"]\n', 3, "tool.consentlint.select",
+     f"unknown rule selector 'XYZ9' (known codes: {', '.join(RULES)})"),
+    ('[[tool.consentlint]]\nselect = ["PDC1"]\n', 1, "tool.consentlint", "expected a table, got an array of tables"),
+    ('[tool]\nconsentlint = 5\n', 2, "tool.consentlint", "expected a table, got integer"),
+    ('tool.consentlint = "PDC1"\n', 1, "tool.consentlint", "expected a table, got string"),
+], ids=["blank-select", "empty-ignore", "unknown-select", "array-of-tables", "integer", "dotted-string"])
+def test_config_values_that_were_silently_accepted_are_exit_2(project, text, line, key, problem):
+    """`select = [" "]` selected every code; `[[tool.consentlint]]` and
+    `[tool] consentlint = 5` were ignored (issue 12, item 4); an unknown
+    selector from the file named no file or line (item 5)."""
+    (project / "pyproject.toml").write_text(text)
+    proc = run(".", cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"consentlint: error: {project / 'pyproject.toml'}:{line}: key {key}: {problem}\n"
+
+
+@pytest.mark.parametrize("text, line, key, problem", [
+    ('format = "json"\nmanifest = "nope.toml"\n', 2, "manifest", "{dir}/nope.toml: no such file"),
+    ('catalog = [\n  "nope",\n]\n', 1, "catalog", "{dir}/nope: not a folder"),
+    ('\nbaseline = "known.json"\n', 2, "baseline", "{dir}/known.json: No such file or directory"),
+    ('output = "no/such/folder/report.txt"\n', 1, "output", "{dir}/no/such/folder/report.txt: No such file or directory"),
+], ids=["manifest", "catalog", "baseline", "output"])
+def test_a_bad_path_from_the_config_file_names_the_file_and_line_not_a_flag(project, text, line, key, problem):
+    """It was reported as `--manifest ...`, a flag the user never typed (issue 12, item 5)."""
+    (project / "consentlint.toml").write_text(text)
+    proc = run(".", cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    config = project / "consentlint.toml"
+    assert proc.stderr == f"consentlint: error: {config}:{line}: key {key}: {problem.format(dir=project)}\n"
+    # the same value as a flag names the flag
+    flagged = run(".", "--isolated", f"--{key}", problem.split(":")[0].format(dir=project), cwd=project)
+    assert flagged.stderr.startswith(f"consentlint: error: --{key} "), flagged.stderr
+
+
+@pytest.mark.parametrize("name", ["consentlint.toml", "privacy-manifest.toml"])
+@pytest.mark.parametrize("data, line, problem", [
+    ('select = ["PDC1"]\n# caf\xe9\n'.encode("latin-1"), 2, "not UTF-8 (byte 0xe9 at column 6)"),
+    ('[[data]]\ncategory = "location"\n'.encode("utf-16"), 1, "UTF-16, not UTF-8"),
+    ('[[data]]\ncategory = "location"\n'.encode("utf-16-le"), 1, "UTF-16, not UTF-8"),
+], ids=["latin-1", "utf-16", "utf-16-le-no-bom"])
+def test_an_input_file_that_is_not_utf8_names_a_line(project, name, data, line, problem):
+    """The error named a byte offset ('position 23') (issue 12, item 5)."""
+    (project / name).write_bytes(data)
+    proc = run(".", cwd=project)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    what = "configuration" if name == "consentlint.toml" else "manifest"
+    assert proc.stderr == (f"consentlint: error: {project / name}:{line}: cannot read {what}: {problem} "
+                           "(TOML files are UTF-8)\n")

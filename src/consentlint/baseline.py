@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from consentlint.errors import ConfigError
+from consentlint.schema import decode_utf8
 
 VERSION = 1
 
@@ -25,21 +26,26 @@ def render(findings) -> str:
     return json.dumps({"version": VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
 
 
-def load_baseline(path: Path) -> frozenset[tuple[str, str]]:
-    """(code, fingerprint) pairs of a baseline file; a bad file is a ConfigError."""
+def load_baseline(path: Path, shown: str | None = None) -> frozenset[tuple[str, str]]:
+    """(code, fingerprint) pairs of a baseline file; a bad file is a ConfigError
+    starting with ``shown`` (where the path was given; default ``--baseline PATH``)."""
+    shown = shown or f"--baseline {path}"
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        text, line, problem = decode_utf8(path.read_bytes())
+        if problem:
+            raise ConfigError(f"{shown}:{line}: not a consentlint baseline: {problem}")
+        doc = json.loads(text)
     except OSError as exc:
-        raise ConfigError(f"--baseline {path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"--baseline {path}: not a consentlint baseline (invalid JSON: {exc})") from None
+        raise ConfigError(f"{shown}: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{shown}: not a consentlint baseline (invalid JSON: {exc})") from None
     except RecursionError:
-        raise ConfigError(f"--baseline {path}: nested too deeply") from None
+        raise ConfigError(f"{shown}: nested too deeply") from None
     entries = doc.get("findings") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or not all(
             isinstance(e, dict) and isinstance(e.get("code"), str) and isinstance(e.get("fingerprint"), str)
             for e in entries):
-        raise ConfigError(f"--baseline {path}: not a consentlint baseline "
+        raise ConfigError(f"{shown}: not a consentlint baseline "
                           "(expected {\"findings\": [{\"code\": ..., \"fingerprint\": ...}]})")
     return frozenset((e["code"], e["fingerprint"]) for e in entries)
 

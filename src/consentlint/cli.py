@@ -22,11 +22,29 @@ from consentlint.report import FORMATS
 
 
 def _codes(value: str) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    """``--select``/``--ignore``: comma-separated codes or prefixes, at least one."""
+    from consentlint.rules import selector_problem
+
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    if not codes:
+        raise argparse.ArgumentTypeError("no rule selector given")
+    for code in codes:
+        problem = selector_problem(code)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+    return codes
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake as one ``consentlint: error:`` line
+    (exit 2) instead of the whole usage text; ``--help`` shows the usage."""
+
+    def error(self, message: str):
+        raise ConfigError(message)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="consentlint",
         description="Find personal-data collection in app code and check that each site is declared "
                     "in privacy-manifest.toml and guarded by a consent check.",
@@ -106,11 +124,11 @@ def _codes_list(value: str) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
     try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
         if args.command in ("check", "inventory"):
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
@@ -132,27 +150,47 @@ def _configured(parser, args, argv):
     """Re-parse with the configuration file's values as defaults: flags win."""
     from consentlint.config import find_config, load_config
 
+    args.origins = {}
     if args.isolated:
         return args
     path = args.config
     if path is not None and not path.is_file():
-        raise ConfigError(f"--config {path}: no such file")
+        raise ConfigError(f"--config {path}: {_not_a_file(path)}")
     path = path or find_config(args.paths[0])
     if path is None:
         return args
     sub = args.subparsers[args.command]
     formats = next(a.choices for a in sub._actions if a.dest == "format")
-    sub.set_defaults(**load_config(path, args.command, formats))
-    return parser.parse_args(argv)
+    origins: dict[str, str] = {}
+    values = load_config(path, args.command, formats, origins)
+    sub.set_defaults(**values)
+    args = parser.parse_args(argv)
+    # a value still the file's own object came from the file (a flag makes a new one)
+    args.origins = {}
+    for dest, origin in origins.items():
+        value = values[dest]
+        for item in (value if isinstance(value, list) else [value]):
+            args.origins[id(item)] = origin
+    args.config_values = values  # keeps the ids above alive and unique
+    return args
+
+
+def _named(args, value, flag: str) -> str:
+    """How an error names an option's value: the config file's line and key
+    when the value came from there, else the flag."""
+    origin = args.origins.get(id(value))
+    return f"{origin}: {value}" if origin is not None else f"{flag} {value}"
+
+
+def _not_a_file(path: Path) -> str:
+    from consentlint.schema import not_a_file
+
+    return not_a_file(path) or "no such file"
 
 
 def _selected(select, ignore):
-    from consentlint.rules import RULES
-
-    known = tuple(RULES)
-    for selector in (*(select or ()), *ignore):
-        if selector != "ALL" and not any(code.startswith(selector) for code in known):
-            raise ConfigError(f"unknown rule selector {selector!r} (known codes: {', '.join(known)})")
+    """Whether a code is reported; the selectors were checked where they
+    were read (``_codes``, ``config``)."""
 
     def matches(code, selectors):
         return any(s == "ALL" or code.startswith(s) for s in selectors)
@@ -176,10 +214,10 @@ def _scan(args) -> int:
         raise ConfigError("--jobs must be at least 1")
     for folder in args.catalog:
         if not folder.is_dir():
-            raise ConfigError(f"--catalog {folder}: not a folder")
+            raise ConfigError(f"{_named(args, folder, '--catalog')}: not a folder")
     manifest_path = args.manifest or find_manifest(args.paths[0])
     if args.manifest is not None and not args.manifest.is_file():
-        raise ConfigError(f"--manifest {args.manifest}: no such file")
+        raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
     manifest = load_manifest(manifest_path) if manifest_path else None
     root = engine.project_root(manifest, args.paths[0])
     cache_dir = None
@@ -192,7 +230,7 @@ def _scan(args) -> int:
 
     found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
                      extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
-                     respect_gitignore=args.respect_gitignore)
+                     respect_gitignore=args.respect_gitignore, root=root)
     if not args.quiet:
         for path, message in found.errors:
             print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
@@ -202,7 +240,7 @@ def _scan(args) -> int:
     if is_check and args.baseline is not None and args.write_baseline is None:
         from consentlint.baseline import load_baseline
 
-        known = load_baseline(args.baseline)  # before the scan: a bad baseline fails fast
+        known = load_baseline(args.baseline, _named(args, args.baseline, "--baseline"))  # a bad one fails fast
     machine = args.format not in ("text", "markdown")
     progress = None if args.quiet or machine else _progress_line(len(found.files))
     context = []
@@ -211,7 +249,7 @@ def _scan(args) -> int:
         # for the index, so helpers and callers elsewhere count (DESIGN section 7)
         context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
                            extend_exclude=args.extend_exclude, force_exclude=True,
-                           respect_gitignore=args.respect_gitignore).files
+                           respect_gitignore=args.respect_gitignore, root=root).files
     result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
                         progress=progress, context=context)
     result.findings = [f for f in result.findings if chosen(f.code)]
@@ -220,12 +258,14 @@ def _scan(args) -> int:
     if not is_check:
         from consentlint.report import inventory
 
-        _write(inventory.render(result, manifest, args.format), args.output, json_like=args.format == "json")
+        _write(inventory.render(result, manifest, args.format), _named(args, args.output, "--output"), args.output,
+               json_like=args.format == "json")
         return 0
     if args.write_baseline is not None:
         from consentlint import baseline
 
-        _write(baseline.render(result.findings), args.write_baseline, "--write-baseline", json_like=True)
+        _write(baseline.render(result.findings), _named(args, args.write_baseline, "--write-baseline"),
+               args.write_baseline, json_like=True)
         if not args.quiet:
             print(f"consentlint: wrote {len(result.findings)} findings to {args.write_baseline}", file=sys.stderr)
         return 0
@@ -242,7 +282,7 @@ def _scan(args) -> int:
         output = reporter.render(result, report_suppressions=args.report_suppressions)
     else:
         output = reporter.render(result)
-    _write(output, args.output, json_like=args.format in ("json", "sarif"))
+    _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif"))
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
@@ -301,7 +341,8 @@ def _utf8(text: str, json_like: bool) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _write(text: str, output: Path | None, flag: str = "--output", json_like: bool = False) -> None:
+def _write(text: str, shown: str, output: Path | None, json_like: bool = False) -> None:
+    """``text`` to ``output`` (stdout when None); ``shown`` names the option in an error."""
     text = _utf8(text, json_like)
     if output is None:
         sys.stdout.write(text)
@@ -310,7 +351,7 @@ def _write(text: str, output: Path | None, flag: str = "--output", json_like: bo
     try:
         output.write_text(text, "utf-8")
     except OSError as exc:
-        raise ConfigError(f"{flag} {output}: {exc.strerror or exc}") from None
+        raise ConfigError(f"{shown}: {exc.strerror or exc}") from None
 
 
 def _rule(args) -> int:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 from consentlint import schema
 from consentlint.errors import ConfigError
+from consentlint.rules import selector_problem
 
 CONFIG_NAME = "consentlint.toml"
 PYPROJECT = "pyproject.toml"
@@ -57,7 +59,8 @@ CHECK_ONLY = frozenset(("select", "ignore", "exit-zero", "fail-on", "project", "
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file from ``start`` (a file or folder) upward."""
+    """The nearest config file from ``start`` (a file or folder) upward (a
+    folder named ``consentlint.toml`` there is an error, not "no config")."""
     folder = Path(os.path.realpath(start))  # Path.resolve raises on a symlink loop
     if not folder.is_dir():
         folder = folder.parent
@@ -65,6 +68,9 @@ def find_config(start: Path) -> Path | None:
         own = candidate / CONFIG_NAME
         if own.is_file():
             return own
+        problem = schema.not_a_file(own)
+        if problem:
+            raise ConfigError(f"{own}: {problem}")
         pyproject = candidate / PYPROJECT
         if pyproject.is_file() and _has_section(pyproject):
             return pyproject
@@ -72,23 +78,38 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_section(path: Path) -> bool:
+    """Whether a pyproject.toml says anything under ``tool.consentlint``
+    (``[[tool.consentlint]]`` or ``[tool] consentlint = 5`` too, so that
+    load_config reports them instead of their being ignored)."""
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError:
         return False
-    # cheap test first: most pyproject.toml files are not ours
-    return re.search(r"^\s*\[\s*tool\s*\.\s*consentlint\s*[\].]", text, re.M) is not None
+    if "consentlint" not in text:  # cheap test first: most pyproject.toml files are not ours
+        return False
+    try:
+        tool = tomllib.loads(text.removeprefix("\ufeff")).get("tool")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        # broken TOML is ours (and reported) when a header names the section
+        return re.search(r"^\s*\[\[?\s*tool\s*\.\s*consentlint\s*[\].]", text, re.M) is not None
+    return isinstance(tool, dict) and "consentlint" in tool
 
 
-def load_config(path: Path, command: str, formats) -> dict[str, object]:
-    """argparse defaults (dest -> value) from a config file, validated."""
+def load_config(path: Path, command: str, formats, origins: dict | None = None) -> dict[str, object]:
+    """argparse defaults (dest -> value) from a config file, validated.
+    ``origins`` receives, per dest, ``"file:line: key name"``: a problem found
+    later with a value from the file names where it was written, not a flag."""
     text, raw = schema.read_toml(path, ConfigError, "configuration")
     prefix: tuple = ()
     if path.name == PYPROJECT:
         prefix = ("tool", "consentlint")
-        raw = raw.get("tool", {}).get("consentlint", {})
+        tool = raw.get("tool", {})
+        raw = tool.get("consentlint", {}) if isinstance(tool, dict) else {}
         if not isinstance(raw, dict):
-            raise ConfigError(f"{path}:{schema.locate(text, prefix)}: key tool.consentlint: expected a table")
+            kind = "an array of tables" if isinstance(raw, list) and raw and all(
+                isinstance(v, dict) for v in raw) else schema.kind(raw)
+            raise ConfigError(f"{path}:{schema.locate(text, prefix)}: key tool.consentlint: "
+                              f"expected a table, got {kind}")
     base = path.parent
     out: dict[str, object] = {}
     for key, value in raw.items():
@@ -107,6 +128,8 @@ def load_config(path: Path, command: str, formats) -> dict[str, object]:
         if kind == "format":
             kind = tuple(formats)
         out[dest] = _convert(value, kind, base, fail)
+        if origins is not None:
+            origins[dest] = f"{path}:{schema.locate(text, (*prefix, key))}: key {'.'.join((*prefix, key))}"
     return out
 
 
@@ -127,10 +150,17 @@ def _convert(value, kind, base: Path, fail):
         if not isinstance(value, str) or not value:
             fail(f"expected a path string, got {value!r}")
         return base / value
+    if kind == "codes":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            fail(f"expected an array of strings, got {value!r}")
+        codes = tuple(v.strip().upper() for v in value)
+        for code in codes:
+            problem = selector_problem(code)
+            if problem:
+                fail(problem)
+        return codes
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         fail(f"expected an array of strings, got {value!r}")
     if kind == "paths":
         return [base / v for v in value]
-    if kind == "codes":
-        return tuple(v.strip().upper() for v in value)
     return tuple(v.strip() for v in value)

@@ -18,7 +18,7 @@ from consentlint.frontends import ALL_EXTENSIONS
 
 MAX_DEPTH = 10_000  # folder levels the walk may recurse (paths end far sooner)
 DEFAULT_EXCLUDES = (
-    ".git", ".hg", ".svn", "node_modules", "build", "dist", "out", ".gradle", "Pods", "vendor",
+    ".git", ".hg", ".svn", "node_modules", "build", "dist", "out", ".gradle", "Pods", "/vendor/",
     "venv", ".venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     ".consentlint_cache", "*.min.js", "*.d.ts", "*_pb2.py", "*_pb2_grpc.py", "*.generated.*",
 )
@@ -33,15 +33,23 @@ class Discovery:
 class _Excludes:
     """Exclude patterns, gitignore-style: a pattern without ``/`` matches a file
     or folder name anywhere; one with ``/`` matches the path from the current
-    directory. Names and plain globs are checked without pathspec (fast path)."""
+    directory. ``/name`` (``/name/``: a folder) is a name at the top: in the
+    current directory or the project's root (``/vendor/``: a project's vendored
+    dependencies, not its own ``.../vendor/`` package deeper down; ruff's
+    relative patterns are anchored the same way). Names, top names and plain
+    globs are checked without pathspec (fast path)."""
 
-    def __init__(self, patterns):
+    def __init__(self, patterns, root: str | None = None):
         self.names: set[str] = set()
+        self.top: dict[str, bool] = {}  # top-level name -> folders only
         globs = []
         anchored = []
         for pattern in patterns:
             body = pattern.rstrip("/")
-            if pattern.startswith("!") or "/" in body or "**" in body:
+            top = body[1:]
+            if body.startswith("/") and top and not any(c in top for c in "/*?[!"):
+                self.top[top] = self.top.get(top, True) and pattern.endswith("/")
+            elif pattern.startswith("!") or "/" in body or "**" in body:
                 anchored.append(pattern)
             elif any(c in body for c in "*?["):
                 globs.append(fnmatch.translate(body))
@@ -50,9 +58,12 @@ class _Excludes:
         self.glob = re.compile("|".join(globs)) if globs else None
         self.spec = pathspec.GitIgnoreSpec.from_lines(anchored) if anchored else None
         self.cwd = os.getcwd()
+        self.tops = {self.cwd, os.path.abspath(root)} if root is not None else {self.cwd}
 
     def match(self, absolute: str, name: str, is_dir: bool) -> bool:
         if name in self.names or (self.glob is not None and self.glob.match(name)):
+            return True
+        if name in self.top and (is_dir or not self.top[name]) and os.path.dirname(absolute) in self.tops:
             return True
         if self.spec is None:
             return False
@@ -89,15 +100,23 @@ class _Ignores:
 
 
 def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), force_exclude=False,
-             respect_gitignore=True, extensions=ALL_EXTENSIONS) -> Discovery:
-    """Files to scan under ``paths``, sorted, each once. Files named explicitly
-    are scanned even when excluded, unless ``force_exclude``."""
+             respect_gitignore=True, extensions=ALL_EXTENSIONS, root: Path | None = None) -> Discovery:
+    """Files to scan under ``paths``, each once (by real path), in walk order.
+    Files named explicitly are scanned even when excluded, unless
+    ``force_exclude``. ``root`` is the project's root (for top-level
+    excludes). An entry that would be scanned but is not a regular file or
+    folder is reported in ``errors``, never dropped without a word."""
     # one frame per folder level: a 1,100-deep tree outgrew the default limit
     sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH))
     out = Discovery()
-    excludes = _Excludes([*exclude, *extend_exclude])
+    excludes = _Excludes([*exclude, *extend_exclude], root)
     ignores = _Ignores()
-    seen: set[str] = set()
+    seen: set[str] = set()  # real paths of the files taken
+    walked: set[str] = set()  # real paths of the folders walked
+    # symlinked folders and files wait until the real ones are taken: a link
+    # to a file of the scan adds nothing, and the findings keep the real path
+    deferred: list[tuple] = []
+    linked: list[tuple[str, str]] = []
 
     def push(stack: tuple, folder: str) -> tuple:
         spec = ignores.spec_for(folder) if respect_gitignore else None
@@ -120,10 +139,9 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
             stack = push(stack, item)
         return stack
 
-    def add(shown: str, absolute: str):
-        key = absolute
-        if key not in seen:
-            seen.add(key)
+    def add(shown: str, real: str):
+        if real not in seen:
+            seen.add(real)
             out.files.append(Path(shown))
 
     def walk(shown: str, absolute: str, real: str, stack: tuple, visiting: frozenset):
@@ -131,6 +149,9 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
         if real in visiting:
             out.errors.append((shown, "symlink loop, skipped"))
             return
+        if real in walked:
+            return  # the same folder by another path: scanned once
+        walked.add(real)
         visiting = visiting | {real}
         try:
             with os.scandir(absolute) as it:
@@ -143,8 +164,8 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
             name = entry.name
             try:
                 is_dir = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a symlink loop: reported below if it is a source file's name
+                is_dir = False
             if not is_dir and not name.endswith(extensions):
                 continue
             child_abs = entry.path
@@ -153,11 +174,19 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
             if stack and ignores.ignored(child_abs, is_dir, stack):
                 continue
             child_shown = name if shown == "." else f"{shown}/{name}"
+            link = entry.is_symlink()
             if is_dir:
-                child_real = os.path.realpath(child_abs) if entry.is_symlink() else os.path.join(real, name)
-                walk(child_shown, child_abs, child_real, stack, visiting)
-            elif entry.is_file():
-                add(child_shown, child_abs)
+                if link:
+                    deferred.append((child_shown, child_abs, os.path.realpath(child_abs), stack, visiting))
+                else:
+                    walk(child_shown, child_abs, os.path.join(real, name), stack, visiting)
+            elif _is_file(entry):
+                if link:
+                    linked.append((child_shown, os.path.realpath(child_abs)))
+                else:
+                    add(child_shown, os.path.join(real, name))
+            else:
+                out.errors.append((child_shown, _not_scanned(Path(child_abs))))
 
     for path in paths:
         shown = path.as_posix()
@@ -165,14 +194,29 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
         if path.is_dir():
             if force_exclude and _excluded_path(excludes, absolute, True):
                 continue
-            walk(shown, absolute, os.path.realpath(absolute), repository_stack(absolute), frozenset())
+            item = (shown, absolute, os.path.realpath(absolute), repository_stack(absolute), frozenset())
+            if os.path.islink(absolute):
+                deferred.append(item)
+            else:
+                walk(*item)
         elif path.is_file():
             if force_exclude and _excluded_path(excludes, absolute, False):
                 continue
-            add(shown, absolute)
+            add(shown, os.path.realpath(absolute))
         else:
             out.errors.append((shown, _not_scanned(path)))
+    while deferred:
+        walk(*deferred.pop(0))
+    for shown, real in linked:
+        add(shown, real)
     return out
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _not_scanned(path: Path) -> str:

@@ -224,10 +224,20 @@ class Engine:
         return key
 
     def _names(self, language: str, path: Path) -> tuple[str | None, str | None]:
-        """The file's module (and Python package), as facts name it."""
+        """The file's module (and Python package), as facts name it: by its
+        real folder when that is in the project, so a file reached through a
+        symlinked folder (or current folder) is the module the rest of the
+        project imports; a file linked in from outside keeps its path here."""
+        real = _in_real_folder(path)
+        root = self._root()
+        if root is not None and real.startswith(_real_folder(str(root)) + os.sep):
+            path = Path(real)
         if language == "python":
             return module_name_of(path)
         return self._module_path(path), None
+
+    def _root(self) -> Path | None:
+        return self.manifest.root if self.manifest is not None else self.settings.project_root
 
     def lower_source(self, data: bytes, path: Path, display: str, keep_source: bool = False,
                      names: tuple[str | None, str | None] | None = None) -> Lowered:
@@ -244,6 +254,7 @@ class Engine:
             line = data.count(b"\n", 0, exc.start) + 1
             return self._unreadable(str(path), display,
                                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line)
+        data = F.lf_line_ends(data)
         catalog, _, interest = self.language(language)
         module, package = names if names is not None else self._names(language, path)
         lowered = Lowered(str(path), FileResult(display), language, source=data if keep_source else None)
@@ -375,7 +386,7 @@ class Engine:
                 data = b""
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        lines = data.decode("utf-8", "replace").splitlines()
+        lines = F.source_lines(data.decode("utf-8", "replace"))
         if lowered.noqa:
             return _suppress(result, findings, lines, lowered.noqa)
         result.findings = fingerprint(findings, lines)
@@ -386,14 +397,15 @@ class Engine:
         without extension (``src/privacy``), as manifest names use it; without
         a manifest, from the project's folder (the version-control root), so
         the project index still sees every module. None outside a project."""
-        root = self.manifest.root if self.manifest is not None else self.settings.project_root
+        root = self._root()
         if root is None:
             return None
-        try:
-            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
-        except ValueError:
-            return None
-        return relative.with_suffix("").as_posix()
+        for path, root in ((path, _real_folder(str(root))), (Path(os.path.abspath(path)), os.path.abspath(root))):
+            try:
+                return path.relative_to(root).with_suffix("").as_posix()
+            except ValueError:
+                pass
+        return None
 
     def _unreadable(self, path: str, display: str, message: str, line: int = 1) -> Lowered:
         result = FileResult(display)
@@ -444,6 +456,18 @@ def _suppress(result: FileResult, findings: list[Finding], lines: list[str], fou
     result.findings = sorted([*kept, *extra], key=Finding.sort_key)
     result.suppressed = silenced
     return result
+
+
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    """A folder's real path, once per folder (realpath costs ~20 us a call)."""
+    return os.path.realpath(folder)
+
+
+def _in_real_folder(path) -> str:
+    """``path`` with its folder's symlinks resolved (not the file's own)."""
+    absolute = os.path.abspath(path)
+    return os.path.join(_real_folder(os.path.dirname(absolute)), os.path.basename(absolute))
 
 
 @lru_cache(maxsize=4096)
@@ -596,8 +620,9 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     """The whole scan: every file, then the run- and project-scope rules.
     ``context`` are the project's other files: lowered for the project index
     (so a guard in a caller or helper there counts) but not reported on."""
-    named = {os.path.abspath(p) for p in files}
-    items = [*files, *(p for p in context if os.path.abspath(p) not in named)]
+    named = {_in_real_folder(p) for p in files} if context else set()
+    # (a named file is not context again)
+    items = [*files, *(p for p in context if _in_real_folder(p) not in named)]
     cache = engine.cache
     identities = [engine.identify(p, display_path(p)) for p in items] if cache is not None else None
     key = engine.run_key(items, identities)
@@ -634,12 +659,12 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
         if engine.settings.suppressions and "noqa" in text:
             from consentlint import suppressions
 
-            done = _suppress(FileResult(manifest_display), project, text.splitlines(),
+            done = _suppress(FileResult(manifest_display), project, F.source_lines(text),
                              suppressions.scan(text, "toml"))
             out.findings += done.findings
             out.suppressed += done.suppressed
         else:
-            out.findings += fingerprint(project, text.splitlines())
+            out.findings += fingerprint(project, F.source_lines(text))
     out.findings.sort(key=Finding.sort_key)
     out.suppressed.sort(key=lambda item: item[0].sort_key())
     out.collections.sort(key=lambda c: (c.path, c.span.line, c.span.column, c.category, c.source.id))

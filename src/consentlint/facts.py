@@ -9,13 +9,35 @@ its resolved qualified name, literal arguments and position. Rules and the guard
 analysis read only these classes; none of them imports a parser.
 
 Positions follow DESIGN section 12: 1-based lines and columns, columns counted
-in Unicode code points, end column exclusive.
+in Unicode code points, end column exclusive. Lines end at ``\r\n``, ``\r``
+or ``\n``, as Python and editors count them (``lf_line_ends``, ``source_lines``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Union
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def lf_line_ends(source: bytes) -> bytes:
+    """``source`` with each lone ``\\r`` (a CR-only line end) made ``\\n``:
+    the same length and offsets, so that the parser's rows, which count
+    ``\\n`` only, are the lines (a CR-only file was one long line)."""
+    return _LONE_CR.sub(b"\n", source) if b"\r" in source else source
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a source text, without their ends. ``str.splitlines``
+    also ends a line at a form feed, ``\\x1c``-``\\x1e``, ``\\x85`` and
+    U+2028/U+2029, which Python, the parsers and editors do not."""
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 class _Fact:

@@ -82,13 +82,17 @@ class Manifest:
 
 
 def find_manifest(start: Path) -> Path | None:
-    """The nearest ``privacy-manifest.toml`` in ``start`` or a parent folder."""
+    """The nearest ``privacy-manifest.toml`` in ``start`` or a parent folder
+    (a folder of that name there is an error, not "no manifest")."""
     start = Path(os.path.realpath(start))  # Path.resolve raises on a symlink loop
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         path = candidate / MANIFEST_NAME
         if path.is_file():
             return path
+        problem = schema.not_a_file(path)
+        if problem:
+            raise ManifestError(f"{path}: {problem}")
     return None
 
 

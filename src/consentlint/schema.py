@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
 import tomllib
 from functools import cache, lru_cache
@@ -40,13 +41,29 @@ def load_schema(name: str) -> dict:
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
+def not_a_file(path: FilePath) -> str | None:
+    """Why ``path``, where a manifest or configuration file belongs, is not a
+    regular file (a folder, a broken symlink, ...); None when it is one or
+    nothing is there."""
+    if path.is_file() or not os.path.lexists(path):
+        return None
+    if path.is_dir():
+        return "a folder, not a file"
+    if path.is_symlink() and not path.exists():
+        return "a broken symlink"
+    return "not a regular file"
+
+
 def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, dict]:
     """``(text, data)`` of a TOML file; unreadable or invalid TOML raises
     ``error`` naming the file and line."""
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read {what}: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    text, line, problem = decode_utf8(data)
+    if problem:
+        raise error(f"{path}:{line}: cannot read {what}: {problem} (TOML files are UTF-8)")
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -55,6 +72,23 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
         raise error(f"{path}:{line}: invalid TOML: {exc}") from None
     except RecursionError:  # tomllib recurses once per level of nesting
         raise error(f"{path}: nested too deeply") from None
+
+
+def decode_utf8(data: bytes) -> tuple[str, int, str | None]:
+    """``(text, 0, None)`` for UTF-8 ``data`` (a BOM allowed), else ``("",
+    line, problem)``: UTF-16, or the first byte that is not UTF-8, by line
+    and column (a codec's byte offset tells a user nothing)."""
+    half = len(data) // 2
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            half and max(data[0::2].count(0), data[1::2].count(0)) * 2 > half):
+        return "", 1, "UTF-16, not UTF-8"  # with a BOM, or ASCII text with every other byte 0
+    try:
+        return data.decode("utf-8-sig"), 0, None
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[start:exc.start].decode("utf-8", "replace")) + 1
+        return "", line, f"not UTF-8 (byte 0x{data[exc.start]:02x} at column {column})"
 
 
 def validate(data, schema: dict) -> list[tuple[Path, str]]:
@@ -70,13 +104,18 @@ def _is_type(value, name: str) -> bool:
     return isinstance(value, _TYPES[name])
 
 
+def _resolve(schema: dict, root: dict) -> dict:
+    """``schema`` with its ``$ref`` (a local ``#/...`` pointer) merged in."""
+    if "$ref" not in schema:
+        return schema
+    target = root
+    for part in schema["$ref"].removeprefix("#/").split("/"):
+        target = target[part]
+    return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
 def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
-    if "$ref" in schema:
-        ref = schema["$ref"]
-        target = root
-        for part in ref.removeprefix("#/").split("/"):
-            target = target[part]
-        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    schema = _resolve(schema, root)
     if "anyOf" in schema:
         for option in schema["anyOf"]:
             trial: list = []
@@ -84,6 +123,14 @@ def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
             if not trial:
                 break
         else:
+            # one typed option of the value's type: its own problem is the
+            # precise one (`category_arg = -1` in a check's table)
+            types = [_resolve(o, root).get("type") for o in schema["anyOf"]]
+            fitting = [o for o, t in zip(schema["anyOf"], types)
+                       if t is not None and any(_is_type(value, n) for n in (t if isinstance(t, list) else [t]))]
+            if None not in types and len(fitting) == 1:
+                _check(value, fitting[0], root, path, errors)
+                return
             expected = " or ".join(_describe(o, root) for o in schema["anyOf"])
             errors.append((path, f"expected {expected}"))
             return
@@ -91,13 +138,16 @@ def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
     if expected is not None:
         names = expected if isinstance(expected, list) else [expected]
         if not any(_is_type(value, n) for n in names):
-            errors.append((path, f"expected {' or '.join(names)}, got {_kind(value)}"))
+            errors.append((path, f"expected {' or '.join(names)}, got {kind(value)}"))
             return
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(json.dumps(v) for v in schema["enum"])
         errors.append((path, f"{json.dumps(value)} is not one of {allowed}"))
     if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
-        errors.append((path, f"{json.dumps(value)} does not match {schema['pattern']}"))
+        # a pattern too long to read carries its meaning (`x-pattern-is`, ignored by other validators)
+        meaning = schema.get("x-pattern-is")
+        problem = f"is not {meaning}" if meaning else f"does not match {schema['pattern']}"
+        errors.append((path, f"{json.dumps(value)} {problem}"))
     if "minLength" in schema and isinstance(value, str) and len(value) < schema["minLength"]:
         errors.append((path, "must not be empty"))
     if "minimum" in schema and isinstance(value, int) and value < schema["minimum"]:
@@ -130,7 +180,8 @@ def _describe(schema: dict, root: dict) -> str:
     return " or ".join(t) if isinstance(t, list) else t
 
 
-def _kind(value) -> str:
+def kind(value) -> str:
+    """The JSON Schema type name of a TOML/JSON value, for messages."""
     for name in ("boolean", "integer", "number", "string", "array", "object"):
         if _is_type(value, name):
             return name

@@ -5,6 +5,7 @@ summary at the end."""
 
 from __future__ import annotations
 
+from consentlint.facts import source_lines
 from consentlint.findings import ERROR
 
 BOLD, RED, YELLOW, CYAN, RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[0m"
@@ -61,7 +62,7 @@ def _source(f, sources: dict, paint, tone: str) -> str:
     if f.path not in sources:
         try:
             with open(f.path, "rb") as handle:
-                sources[f.path] = handle.read().decode("utf-8-sig", "replace").splitlines()
+                sources[f.path] = source_lines(handle.read().decode("utf-8-sig", "replace"))
         except OSError:
             sources[f.path] = None
     lines = sources[f.path]

@@ -74,6 +74,16 @@ class ProjectContext:
     accounts: tuple = ()  # (path, line, api): where the code creates a user account
 
 
+def selector_problem(selector: str) -> str | None:
+    """Why ``selector`` (``ALL``, a code or a code prefix, upper-case) selects
+    no rule, or None. An empty one would select every code."""
+    if not selector:
+        return "empty rule selector"
+    if selector != "ALL" and not any(code.startswith(selector) for code in RULES):
+        return f"unknown rule selector {selector!r} (known codes: {', '.join(RULES)})"
+    return None
+
+
 def docs(module) -> dict[str, str]:
     """The sections of a rule's docstring, by heading."""
     sections: dict[str, list[str]] = {}
