@@ -54,6 +54,8 @@ The SDKs and their start calls are catalog sources with `sdk` and
 - https://gdpr-info.eu/art-26-gdpr/
 """
 
+import re
+
 from consentlint.consent import short_name
 from consentlint.findings import ERROR, Finding
 
@@ -71,8 +73,8 @@ def check(ctx):
     for sites in starts.values():
         site = sites[0]
         categories = ", ".join(sorted({s.category for s in sites}))
-        where = f" (in `{site.function.rpartition('.')[2]}`)" if site.function and not site.function.startswith("<") \
-            else ""
+        name = re.split(r"[.#]", site.function)[-1] if site.function else ""
+        where = f" (in `{name}`)" if name and not name.startswith("<") else ""
         via = f" (via {' -> '.join(step.name for step in site.via)})" if site.via else ""
         yield Finding.at_site(CODE, SEVERITY, site,
                               f"`{short_name(site.api)}` starts {site.source.sdk}, which collects {categories}, on a path "
