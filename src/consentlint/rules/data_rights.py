@@ -3,6 +3,7 @@ handler for (`[rights] <key>`), once the app creates accounts or collects
 identity data, and that handler must be in the scanned code."""
 
 from consentlint import facts as F
+from consentlint.consent import short_name
 from consentlint.findings import Finding
 
 
@@ -31,7 +32,7 @@ def _reason(ctx) -> str | None:
     else the identity data it collects; None when neither."""
     if ctx.accounts:
         path, line, api = ctx.accounts[0]
-        return f"the app creates user accounts (`{api.rpartition('#')[2].rpartition('.')[2]}`, {path}:{line})"
+        return f"the app creates user accounts (`{short_name(api)}`, {path}:{line})"
     identity = sorted({c.category for c in ctx.collections if c.category.startswith("identity.")})
     if identity:
         return f"the app collects identity data ({', '.join(identity)})"
