@@ -1,4 +1,4 @@
-"""Command line: ``consentlint check|inventory|rule|catalog``.
+"""Command line: ``consentlint check|inventory|rule|catalog|server``.
 
 stdout carries only the report; problems go to stderr as
 ``consentlint: error: ...``. Exit codes: 0 clean, 1 error-level findings,
@@ -107,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     scan_options(inventory, ("text", "markdown", "json"), "text")
 
     rule = sub.add_parser("rule", help="explain a rule, or list all rules")
-    rule.add_argument("code", nargs="?", help="a code such as PDC201")
+    rule.add_argument("code", nargs="?", help="a code such as PDC201, or a name such as unguarded-collection")
+
+    sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
 
     catalog = sub.add_parser("catalog", help="list the known collecting APIs")
     catalog.add_argument("--catalog", type=Path, action="append", default=[], metavar="DIR")
@@ -133,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
             return _rule(args)
+        if args.command == "server":
+            from consentlint.server import main as serve
+
+            return serve()
         return _catalog(args)
     except ConsentlintError as exc:
         print(f"consentlint: error: {exc}", file=sys.stderr)
@@ -355,13 +361,13 @@ def _write(text: str, shown: str, output: Path | None, json_like: bool = False) 
 
 
 def _rule(args) -> int:
-    from consentlint.rules import RULES, summary
+    from consentlint.rules import RULES, find, summary
 
     if args.code is None:
         for code, module in RULES.items():
             print(f"{code}  {module.NAME:<24} {module.SEVERITY:<8} {summary(module)}")
         return 0
-    module = RULES.get(args.code.upper())
+    module = find(args.code)
     if module is None:
         raise ConfigError(f"unknown rule {args.code!r} (see `consentlint rule`)")
     print(f"# {module.CODE} ({module.NAME})\n")
