@@ -1,4 +1,4 @@
-"""Command line: ``consentlint check|inventory|rule|catalog|server``.
+"""Command line: ``consentlint check|inventory|rule|catalog|init|server``.
 
 stdout carries only the report; problems go to stderr as
 ``consentlint: error: ...``. Exit codes: 0 clean, 1 error-level findings,
@@ -111,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
 
+    init = sub.add_parser("init", help="write a draft privacy-manifest.toml from what the code collects")
+    init.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH",
+                      help="the app's folder (default: .)")
+    init.add_argument("--force", action="store_true", help="replace an existing privacy-manifest.toml")
+
     catalog = sub.add_parser("catalog", help="list the known collecting APIs")
     catalog.add_argument("--catalog", type=Path, action="append", default=[], metavar="DIR")
     catalog.add_argument("--language", choices=("python", "java", "kotlin", "javascript", "typescript"))
@@ -135,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
             return _rule(args)
+        if args.command == "init":
+            from consentlint.init import write
+
+            written = write(args.path, force=args.force)
+            print(f"consentlint: wrote {written}; fill in its TODOs, then run `consentlint check`", file=sys.stderr)
+            return 0
         if args.command == "server":
             from consentlint.server import main as serve
 
@@ -288,7 +299,7 @@ def _scan(args) -> int:
         output = reporter.render(result, report_suppressions=args.report_suppressions)
     else:
         output = reporter.render(result)
-    _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif"))
+    _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif", "gitlab"))
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
