@@ -104,7 +104,13 @@ def _parser() -> argparse.ArgumentParser:
                             "even when the paths do not cover the manifest's folder")
 
     inventory = sub.add_parser("inventory", help="list every collection site by category (the data map)")
-    scan_options(inventory, ("text", "markdown", "json"), "text")
+    scan_options(inventory, ("text", "markdown", "json", "html"), "text")
+
+    export = sub.add_parser("export", help="the app's data map for an app store or data-map tool")
+    scan_options(export, EXPORTS, "play-data-safety")
+    export.add_argument("--template", type=Path, metavar="FILE",
+                        help="play-data-safety: the CSV the Play Console exports, filled in (default: only the rows "
+                             "this app answers)")
 
     rule = sub.add_parser("rule", help="explain a rule, or list all rules")
     rule.add_argument("code", nargs="?", help="a code such as PDC201, or a name such as unguarded-collection")
@@ -121,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--language", choices=("python", "java", "kotlin", "javascript", "typescript"))
     catalog.add_argument("--categories", action="store_true", help="list the category taxonomy instead")
     catalog.add_argument("--format", choices=("text", "json"), default="text")
-    parser.set_defaults(subparsers={"check": check, "inventory": inventory})
+    parser.set_defaults(subparsers={"check": check, "inventory": inventory, "export": export})
     return parser
 
 
@@ -136,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
-        if args.command in ("check", "inventory"):
+        if args.command in ("check", "inventory", "export"):
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
             return _rule(args)
@@ -272,6 +278,8 @@ def _scan(args) -> int:
     result.findings = [f for f in result.findings if chosen(f.code)]
     result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
 
+    if args.command == "export":
+        return _export(args, result, manifest)
     if not is_check:
         from consentlint.report import inventory
 
@@ -303,6 +311,27 @@ def _scan(args) -> int:
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
+
+
+EXPORTS = ("play-data-safety", "xcprivacy", "fideslang")
+
+
+def _export(args, result, manifest) -> int:
+    """``consentlint export``: the data map in an app store's or a data-map tool's format."""
+    from consentlint import datamap
+
+    template = None
+    if args.template is not None:
+        if args.format != "play-data-safety":
+            raise ConfigError("--template is only for --format play-data-safety")
+        try:
+            template = args.template.read_text("utf-8-sig")
+        except OSError as exc:
+            raise ConfigError(f"{_named(args, args.template, '--template')}: {exc.strerror or exc}") from None
+    reporter = importlib.import_module(f"consentlint.report.{args.format.replace('-', '_')}")
+    _write(reporter.render(datamap.build(result, manifest), template), _named(args, args.output, "--output"),
+           args.output)
+    return 0
 
 
 def _color(args) -> bool:

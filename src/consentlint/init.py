@@ -13,10 +13,10 @@ and an existing manifest is never replaced without ``--force``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from consentlint import engine as E
+from consentlint.datamap import sdk_id
 from consentlint import facts as F
 from consentlint.errors import ConfigError
 from consentlint.manifest import MANIFEST_NAME, load_manifest
@@ -47,7 +47,7 @@ def _render(folder: Path, sites, consent_functions: list[str]) -> str:
     for site in sites:
         by_category.setdefault(site.category, []).append(site)
         if site.source.sdk:
-            key = _slug(site.source.sdk)
+            key = sdk_id(site.source.sdk)
             names[key] = site.source.sdk
             sdks.setdefault(key, set()).add(site.category)
             prefixes.setdefault(key, set()).add(_package(site.api))
@@ -101,10 +101,6 @@ def _consent_functions(engine: E.Engine, lowered) -> list[str]:
             if names.gate.search(function.name) and names.meaning(function.name) is not None:
                 found.add(function.qualname)
     return sorted(found)
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9_.-]+", "-", name.lower()).strip("-") or "sdk"
 
 
 def _package(api: str) -> str:

@@ -31,7 +31,8 @@ def render(run) -> str:
     if not run.findings:
         suite = ET.SubElement(root, "testsuite", name="consentlint", tests="1", failures="0", errors="0",
                               skipped="0")
-        ET.SubElement(suite, "testcase", classname="consentlint", name=f"{run.files} file{"" if run.files == 1 else "s"} checked")
+        plural = "" if run.files == 1 else "s"
+        ET.SubElement(suite, "testcase", classname="consentlint", name=f"{run.files} file{plural} checked")
         total = 1
     root.set("tests", str(total))
     root.set("failures", str(failures))
