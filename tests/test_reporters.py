@@ -20,26 +20,29 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = Path(__file__).resolve().parent / "data" / "snapshots"
 
 
-def _report(fmt: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "consentlint", "check", "fixtures/demo-app", "--no-cache",
-                           "--format", fmt, "--color", "never", "--exit-zero"] if fmt == "text" else
-                          [sys.executable, "-m", "consentlint", "check", "fixtures/demo-app", "--no-cache",
-                           "--format", fmt, "--exit-zero"],
+def _report(fmt: str, command: str = "check") -> str:
+    extra = ["--color", "never", "--exit-zero"] if fmt == "text" and command == "check" else \
+        ["--exit-zero"] if command == "check" else []
+    proc = subprocess.run([sys.executable, "-m", "consentlint", command, "fixtures/demo-app", "--no-cache",
+                           "--format", fmt, *extra],
                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.replace(__version__, "<version>")
 
 
-@pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("github", "txt"),
-                                         ("junit", "xml"), ("gitlab", "json")])
-def test_demo_app_snapshot(fmt, suffix):
-    text = _report(fmt)
-    snapshot = SNAPSHOTS / f"demo-app.{fmt}.{suffix}"
+@pytest.mark.parametrize("command, fmt, suffix", [
+    ("check", "text", "txt"), ("check", "json", "json"), ("check", "github", "txt"), ("check", "junit", "xml"),
+    ("check", "gitlab", "json"), ("inventory", "text", "txt"), ("inventory", "markdown", "md"),
+    ("inventory", "json", "json"), ("inventory", "html", "html"), ("export", "play-data-safety", "csv"),
+    ("export", "xcprivacy", "xcprivacy"), ("export", "fideslang", "yml")])
+def test_demo_app_snapshot(command, fmt, suffix):
+    text = _report(fmt, command)
+    snapshot = SNAPSHOTS / f"demo-app.{'' if command == 'check' else command + '.'}{fmt}.{suffix}"
     if os.environ.get("CONSENTLINT_UPDATE_SNAPSHOTS"):
         snapshot.parent.mkdir(exist_ok=True)
         snapshot.write_text(text, "utf-8")
     assert text == snapshot.read_text("utf-8"), \
-        f"{fmt} output of the demo app changed; if intended, rerun with CONSENTLINT_UPDATE_SNAPSHOTS=1"
+        f"{command} --format {fmt} of the demo app changed; if intended, rerun with CONSENTLINT_UPDATE_SNAPSHOTS=1"
 
 
 def test_junit_counts_every_finding_as_a_failed_case():
