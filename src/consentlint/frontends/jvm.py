@@ -295,7 +295,7 @@ class JvmLowerer:
         self.any_hits: list[int] = []
         self.hot: set[bytes] = set()  # names of typed values: statements using them matter
         self.returns = catalog.returns or {}
-        self.positions = ts.Positions(source)
+        self.positions = ts.Positions(source, self.LANGUAGE)
         self.package = ""
         self.types: dict[str, str] = {}  # simple name -> qualified (imports)
         self.members: dict[str, str] = {}  # static imports: member -> qualified

@@ -22,12 +22,20 @@ if (prefs.getBoolean("analytics_consent", true)) {
     analytics.start();
 }
 ```
+```python
+if settings.get("analytics_consent", True):
+    start_analytics()
+```
 
 ## Use instead
 ```java
 if (prefs.getBoolean("analytics_consent", false)) {  // nobody agreed until they do
     analytics.start();
 }
+```
+```python
+if settings.get("analytics_consent", False):
+    start_analytics()
 ```
 
 ## Configuration
