@@ -53,8 +53,10 @@ _GRAMMARS = ("tree-sitter", "tree-sitter-python", "tree-sitter-java", "tree-sitt
 def tool_key() -> bytes:
     """What identifies the lowering code: the version, the sources of the
     package (a development checkout changes without a new version) and the
-    tree-sitter and grammar versions."""
-    import importlib.metadata  # slow to import: only when a cache is used
+    installed tree-sitter binding and grammars, by their files' names, sizes
+    and modification times (``importlib.metadata`` took a tenth of a second
+    to import; a reinstalled or upgraded wheel rewrites those files)."""
+    import importlib.util
 
     from consentlint import __version__
 
@@ -64,10 +66,13 @@ def tool_key() -> bytes:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     for name in _GRAMMARS:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=-".encode())
+        spec = importlib.util.find_spec(name.replace("-", "_"))
+        folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+        digest.update(f"\0{name}".encode())
+        for path in sorted(folder.iterdir()) if folder is not None else ():
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.digest()
 
 
