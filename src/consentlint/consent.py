@@ -79,6 +79,17 @@ _TRUTHY = {"true": True, "1": True, "yes": True, "on": True, "y": True, "granted
            "false": False, "0": False, "no": False, "off": False, "n": False, "denied": False, "refused": False}
 
 
+def _truth(value) -> bool | None:
+    """What a stored or literal value means as a yes or a no."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _TRUTHY.get(value.strip().lower())
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return None
+
+
 class ConsentModel:
     """The guards of one language: built once per run from manifest and catalog."""
 
@@ -151,14 +162,31 @@ class ConsentModel:
         if found is None:
             return None
         _, true_is_yes = found
-        value = default.value
-        if isinstance(value, str):
-            value = _TRUTHY.get(value.strip().lower())
-        elif isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
-            value = bool(value)
-        if not isinstance(value, bool):
+        value = _truth(default.value)
+        if value is None:
             return None
         return (key.value, default.value) if value is true_is_yes else None
+
+    def granted_value(self, expr) -> bool | None:
+        """True when ``expr`` stands for the user's yes (``true``, ``"granted"``,
+        ``1``, a catalogued grant constant), False for a no, else None (a value
+        the user chose at run time)."""
+        if isinstance(expr, F.Lit):
+            return _truth(expr.value)
+        return self.grant_meaning(expr)
+
+    def platform_api(self, callee: str | None, table, index) -> str | None:
+        """The API of ``table`` (catalogued names) that ``callee`` is, or that
+        a project class inherits from a platform class (``finishAffinity()``
+        or ``requestPermissions(..)`` in an ``AppCompatActivity``)."""
+        if callee is None or callee in table:
+            return callee if callee in table else None
+        for api in index.inherited(callee) if index is not None else ():
+            owner, _, name = api.rpartition(".")
+            for candidate in (api, *(f"{sup}.{name}" for sup in self.catalog.supertypes.get(owner, ()))):
+                if candidate in table:
+                    return candidate
+        return None
 
     def read_names(self, call: F.Call) -> tuple[str, ...]:
         """The names of what ``call`` reads, as a consent-named value could be

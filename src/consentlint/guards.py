@@ -400,15 +400,8 @@ class GuardAnalysis:
     def _closes_app(self, callee: str | None) -> str | None:
         """The catalogued app exit ``callee`` is, or one a project class
         inherits (``finishAffinity()`` in an ``AppCompatActivity``)."""
-        exits = self.model.catalog.exits
-        if callee is None or callee in exits:
-            return callee
-        for api in self.summaries.index.inherited(callee) if self.summaries is not None else ():
-            owner, _, name = api.rpartition(".")
-            for candidate in (api, *(f"{sup}.{name}" for sup in self.model.catalog.supertypes.get(owner, ()))):
-                if candidate in exits:
-                    return candidate
-        return None
+        index = self.summaries.index if self.summaries is not None else None
+        return self.model.platform_api(callee, self.model.catalog.exits, index)
 
     # ------------------------------------------------------------ expressions
 
