@@ -138,6 +138,8 @@ class LanguageCatalog:
     exits: frozenset = frozenset()  # apis that close or exit the app
     # runtime-permission requests: api -> (argument listing the permissions, varargs from there)
     permission_requests: dict = field(default_factory=dict)
+    consent_records: dict = field(default_factory=dict)  # SDK privacy-agreement api -> argument true when agreed
+    app_starts: frozenset = frozenset()  # framework methods run at app start (Application.onCreate)
     account_creations: frozenset = frozenset()  # apis that create a user account
     # keyed reads with a default: api -> (key argument, default argument), and
     # the same by method name on receivers of unknown type
@@ -227,7 +229,8 @@ class LanguageCatalog:
         names += [c[0].rstrip(".") for c in self.constants]
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
-        names += [*self.exits, *self.default_reads, *self.account_creations, *self.permission_requests]
+        names += [*self.exits, *self.default_reads, *self.account_creations, *self.permission_requests,
+                  *self.consent_records]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -289,6 +292,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
     exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
     requests: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    agreements: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    starts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     accounts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     default_reads: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     default_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
@@ -364,6 +369,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
                 requests[lang].update({api: (r["arg"], r.get("rest", False))
                                        for r in raw.get("permission_request", ()) for api in r["api"]})
+                agreements[lang].update({api: r["granted_arg"] for r in raw.get("consent_record", ()) for api in r["api"]})
+                starts[lang].update(api for a in raw.get("app_start", ()) for api in a["api"])
                 accounts[lang].update(api for a in raw.get("account_creation", ()) for api in a["api"])
                 for d in raw.get("default_read", ()):
                     default_reads[lang].update({api: (d["key_arg"], d["default_arg"]) for api in d.get("api", ())})
@@ -405,6 +412,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             releases=frozenset(releases[lang]),
             exits=frozenset(exits[lang]),
             permission_requests=requests[lang],
+            consent_records=agreements[lang],
+            app_starts=frozenset(starts[lang]),
             account_creations=frozenset(accounts[lang]),
             default_reads=default_reads[lang],
             default_methods=default_methods[lang],

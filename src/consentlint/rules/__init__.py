@@ -59,6 +59,7 @@ class FileContext:
     unused_suppressions: tuple = ()  # suppressions.Suppression that silenced nothing (PDC003)
     refusals: tuple = ()  # (check guard, call, app exit api, function): it closes the app where the check was refused
     defaults: tuple = ()  # (call, setting, default, function): a consent-named setting read with a granted default
+    started: tuple = ()  # (call, api, start callback, function): consent recorded as granted when the app starts
     bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
 
 

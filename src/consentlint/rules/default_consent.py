@@ -1,4 +1,4 @@
-"""Consent that starts as granted: a consent-named setting read with a yes as its default.
+"""Consent that starts as granted: a consent setting read with a yes as its default, or consent recorded at start-up.
 
 ## What it does
 Reports a read of a stored consent decision whose default, when the user has
@@ -8,6 +8,15 @@ True)`, or for an opt-out `getBoolean("analytics_opt_out", false)`. The setting
 is consent-named: the manifest's `[consent] settings`, or a name the catalog's
 consent-name patterns match (`consent`, `opt_in`, `allow_tracking`,
 `personalized_ads`, `do_not_track`, `同意`...). The finding is at the read.
+
+It also reports consent recorded as given when the app starts: a `[consent]
+records` call, or an SDK's own privacy-agreement call
+(`AMapLocationClient.updatePrivacyAgree(context, true)`, Baidu's
+`setAgreePrivacy(true)`, Umeng's `submitPolicyGrantResult(context, true)`),
+with a fixed yes, that runs at every start: in `Application.onCreate` (or
+another app-start callback), directly, in a `try` or `runCatching`, or in an
+app function it calls, with no condition or early return before it; or at a
+Python or JS/TS module's top level. The finding is at the call.
 
 ## Why is this bad?
 Consent must be an affirmative act: silence, pre-ticked boxes or inactivity are
@@ -30,17 +39,28 @@ if (prefs.getBoolean("analytics_consent", false)) {  // nobody agreed until they
 }
 ```
 
+Record the SDK's agreement where the user agrees:
+```kotlin
+fun onPrivacyDialogAgreed() {
+    AMapLocationClient.updatePrivacyAgree(context, true)
+}
+```
+
 ## Configuration
 Consent-named settings: `[consent] settings` in the manifest, and the patterns
 of `checks/consent_names.toml`. The reads are the catalogs' `[[default_read]]`
-tables (`checks/`, and `--catalog` folders).
+tables, the SDK agreement calls their `[[consent_record]]` tables and the
+app-start callbacks their `[[app_start]]` tables (`checks/`, and `--catalog`
+folders); `[consent] records` names the app's own.
 
 ## References
 - GB/T 35273-2020 section 5.4
 - https://gdpr-info.eu/art-4-gdpr/
 - https://curia.europa.eu/juris/liste.jsf?num=C-673/17
+- https://lbs.amap.com/api/android-location-sdk/guide/create-project/dev-attention
 """
 
+from consentlint.consent import short_name
 from consentlint.findings import ERROR, Finding
 
 CODE = "PDC203"
@@ -54,6 +74,11 @@ def check(ctx):
         yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
                          f"`{setting}` is read with a default of {_shown(default)}: consent is granted until "
                          f"the user says no", api=call.callee or call.text, context=function)
+    for call, api, start, function in ctx.started:
+        when = "at the module's top level" if start == "module" else f"in `{start}`"
+        yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
+                         f"`{short_name(api)}` records consent as given when the app starts ({when}), before the "
+                         f"user was asked", api=api, context=function)
 
 
 def _shown(value) -> str:
