@@ -4,6 +4,7 @@ and 12): the manifest's consent checks, decorators and requests, and, with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from consentlint import facts as F
@@ -199,7 +200,12 @@ class ConsentModel:
         if call.key:
             return (call.key,)
         if not call.args:
-            return (leaf_name(call.callee or call.text),)
+            leaf = leaf_name(call.callee or call.text)
+            owner = _owner_name(call)
+            if owner and _YES_GETTER.match(leaf):
+                # ``PrivacyConsentStore(context).isGranted()``: the class names the decision
+                return leaf, f"{owner}_{leaf}"
+            return (leaf,)
         first = call.args[0]
         return (first.value,) if type(first) is F.Lit and isinstance(first.value, str) else ()
 
@@ -271,6 +277,25 @@ class ConsentModel:
 
 
 _UNSEEN = object()
+# getters that answer yes or no about their object, and say nothing of what
+# without it (``isGranted``, ``isAccepted``, ``hasAgreed``, ``get``)
+_YES_GETTER = re.compile(r"^(is|has|get)?_?(granted|accepted|agreed|allowed|given|enabled|value|get|yes)$", re.I)
+
+
+def _owner_name(call: F.Call) -> str | None:
+    """The class a getter is called on, as its last name: of the callee
+    (``pkg.PrivacyConsentStore.isGranted``) or of the receiver as written
+    (``ConsentStore.getInstance(ctx).isGranted()``: ``ConsentStore``)."""
+    if call.callee is not None and "." in call.callee.rpartition("#")[2]:
+        owner = leaf_name(call.callee.rpartition(".")[0])
+        if owner[:1].isupper():
+            return owner
+    receiver = call.receiver
+    while type(receiver) is F.Call and receiver.receiver is not None:
+        receiver = receiver.receiver
+    text = receiver.text if type(receiver) is F.Call else receiver.name if type(receiver) is F.Name else ""
+    owner = leaf_name(text) if text else ""
+    return owner if owner[:1].isupper() else None
 
 
 def leaf_name(name: str) -> str:

@@ -507,6 +507,10 @@ class GuardAnalysis:
                 when_empty = self.emptiness(expr, env)
                 if when_empty:
                     return _NONE, when_empty  # ``if missing_permissions(..): return``
+            caught = _caught(expr)
+            if caught is not None:
+                # true only when the wrapped expression ran and was true
+                return self._cond(caught, env, depth + 1)[0], _NONE
             return self._setting(expr)
         if kind is F.Name:
             if expr.local and env.get(expr.name) is not None:
@@ -554,6 +558,26 @@ class GuardAnalysis:
                     when_true, when_false = when_false, when_true
                 return (when_true, when_false) if expr.op == "eq" else (when_false, when_true)
         return _NONE, _NONE
+
+
+def _caught(call: F.Call):
+    """The expression a Kotlin ``runCatching { x }.getOrDefault(false)``
+    (``.getOrElse { false }``, ``.getOrNull()``) evaluates, when its value is
+    true only if ``x`` was: the lambda's one expression."""
+    name = leaf_name(call.text)
+    inner = call.receiver
+    if name not in ("getOrDefault", "getOrElse", "getOrNull") or type(inner) is not F.Call \
+            or leaf_name(inner.text) != "runCatching" or len(inner.args) != 1 or type(inner.args[0]) is not F.Lambda:
+        return None
+    if name != "getOrNull":
+        fallback = call.args[0] if len(call.args) == 1 else None
+        if type(fallback) is F.Lambda:  # getOrElse { false }
+            stmts = fallback.function.body.stmts
+            fallback = stmts[0].value if len(stmts) == 1 and type(stmts[0]) is F.Exit else None
+        if not (type(fallback) is F.Lit and fallback.value in (False, None)):
+            return None
+    stmts = inner.args[0].function.body.stmts
+    return stmts[0].value if len(stmts) == 1 and type(stmts[0]) is F.Exit and stmts[0].kind == "return" else None
 
 
 def any_of(parts) -> frozenset:
