@@ -140,6 +140,7 @@ class LanguageCatalog:
     permission_requests: dict = field(default_factory=dict)
     consent_records: dict = field(default_factory=dict)  # SDK privacy-agreement api -> argument true when agreed
     app_starts: frozenset = frozenset()  # framework methods run at app start (Application.onCreate)
+    initialisers: frozenset = frozenset()  # calls whose one argument is the initial value (useState)
     account_creations: frozenset = frozenset()  # apis that create a user account
     # keyed reads with a default: api -> (key argument, default argument), and
     # the same by method name on receivers of unknown type
@@ -294,6 +295,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     requests: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     agreements: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     starts: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    initialisers: dict[str, set] = {lang: set() for lang in LANGUAGES}
     accounts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     default_reads: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     default_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
@@ -371,6 +373,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                                        for r in raw.get("permission_request", ()) for api in r["api"]})
                 agreements[lang].update({api: r["granted_arg"] for r in raw.get("consent_record", ()) for api in r["api"]})
                 starts[lang].update(api for a in raw.get("app_start", ()) for api in a["api"])
+                initialisers[lang].update(n for i in raw.get("initialiser", ()) for n in i["names"])
                 accounts[lang].update(api for a in raw.get("account_creation", ()) for api in a["api"])
                 for d in raw.get("default_read", ()):
                     default_reads[lang].update({api: (d["key_arg"], d["default_arg"]) for api in d.get("api", ())})
@@ -414,6 +417,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             permission_requests=requests[lang],
             consent_records=agreements[lang],
             app_starts=frozenset(starts[lang]),
+            initialisers=frozenset(initialisers[lang]),
             account_creations=frozenset(accounts[lang]),
             default_reads=default_reads[lang],
             default_methods=default_methods[lang],

@@ -168,6 +168,16 @@ class ConsentModel:
             return None
         return (key.value, default.value) if value is true_is_yes else None
 
+    def granted_initial(self, initial: F.Initial) -> bool:
+        """Whether a consent-named declaration starts as the user's yes: a
+        literal, a catalogued state initialiser's argument (``useState(true)``),
+        a field's ``default``/``initial`` keyword, or a ticked checkbox."""
+        via = initial.via
+        if via and initial.kind != "checkbox" and ":" not in via and via not in self.catalog.initialisers:
+            return False
+        found = self.setting_guard(initial.name, initial.span.line)
+        return found is not None and _truth(initial.value) is found[1]
+
     def granted_value(self, expr) -> bool | None:
         """True when ``expr`` stands for the user's yes (``true``, ``"granted"``,
         ``1``, a catalogued grant constant), False for a no, else None (a value

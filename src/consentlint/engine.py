@@ -355,6 +355,7 @@ class Engine:
             lowered.result.collections = S.by_callers(found, summaries, model)
             lowered.result.bundles = bundles.find(lowered.facts, model, values, index)
             lowered.result.started = startup.find(lowered.facts, model, index)
+            lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]
             lowered.result.used_names = frozenset(used)
         return [self._rules(lowered) for lowered in reported]
 
@@ -375,7 +376,8 @@ class Engine:
         problems = lowered.facts.problems
         ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest,
                             refusals=tuple(result.refusals), defaults=tuple(result.defaults),
-                            started=tuple(result.started), bundles=tuple(result.bundles))
+                            started=tuple(result.started), initials=tuple(result.initials),
+                            bundles=tuple(result.bundles))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]

@@ -60,6 +60,7 @@ class FileContext:
     refusals: tuple = ()  # (check guard, call, app exit api, function): it closes the app where the check was refused
     defaults: tuple = ()  # (call, setting, default, function): a consent-named setting read with a granted default
     started: tuple = ()  # (call, api, start callback, function): consent recorded as granted when the app starts
+    initials: tuple = ()  # facts.Initial: a consent-named field, state, parameter or checkbox that starts as granted
     bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
 
 

@@ -1,4 +1,4 @@
-"""Consent that starts as granted: a consent setting read with a yes as its default, or consent recorded at start-up.
+"""Consent that starts as granted: read with a yes as its default, declared as yes, or recorded at start-up.
 
 ## What it does
 Reports a read of a stored consent decision whose default, when the user has
@@ -8,6 +8,16 @@ True)`, or for an opt-out `getBoolean("analytics_opt_out", false)`. The setting
 is consent-named: the manifest's `[consent] settings`, or a name the catalog's
 consent-name patterns match (`consent`, `opt_in`, `allow_tracking`,
 `personalized_ads`, `do_not_track`, `同意`...). The finding is at the read.
+
+It reports a consent-named field, property, module or class variable, state
+or parameter declared with the user's yes: `analytics_consent = True`,
+`marketing_consent = models.BooleanField(default=True)`,
+`forms.BooleanField(initial=True)`, `var analyticsConsent = true`,
+`useState(true)`, `mutableStateOf(true)`, `def record(consent=True)`, and a
+pre-ticked consent box in JSX (`<input type="checkbox"
+name="marketing-consent" defaultChecked>`, `checked={true}`). Constants
+(`CONSENT_GRANTED = 1`) and a function's own locals are not reported. The
+finding is at the name (at `defaultChecked` for a box).
 
 It also reports consent recorded as given when the app starts: a `[consent]
 records` call, or an SDK's own privacy-agreement call
@@ -49,9 +59,10 @@ fun onPrivacyDialogAgreed() {
 ## Configuration
 Consent-named settings: `[consent] settings` in the manifest, and the patterns
 of `checks/consent_names.toml`. The reads are the catalogs' `[[default_read]]`
-tables, the SDK agreement calls their `[[consent_record]]` tables and the
-app-start callbacks their `[[app_start]]` tables (`checks/`, and `--catalog`
-folders); `[consent] records` names the app's own.
+tables, the state initialisers (`useState`) their `[[initialiser]]` tables, the
+SDK agreement calls their `[[consent_record]]` tables and the app-start
+callbacks their `[[app_start]]` tables (`checks/`, and `--catalog` folders);
+`[consent] records` names the app's own.
 
 ## References
 - GB/T 35273-2020 section 5.4
@@ -74,6 +85,19 @@ def check(ctx):
         yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
                          f"`{setting}` is read with a default of {_shown(default)}: consent is granted until "
                          f"the user says no", api=call.callee or call.text, context=function)
+    for initial in ctx.initials:
+        value = _shown(initial.value)
+        if initial.kind == "checkbox":
+            message = f"the consent box `{initial.name}` starts ticked (`{initial.via}`): consent is given unless " \
+                      f"the user unticks it"
+        else:
+            what = "parameter" if initial.kind == "parameter" else "state" if initial.via and ":" not in initial.via \
+                else "field" if initial.via else "value"
+            how = f"{initial.via.partition(':')[0]}({initial.via.partition(':')[2] + '=' if ':' in initial.via else ''}" \
+                  f"{value})" if initial.via else value
+            message = f"the consent {what} `{initial.name}` starts as {how}: consent is granted until the user says no"
+        yield Finding.at(CODE, SEVERITY, ctx.path, initial.span, message, api=initial.name if initial.kind != "checkbox"
+                         else initial.via)
     for call, api, start, function in ctx.started:
         when = "at the module's top level" if start == "module" else f"in `{start}`"
         yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
