@@ -36,8 +36,47 @@ def extract(root, source: bytes, language: str, interest, positions) -> tuple[F.
         inside = in_function or (node.type in _FUNCTION_BODIES and node.parent is not None
                                  and node.parent.type not in ("class_definition", "class_body"))
         stack.extend((child, inside) for child in reversed(node.named_children))
+    if out and language in ("javascript", "typescript"):
+        out = _not_mirrors(root, out)
     out.sort(key=lambda i: (i.span.line, i.span.column))
     return tuple(out)
+
+
+def _not_mirrors(root, found: list) -> list:
+    """Leave out (JS/TS) what only mirrors a decision kept elsewhere: a
+    module ``let`` the file assigns again, a state whose setter is called in
+    an effect or with what a promise resolved to (``getDoNotTrack().then(v =>
+    setDoNotTrack(v))``): its first value is a placeholder until the stored
+    one arrives."""
+    assigned, mirrored = set(), set()
+    stack = [(root, False)]
+    while stack:
+        node, loading = stack.pop()
+        t = node.type
+        if t in ("assignment_expression", "augmented_assignment_expression"):
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                assigned.add(ts.text(left))
+        elif t == "call_expression":
+            function = node.child_by_field_name("function")
+            name = ts.text(function) if function is not None else ""
+            if loading and function is not None and function.type == "identifier":
+                mirrored.add(name)
+            if name == "useEffect" or name.endswith((".then", "useLayoutEffect")):
+                loading = True
+        stack.extend((child, loading) for child in node.named_children)
+    out = []
+    for initial in found:
+        if initial.kind == "variable" and not initial.via and initial.name in assigned:
+            continue
+        if initial.via in ("useState",) and _setter(initial.name) in mirrored:
+            continue
+        out.append(initial)
+    return out
+
+
+def _setter(state: str) -> str:
+    return "set" + state[:1].upper() + state[1:]
 
 
 def _keep(out, interest, positions, name_node, value_node, kind="variable") -> None:
