@@ -11,6 +11,8 @@ a function's own locals are not."""
 
 from __future__ import annotations
 
+import bisect
+
 from consentlint import facts as F
 from consentlint import treesitter as ts
 
@@ -25,13 +27,18 @@ _FUNCTION_BODIES = ("block", "function_body", "statement_block", "constructor_bo
 def extract(root, source: bytes, language: str, interest, positions) -> tuple[F.Initial, ...]:
     """The ``Initial`` facts of one file (none when no consent-named word is
     in the text)."""
-    if not interest.consent_words(source):
+    words = interest.consent_words(source)
+    if not words:
         return ()
     out: list[F.Initial] = []
     walker = _WALKERS[language]
     stack = [(root, False)]
     while stack:
         node, in_function = stack.pop()
+        # (a consent-named declaration spells a consent word inside it: skip subtrees without one)
+        i = bisect.bisect_left(words, node.start_byte)
+        if i == len(words) or words[i] >= node.end_byte:
+            continue
         walker(node, in_function, interest, positions, out)
         inside = in_function or (node.type in _FUNCTION_BODIES and node.parent is not None
                                  and node.parent.type not in ("class_definition", "class_body"))
