@@ -8,9 +8,10 @@ Three forms:
   several categories or purposes (a list or array literal, or an object or
   keywords setting several of them to granted: ``record_consent(["analytics",
   "ads"])``, ``recordConsent({analytics: true, ads: true})``);
-- several ``[consent] records`` calls in one block, each recording a
-  different purpose as granted with a literal value, with no branch between
-  them: one user action agrees to all of them, with no choice;
+- several ``[consent] records`` calls, or writes of consent-named settings
+  (catalog ``[[setting_write]]``), in one block, each recording a different
+  purpose as granted with a literal value, with no branch between them: one
+  user action agrees to all of them, with no choice;
 - one runtime-permission request (catalog ``[[permission_request]]``) for
   permissions of unrelated categories (location with contacts); permissions
   whose categories share a top-level category are one (fine and coarse
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from consentlint import facts as F
 from consentlint import taxonomy
+from consentlint.consent import leaf_name
 from consentlint.values import list_items
 
 
@@ -52,11 +54,13 @@ def find(facts: F.FileFacts, model, values, index) -> list[Bundle]:
     records = frozenset(model.manifest.records) if model.manifest else frozenset()
     asks = model.requests
     requests = model.catalog.permission_requests
-    if not (records or asks or requests):
+    if not (records or asks or requests or model.catalog.setting_writes):
         return []
     found = []
+    leaves = frozenset(leaf_name(api) for api in requests)
+    writes = model.catalog.setting_writes
     for function in F.functions_in(facts.functions, lambdas=True):
-        if records:
+        if records or writes:
             blocks = [function.body.stmts]
             blocks += [b for stmt in F.walk(function.body, expressions=False) for b in _blocks(stmt)]
             for stmts in blocks:
@@ -69,6 +73,8 @@ def find(facts: F.FileFacts, model, values, index) -> list[Bundle]:
                 if len(purposes) > 1:
                     kind = "records" if node.callee in records else "request"
                     found.append(_purpose_bundle(model, kind, node.callee, (node,), purposes, function))
+                continue
+            if node.callee is None or leaf_name(node.callee) not in leaves:
                 continue
             api = model.platform_api(node.callee, requests, index)
             if api is not None:
@@ -112,40 +118,59 @@ _BRANCHES = (F.If, F.Loop, F.Choice, F.Try, F.Exit)
 
 
 def _recorded_one_by_one(stmts, model, records, function) -> list[Bundle]:
-    """Record calls in one straight run of statements, each granting another
-    purpose with a literal: one action, no choice between them."""
+    """Record calls (and writes of consent-named settings) in one straight
+    run of statements, each granting another purpose with a literal: one
+    action, no choice between them."""
     out = []
-    run: list[tuple[F.Call, str]] = []
+    run: list[tuple[F.Call, str, str]] = []
+    writes = model.catalog.setting_writes
     for stmt in (*stmts, None):
         recorded = _record_statement(stmt, model, records) if stmt is not None else None
-        if recorded is not None:
-            run.append(recorded)
+        if recorded:
+            run += recorded
             continue
         if stmt is not None and not isinstance(stmt, _BRANCHES) and not any(
-                type(n) is F.Call and n.callee in records for n in F.walk(stmt)):
+                type(n) is F.Call and (n.callee in records or n.callee in writes) for n in F.walk(stmt)):
             continue  # a statement that records nothing and decides nothing
-        purposes = _distinct([p for _, p in run])
+        purposes = _distinct([p for _, p, _ in run])
         if len(purposes) > 1:
-            calls = tuple(c for c, _ in run)
-            out.append(_purpose_bundle(model, "records", calls[0].callee, calls, purposes, function))
+            calls = tuple(c for c, _, _ in run)
+            out.append(_purpose_bundle(model, "records", run[0][2], calls, purposes, function))
         run = []
     return out
 
 
-def _record_statement(stmt, model, records) -> tuple[F.Call, str] | None:
-    """``(call, purpose)`` when ``stmt`` is a record call that grants one
-    purpose named by a literal: ``record("analytics", true)``, ``record("ads")``."""
+def _record_statement(stmt, model, records) -> list[tuple[F.Call, str, str]]:
+    """``(call, purpose, api)`` for each grant ``stmt`` makes with a literal:
+    a record call of one purpose (``record("analytics", true)``,
+    ``record("ads")``), or writes of consent-named settings to yes, also
+    chained (``edit().putBoolean("analytics_consent", true).putBoolean(..)``).
+    Empty when any of them is a value the user chose, or a refusal."""
     if type(stmt) is not F.Eval or type(stmt.expr) is not F.Call:
-        return None
+        return []
     call = stmt.expr
-    if call.callee not in records or call.kind != "call" or not call.args:
-        return None
-    purpose = model.value_of(call.args[0])
-    if purpose is None:
-        return None
-    if any(model.granted_value(value) is not True for value in (*call.args[1:], *(v for _, v in call.keywords))):
-        return None  # a value the user chose (a checkbox), or a refusal
-    return call, purpose
+    if call.callee in records and call.kind == "call" and call.args:
+        purpose = model.value_of(call.args[0])
+        if purpose is None or any(model.granted_value(value) is not True
+                                  for value in (*call.args[1:], *(v for _, v in call.keywords))):
+            return []  # a value the user chose (a checkbox), or a refusal
+        return [(call, purpose, call.callee)]
+    writes = model.catalog.setting_writes
+    out = []
+    for node in F.walk(call):
+        if type(node) is not F.Call or node.callee not in writes:
+            continue
+        key_arg, value_arg = writes[node.callee]
+        if max(key_arg, value_arg) >= len(node.args):
+            return []
+        key = model.value_of(node.args[key_arg])
+        found = model.setting_guard(key, node.span.line) if key else None
+        if found is None:
+            continue  # another setting
+        if model.granted_value(node.args[value_arg]) is not found[1]:
+            return []
+        out.append((node, key, node.callee))
+    return out
 
 
 def _distinct(values) -> tuple[str, ...]:

@@ -141,6 +141,7 @@ class LanguageCatalog:
     consent_records: dict = field(default_factory=dict)  # SDK privacy-agreement api -> argument true when agreed
     app_starts: frozenset = frozenset()  # framework methods run at app start (Application.onCreate)
     initialisers: frozenset = frozenset()  # calls whose one argument is the initial value (useState)
+    setting_writes: dict = field(default_factory=dict)  # api -> (key argument, value argument)
     account_creations: frozenset = frozenset()  # apis that create a user account
     # keyed reads with a default: api -> (key argument, default argument), and
     # the same by method name on receivers of unknown type
@@ -231,7 +232,7 @@ class LanguageCatalog:
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
         names += [*self.exits, *self.default_reads, *self.account_creations, *self.permission_requests,
-                  *self.consent_records]
+                  *self.consent_records, *self.setting_writes]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -296,6 +297,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     agreements: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     starts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     initialisers: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    writes: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     accounts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     default_reads: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     default_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
@@ -374,6 +376,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 agreements[lang].update({api: r["granted_arg"] for r in raw.get("consent_record", ()) for api in r["api"]})
                 starts[lang].update(api for a in raw.get("app_start", ()) for api in a["api"])
                 initialisers[lang].update(n for i in raw.get("initialiser", ()) for n in i["names"])
+                writes[lang].update({api: (w["key_arg"], w["value_arg"])
+                                     for w in raw.get("setting_write", ()) for api in w["api"]})
                 accounts[lang].update(api for a in raw.get("account_creation", ()) for api in a["api"])
                 for d in raw.get("default_read", ()):
                     default_reads[lang].update({api: (d["key_arg"], d["default_arg"]) for api in d.get("api", ())})
@@ -418,6 +422,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             consent_records=agreements[lang],
             app_starts=frozenset(starts[lang]),
             initialisers=frozenset(initialisers[lang]),
+            setting_writes=writes[lang],
             account_creations=frozenset(accounts[lang]),
             default_reads=default_reads[lang],
             default_methods=default_methods[lang],

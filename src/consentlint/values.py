@@ -123,7 +123,6 @@ class Values:
         return None
 
     # ------------------------------------------------------------ evaluation
-    # ------------------------------------------------------------ evaluation
 
     def _eval(self, expr, ctx: _Context, depth: int, seen: frozenset) -> frozenset[Text]:
         if expr is None or depth > MAX_DEPTH:

@@ -8,9 +8,11 @@ Reports one action that asks for or grants consent to several things at once:
   (`record_consent(["analytics", "ads"])`), or sets several of them to
   granted (`recordConsent({analytics: true, ads: true})`,
   `record_consent(analytics=True, ads=True)`);
-- several `[consent] records` calls one after the other, each recording
-  another purpose as granted with a fixed value, with no branch between them
-  (`record("analytics", true); record("ads", true)` in one click handler);
+- several `[consent] records` calls, or writes of consent-named settings
+  (`putBoolean("analytics_consent", true)`), one after the other or chained,
+  each recording another purpose as granted with a fixed value, with no
+  branch between them (`record("analytics", true); record("ads", true)` in
+  one click handler);
 - one runtime-permission request for permissions of unrelated categories
   (`requestPermissions(new String[]{ACCESS_FINE_LOCATION, READ_CONTACTS}, 1)`).
   Permissions whose categories share a top-level category are one (fine and
@@ -46,7 +48,8 @@ ActivityCompat.requestPermissions(this, arrayOf(ACCESS_FINE_LOCATION), REQUEST_L
 ## Configuration
 The record and request functions are `[consent] records` and `[consent]
 requests` in the manifest; `required` of each `[[data]]` entry marks the
-optional purposes. The permission requests are the catalogs'
+optional purposes. The setting writes are the catalogs' `[[setting_write]]`
+tables, and a setting is consent-named as for PDC203. The permission requests are the catalogs'
 `[[permission_request]]` tables, and a permission's categories are those of
 the catalogued sources that need it (`checks/`, and `--catalog` folders).
 
@@ -75,8 +78,9 @@ def check(ctx):
         else:
             purposes = _and([p for p, _ in bundle.groups])
             lines = ""
-            if len(bundle.calls) > 1:
-                lines = " (lines " + ", ".join(str(c.span.line) for c in bundle.calls) + ")"
+            numbers = sorted({c.span.line for c in bundle.calls})
+            if len(numbers) > 1:
+                lines = " (lines " + ", ".join(map(str, numbers)) + ")"
             verb, what = ("asks for", "request") if bundle.kind == "request" else ("grants", "action")
             message = f"`{short_name(bundle.api)}` {verb} {purposes} in one {what}{lines}"
             if bundle.optional:
