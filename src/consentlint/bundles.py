@@ -35,10 +35,10 @@ class Bundle:
     ``kind`` is ``permissions`` (a runtime-permission request; ``groups`` are
     the permissions by unrelated category: ``(("location", (perm, ..)),
     ("contacts", (..,)))``), ``records`` (consent recorded) or ``request``
-    (consent asked for); for those two ``groups`` are ``(purpose, ())`` in order. ``calls`` are the calls that
-    make up the action, the reported one first; ``optional`` and ``required``
-    name the purposes the manifest declares ``required = false`` and ``true``
-    when both are in the bundle."""
+    (consent asked for); for those two ``groups`` are ``(purpose, ())`` in
+    order. ``calls`` are the calls that make up the action, the reported one
+    first; ``optional`` and ``required`` name the purposes the manifest
+    declares ``required = false`` and ``true`` when both are in the bundle."""
 
     kind: str
     api: str
@@ -188,7 +188,8 @@ def _purpose_bundle(model, kind, api, calls, purposes, function) -> Bundle:
     """The bundle, with its optional and required purposes when it mixes them."""
     optional, required = [], []
     for purpose in purposes:
-        declared = [d for d in model.manifest.data if purpose in d.purposes or taxonomy.covers(d.category, purpose)]
+        data = model.manifest.data if model.manifest is not None else ()
+        declared = [d for d in data if purpose in d.purposes or taxonomy.covers(d.category, purpose)]
         if declared and all(d.required for d in declared):
             required.append(purpose)
         elif declared and not any(d.required for d in declared):

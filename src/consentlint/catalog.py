@@ -373,7 +373,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
                 requests[lang].update({api: (r["arg"], r.get("rest", False))
                                        for r in raw.get("permission_request", ()) for api in r["api"]})
-                agreements[lang].update({api: r["granted_arg"] for r in raw.get("consent_record", ()) for api in r["api"]})
+                agreements[lang].update({api: r["granted_arg"]
+                                         for r in raw.get("consent_record", ()) for api in r["api"]})
                 starts[lang].update(api for a in raw.get("app_start", ()) for api in a["api"])
                 initialisers[lang].update(n for i in raw.get("initialiser", ()) for n in i["names"])
                 writes[lang].update({api: (w["key_arg"], w["value_arg"])

@@ -86,23 +86,29 @@ def check(ctx):
                          f"`{setting}` is read with a default of {_shown(default)}: consent is granted until "
                          f"the user says no", api=call.callee or call.text, context=function)
     for initial in ctx.initials:
-        value = _shown(initial.value)
-        if initial.kind == "checkbox":
-            message = f"the consent box `{initial.name}` starts ticked (`{initial.via}`): consent is given unless " \
-                      f"the user unticks it"
-        else:
-            what = "parameter" if initial.kind == "parameter" else "state" if initial.via and ":" not in initial.via \
-                else "field" if initial.via else "value"
-            how = f"{initial.via.partition(':')[0]}({initial.via.partition(':')[2] + '=' if ':' in initial.via else ''}" \
-                  f"{value})" if initial.via else value
-            message = f"the consent {what} `{initial.name}` starts as {how}: consent is granted until the user says no"
-        yield Finding.at(CODE, SEVERITY, ctx.path, initial.span, message, api=initial.name if initial.kind != "checkbox"
-                         else initial.via)
+        api = initial.via if initial.kind == "checkbox" else initial.name
+        yield Finding.at(CODE, SEVERITY, ctx.path, initial.span, _declared(initial), api=api)
     for call, api, start, function in ctx.started:
         when = "at the module's top level" if start == "module" else f"in `{start}`"
         yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
                          f"`{short_name(api)}` records consent as given when the app starts ({when}), before the "
                          f"user was asked", api=api, context=function)
+
+
+def _declared(initial) -> str:
+    """What a consent-named declaration starts as, in words."""
+    if initial.kind == "checkbox":
+        return f"the consent box `{initial.name}` starts ticked (`{initial.via}`): consent is given unless the " \
+               f"user unticks it"
+    call, _, keyword = initial.via.partition(":")
+    value = _shown(initial.value)
+    if not call:
+        what, how = ("parameter" if initial.kind == "parameter" else "value"), value
+    elif keyword:
+        what, how = "field", f"{call}({keyword}={value})"  # BooleanField(default=True)
+    else:
+        what, how = "state", f"{call}({value})"  # useState(true)
+    return f"the consent {what} `{initial.name}` starts as {how}: consent is granted until the user says no"
 
 
 def _shown(value) -> str:
