@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from consentlint import budget
+from consentlint import budget, bundles, startup
 from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
@@ -373,6 +373,9 @@ class Engine:
             catalog, model, _ = self.language(lowered.language)
             found = S.collections(lowered.result.path, sites, catalog, model, values, types)
             lowered.result.collections = S.by_callers(found, summaries, model)
+            lowered.result.bundles = bundles.find(lowered.facts, model, values, index)
+            lowered.result.started = startup.find(lowered.facts, model, index)
+            lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]
             lowered.result.used_names = frozenset(used)
         return [self._rules(lowered) for lowered in reported]
 
@@ -392,7 +395,9 @@ class Engine:
             return result
         problems = lowered.facts.problems
         ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest,
-                            refusals=tuple(result.refusals), defaults=tuple(result.defaults))
+                            refusals=tuple(result.refusals), defaults=tuple(result.defaults),
+                            started=tuple(result.started), initials=tuple(result.initials),
+                            bundles=tuple(result.bundles))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]

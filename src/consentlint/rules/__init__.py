@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consentlint.rules import (
+    bundled_consent,
     default_consent,
     forced_consent,
     manifest_problem,
@@ -37,6 +38,7 @@ RULES = {
         unguarded_collection,
         mismatched_consent,
         default_consent,
+        bundled_consent,
         forced_consent,
         sdk_before_consent,
         missing_account_deletion,
@@ -57,6 +59,9 @@ class FileContext:
     unused_suppressions: tuple = ()  # suppressions.Suppression that silenced nothing (PDC003)
     refusals: tuple = ()  # (check guard, call, app exit api, function): it closes the app where the check was refused
     defaults: tuple = ()  # (call, setting, default, function): a consent-named setting read with a granted default
+    started: tuple = ()  # (call, api, start callback, function): consent recorded as granted when the app starts
+    initials: tuple = ()  # facts.Initial: a consent-named field, state, parameter or checkbox that starts as granted
+    bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
 
 
 @dataclass(frozen=True)
