@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rule(args)
         return _catalog(args)
     except ConsentlintError as exc:
-        print(f"consentlint: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # several problems: one line each
+            print(f"consentlint: error: {line}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
@@ -204,10 +205,6 @@ def _selected(select, ignore):
 
 
 def _scan(args) -> int:
-    from consentlint import engine
-    from consentlint.discovery import DEFAULT_EXCLUDES, discover
-    from consentlint.manifest import find_manifest, load_manifest
-
     is_check = args.command == "check"
     chosen = _selected(args.select, args.ignore) if is_check else (lambda code: True)
     if args.jobs is not None and args.jobs < 1:
@@ -215,45 +212,25 @@ def _scan(args) -> int:
     for folder in args.catalog:
         if not folder.is_dir():
             raise ConfigError(f"{_named(args, folder, '--catalog')}: not a folder")
-    manifest_path = args.manifest or find_manifest(args.paths[0])
     if args.manifest is not None and not args.manifest.is_file():
         raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
-    manifest = load_manifest(manifest_path) if manifest_path else None
-    root = engine.project_root(manifest, args.paths[0])
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
-    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
-                               cache_dir=str(cache_dir) if cache_dir is not None else None,
-                               project_root=str(root) if root is not None else None)
-    eng = engine.Engine(settings, manifest=manifest)
-
-    found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                     extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
-                     respect_gitignore=args.respect_gitignore, root=root)
-    if not args.quiet:
-        for path, message in found.errors:
-            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
-    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
-    jobs = args.jobs or os.cpu_count() or 1
+    _no_missing_paths(args.paths)
     known = None
     if is_check and args.baseline is not None and args.write_baseline is None:
         from consentlint.baseline import load_baseline
 
         known = load_baseline(args.baseline, _named(args, args.baseline, "--baseline"))  # a bad one fails fast
-    machine = args.format not in ("text", "markdown")
-    progress = None if args.quiet or machine else _progress_line(len(found.files))
-    context = []
-    if root is not None and not _covers(args.paths, root):
-        # a partial scan (pre-commit, one file): the rest of the project is read
-        # for the index, so helpers and callers elsewhere count (DESIGN section 7)
-        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                           extend_exclude=args.extend_exclude, force_exclude=True,
-                           respect_gitignore=args.respect_gitignore, root=root).files
-    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
-                        progress=progress, context=context)
+    found = _discover(args, args.paths)
+    if not args.quiet:
+        for path, message in found.errors:
+            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
+        if not found.files:
+            print(f"consentlint: warning: no source files to check in {', '.join(map(str, args.paths))}",
+                  file=sys.stderr)
+    result = _run_projects(args, found)
     result.findings = [f for f in result.findings if chosen(f.code)]
     result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
+    manifest = result.manifest
 
     if not is_check:
         from consentlint.report import inventory
@@ -286,6 +263,128 @@ def _scan(args) -> int:
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
+
+
+# ------------------------------------------------- one project per manifest
+
+
+def _no_missing_paths(paths) -> None:
+    """A named path that is not there is exit 2, never a clean run of
+    nothing (a typo in CI would pass forever); every one is named."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        raise ConfigError("\n".join(f"{path}: no such file or folder" for path in missing))
+
+
+def _discover(args, paths):
+    """The files under ``paths``, each path walked with its own project's
+    root (top-level excludes such as ``/vendor/``), in an order that does
+    not depend on the order of ``paths``."""
+    from consentlint import engine
+    from consentlint.discovery import DEFAULT_EXCLUDES, Discovery, discover
+    from consentlint.manifest import find_manifest
+
+    by_root: dict = {}
+    for path in paths:
+        manifest_path = args.manifest or find_manifest(path)
+        root = Path(manifest_path).parent if manifest_path else engine.project_root(None, path)
+        by_root.setdefault(root, []).append(path)
+    out = Discovery()
+    seen = set()
+    for root, group in sorted(by_root.items(), key=lambda item: str(item[0])):
+        found = discover(group, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                         extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
+                         respect_gitignore=args.respect_gitignore, root=root)
+        for path in found.files:
+            if os.path.realpath(path) not in seen:
+                seen.add(os.path.realpath(path))
+                out.files.append(path)
+        out.errors += found.errors
+    return out
+
+
+def _run_projects(args, found):
+    """Each file judged against the manifest nearest to it (``--manifest``:
+    that one for all), one engine run per manifest with its own project
+    index and project-scope rules; the results merged."""
+    from consentlint import engine
+    from consentlint.manifest import group_by_manifest
+
+    if args.manifest is not None:
+        groups = {args.manifest: list(found.files)}
+    else:
+        groups = group_by_manifest(found.files, seeds=args.paths)
+    manifests = _load_manifests(groups)
+    merged = engine.RunResult()
+    merged.manifest = None
+    for manifest_path in sorted(groups, key=lambda p: (p is not None, str(p))):
+        files = groups[manifest_path]
+        manifest = manifests[manifest_path]
+        if manifest is None and not files:
+            continue
+        result = _run_project(args, manifest_path, manifest, files)
+        merged.findings += result.findings
+        merged.collections += result.collections
+        merged.errors += result.errors
+        merged.suppressed += result.suppressed
+        merged.files += result.files
+        if merged.manifest is None:
+            merged.manifest = manifest
+    merged.errors += found.errors
+    merged.findings.sort(key=lambda f: f.sort_key())
+    merged.suppressed.sort(key=lambda item: item[0].sort_key())
+    merged.collections.sort(key=lambda c: (c.path, c.span.line, c.span.column, c.category, c.source.id))
+    merged.errors.sort()
+    return merged
+
+
+def _load_manifests(groups) -> dict:
+    """Every manifest of the run, read before any scan; all their problems
+    at once (exit 2)."""
+    from consentlint.errors import ManifestError
+    from consentlint.manifest import load_manifest
+
+    loaded, problems = {}, []
+    for manifest_path in groups:
+        try:
+            loaded[manifest_path] = load_manifest(manifest_path) if manifest_path else None
+        except ManifestError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ManifestError("\n".join(problems))
+    return loaded
+
+
+def _run_project(args, manifest_path, manifest, files):
+    """One project: ``files`` judged against ``manifest`` over its index."""
+    from consentlint import engine
+    from consentlint.discovery import DEFAULT_EXCLUDES, discover
+    from consentlint.manifest import group_by_manifest
+
+    root = engine.project_root(manifest, files[0] if files else args.paths[0])
+    cache_dir = None
+    if not args.no_cache:
+        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
+    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
+                               cache_dir=str(cache_dir) if cache_dir is not None else None,
+                               project_root=str(root) if root is not None else None)
+    eng = engine.Engine(settings, manifest=manifest)
+    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
+    context = []
+    if root is not None and not _covers(args.paths, root):
+        # a partial scan (pre-commit, one file): the rest of the project is read
+        # for the index, so helpers and callers elsewhere count (DESIGN section 7);
+        # files another manifest governs are another project
+        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                           extend_exclude=args.extend_exclude, force_exclude=True,
+                           respect_gitignore=args.respect_gitignore, root=root).files
+        if args.manifest is None:
+            context = group_by_manifest(context).get(manifest_path, [])
+    machine = args.format not in ("text", "markdown")
+    progress = None if args.quiet or machine else _progress_line(len(files))
+    first = engine.display_path(files[0]) if files else ""
+    return engine.run(eng, files, args.jobs or os.cpu_count() or 1, project, first, progress=progress,
+                      context=context)
 
 
 def _color(args) -> bool:

@@ -107,7 +107,16 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
     excludes). An entry that would be scanned but is not a regular file or
     folder is reported in ``errors``, never dropped without a word."""
     # one frame per folder level: a 1,100-deep tree outgrew the default limit
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH))
+    # (restored after: TOML read later must still stop at the usual depth)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, MAX_DEPTH))
+    try:
+        return _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, extensions, root)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, extensions, root) -> Discovery:
     out = Discovery()
     excludes = _Excludes([*exclude, *extend_exclude], root)
     ignores = _Ignores()

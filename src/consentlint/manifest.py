@@ -96,6 +96,28 @@ def find_manifest(start: Path) -> Path | None:
     return None
 
 
+def group_by_manifest(files, seeds=()) -> dict[Path | None, list[Path]]:
+    """``files`` by the manifest nearest to each (None: none above it), in
+    input order within a group; each of ``seeds`` (the paths a scan names)
+    starts its manifest's group, so a manifest governing a named folder
+    without source files still has its project-scope rules run. Folders
+    are looked up once each."""
+    nearest: dict[str, Path | None] = {}
+
+    def manifest_of(path: Path) -> Path | None:
+        folder = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)))
+        if folder not in nearest:
+            nearest[folder] = find_manifest(Path(folder))
+        return nearest[folder]
+
+    groups: dict[Path | None, list[Path]] = {}
+    for seed in seeds:
+        groups.setdefault(manifest_of(seed), [])
+    for path in files:
+        groups.setdefault(manifest_of(path), []).append(path)
+    return groups
+
+
 def load_manifest(path: Path) -> Manifest:
     """Read and validate a manifest; a problem raises ``ManifestError`` naming
     file, line and key."""
