@@ -469,3 +469,128 @@ def test_a_file_named_through_a_symlinked_folder_is_its_real_module(tmp_path):
     (app / "helper.js").rename(outside / "helper.js")
     os.symlink(outside / "helper.js", app / "helper.js")
     assert run("check", "--no-cache", ".", cwd=tmp_path, check=0).stdout == "All clear: 5 files checked.\n"
+
+
+# ------------------------------------------------- issue 14: surfaces that never give a wrong green
+
+CONSOLE = Path(sys.executable).with_name("consentlint")  # the installed console script
+
+
+def cli(*args, cwd, stdin=None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CONSOLE), *map(str, args)], cwd=cwd, capture_output=True, text=True, input=stdin)
+
+
+MONOREPO = FIXTURES / "projects" / "monorepo"
+MONOREPO_FINDINGS = [
+    "delivery/delivery/route.py:13:16: PDC101 `camera.take_picture` collects media.photos, which the manifest "
+    "does not declare",
+    "delivery/privacy-manifest.toml:10:1: PDC002 consent check `delivery.consent.asked` named in the manifest is "
+    "never used in the scanned code",
+    "shop/privacy-manifest.toml:11:1: PDC102 the manifest declares contacts, but nothing in the scanned code "
+    "collects it",
+    "shop/shop/checkout.py:12:12: PDC201 `camera.take_picture` collects media.photos on a path that no consent "
+    "check for it guards",
+]
+
+
+@pytest.fixture
+def monorepo(tmp_path) -> Path:
+    target = tmp_path / "monorepo"
+    shutil.copytree(MONOREPO, target, ignore=shutil.ignore_patterns(".consentlint_cache"))
+    return target
+
+
+@pytest.mark.parametrize("paths", [("shop", "delivery"), ("delivery", "shop"), (".",)])
+def test_each_file_is_judged_against_its_nearest_manifest_in_any_order(monorepo, paths):
+    """The first path's manifest judged every file: `check shop delivery`
+    missed delivery's undeclared media (a wrong green) and flagged its guard."""
+    proc = cli("check", *paths, cwd=monorepo)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert proc.stdout.splitlines() == [*MONOREPO_FINDINGS, "Found 4 findings (2 errors, 2 warnings) in 6 files."]
+
+
+@pytest.mark.parametrize("files", [("delivery/delivery/route.py", "shop/shop/checkout.py"),
+                                   ("shop/shop/checkout.py", "delivery/delivery/route.py")])
+def test_a_file_list_from_two_apps_is_judged_per_app_without_project_rules(monorepo, files):
+    proc = cli("check", *files, cwd=monorepo)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.splitlines() == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3],
+                                        "Found 2 findings (2 errors) in 2 files."]
+
+
+def test_manifest_flag_still_forces_one_manifest_for_every_file(monorepo):
+    proc = cli("check", "--manifest", "shop/privacy-manifest.toml", "shop", "delivery", cwd=monorepo)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    # delivery's guard is not a consent check of shop's manifest; shop declares media
+    assert "delivery/delivery/route.py:8:13: PDC201 `gps.start` collects location.precise on a path that no " \
+           "consent check for it guards" in lines
+    assert not any(" PDC101 " in line for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("output", [False, True], ids=["stdout", "output-file"])
+def test_a_path_that_does_not_exist_is_exit_2_and_no_report(demo, fmt, output):
+    """`check fixtures/demo-ap` was a warning, a PDC002 about a manifest in a
+    folder nobody named, and exit 0. The exit-2 convention (DESIGN section 3:
+    no partial report): no JSON, no SARIF (so no `executionSuccessful`
+    to get wrong), nothing written to --output, and --exit-zero does not hide it."""
+    report = demo.parent / "report.out"
+    extra = ("--output", report) if output else ()
+    proc = cli("check", "web", "demo-ap", "andriod", "--format", fmt, "--exit-zero", *extra, cwd=demo)
+    assert proc.returncode == 2
+    assert proc.stdout == "" and not report.exists()
+    assert proc.stderr == ("consentlint: error: demo-ap: no such file or folder\n"
+                           "consentlint: error: andriod: no such file or folder\n")
+
+
+def test_inventory_of_a_missing_path_is_exit_2(demo):
+    proc = cli("inventory", "demo-ap", cwd=demo)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "consentlint: error: demo-ap: no such file or folder\n")
+
+
+def test_a_scan_of_no_source_files_says_so_and_is_not_all_clear(demo):
+    (demo / "docs").mkdir()
+    (demo / "docs" / "notes.md").write_text("nothing to scan\n")
+    proc = cli("check", "docs", cwd=demo)
+    assert (proc.returncode, proc.stdout) == (0, "No source files checked.\n")
+    assert proc.stderr == "consentlint: warning: no source files to check in docs\n"
+    doc = json.loads(cli("check", "docs", "--format", "json", "--quiet", cwd=demo).stdout)
+    assert doc["findings"] == [] and doc["collections"] == []
+
+
+def test_stdin_is_judged_as_the_named_file_in_its_project(demo):
+    """ruff's convention: `check - --stdin-filename PATH`. The buffer is judged,
+    not the file on disk; the manifest and the project index (demo.privacy's
+    consent check) come from PATH; findings name PATH."""
+    buffer = ("from plyer import gps\n\nfrom demo.privacy import has_consent\n\n"
+              "if has_consent(\"location\"):\n    gps.start()\ngps.start()\n")
+    proc = cli("check", "-", "--stdin-filename", "demo/unsaved.py", cwd=demo, stdin=buffer)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert proc.stdout.splitlines() == [
+        "demo/unsaved.py:7:5: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards",
+        "Found 1 finding (1 error) in 1 file.",
+    ]
+    fixed = buffer.rsplit("gps.start()\n", 1)[0]
+    proc = cli("check", "-", "--stdin-filename", "demo/tracking.py", "--format", "json", cwd=demo, stdin=fixed)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["findings"] == []  # not tracking.py's findings on disk
+
+
+def test_stdin_takes_the_manifest_of_the_app_the_file_is_in(monorepo):
+    route = (monorepo / "delivery" / "delivery" / "route.py").read_text()
+    proc = cli("check", "-", "--stdin-filename", "delivery/delivery/route.py", cwd=monorepo, stdin=route)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [MONOREPO_FINDINGS[0], "Found 1 finding (1 error) in 1 file."]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("-",), "`-` reads standard input and needs --stdin-filename PATH (the file it stands for)"),
+    (("-", "web", "--stdin-filename", "a.py"), "`-` (standard input) cannot be checked together with other paths"),
+    (("web", "--stdin-filename", "a.py"), "--stdin-filename needs the path `-` (standard input)"),
+    (("-", "--stdin-filename", "notes.md"), "--stdin-filename notes.md: not a source file "
+                                            "(extensions: .py .pyi .java .kt .kts .js .jsx .mjs .cjs .ts .tsx .mts .cts)"),
+])
+def test_stdin_mistakes_are_usage_errors(demo, args, message):
+    """`check -` was "-: no such file or folder" and "All clear: 0 files checked.", exit 0."""
+    proc = cli("check", *args, cwd=demo, stdin="from plyer import gps\ngps.start()\n")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"consentlint: error: {message}\n")

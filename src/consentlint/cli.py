@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="configuration file (default: nearest consentlint.toml or pyproject.toml with "
                             "[tool.consentlint] upward from the first path)")
         p.add_argument("--isolated", action="store_true", help="ignore configuration files")
+        p.add_argument("--stdin-filename", type=Path, metavar="PATH",
+                       help="with the path `-`: read the source from standard input as the file PATH "
+                            "(its language, manifest and project come from PATH; findings name PATH)")
 
     check = sub.add_parser("check", help="check collection sites against the manifest and consent guards")
     scan_options(check, FORMATS, "text")
@@ -157,7 +160,7 @@ def _configured(parser, args, argv):
     path = args.config
     if path is not None and not path.is_file():
         raise ConfigError(f"--config {path}: {_not_a_file(path)}")
-    path = path or find_config(args.paths[0])
+    path = path or find_config(_config_start(args))
     if path is None:
         return args
     sub = args.subparsers[args.command]
@@ -174,6 +177,16 @@ def _configured(parser, args, argv):
             args.origins[id(item)] = origin
     args.config_values = values  # keeps the ids above alive and unique
     return args
+
+
+def _config_start(args) -> Path:
+    """Where the configuration file is looked for: the file standard input
+    stands for, else the folder the paths share (so ``check a b`` and
+    ``check b a`` read the same one)."""
+    if [p.as_posix() for p in args.paths] == ["-"] and args.stdin_filename is not None:
+        return args.stdin_filename
+    folders = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))) for p in args.paths]
+    return Path(os.path.commonpath(folders))
 
 
 def _named(args, value, flag: str) -> str:
@@ -205,6 +218,8 @@ def _selected(select, ignore):
 
 
 def _scan(args) -> int:
+    from consentlint.discovery import Discovery
+
     is_check = args.command == "check"
     chosen = _selected(args.select, args.ignore) if is_check else (lambda code: True)
     if args.jobs is not None and args.jobs < 1:
@@ -214,20 +229,22 @@ def _scan(args) -> int:
             raise ConfigError(f"{_named(args, folder, '--catalog')}: not a folder")
     if args.manifest is not None and not args.manifest.is_file():
         raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
-    _no_missing_paths(args.paths)
+    stdin = _stdin(args)
+    if stdin is None:
+        _no_missing_paths(args.paths)
     known = None
     if is_check and args.baseline is not None and args.write_baseline is None:
         from consentlint.baseline import load_baseline
 
         known = load_baseline(args.baseline, _named(args, args.baseline, "--baseline"))  # a bad one fails fast
-    found = _discover(args, args.paths)
+    found = _discover(args, args.paths) if stdin is None else Discovery(files=[args.stdin_filename])
     if not args.quiet:
         for path, message in found.errors:
             print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
         if not found.files:
             print(f"consentlint: warning: no source files to check in {', '.join(map(str, args.paths))}",
                   file=sys.stderr)
-    result = _run_projects(args, found)
+    result = _run_projects(args, found, stdin)
     result.findings = [f for f in result.findings if chosen(f.code)]
     result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
     manifest = result.manifest
@@ -268,6 +285,28 @@ def _scan(args) -> int:
 # ------------------------------------------------- one project per manifest
 
 
+def _stdin(args) -> bytes | None:
+    """The source on standard input for ``check - --stdin-filename PATH``
+    (ruff's convention), else None; ``-`` without a file name, or with other
+    paths, is a usage error (a buffer's language and project come from its
+    name)."""
+    from consentlint.frontends import ALL_EXTENSIONS
+
+    reading = [p for p in args.paths if p.as_posix() == "-"]
+    if not reading:
+        if args.stdin_filename is not None:
+            raise ConfigError("--stdin-filename needs the path `-` (standard input)")
+        return None
+    if args.stdin_filename is None:
+        raise ConfigError("`-` reads standard input and needs --stdin-filename PATH (the file it stands for)")
+    if len(args.paths) > 1:
+        raise ConfigError("`-` (standard input) cannot be checked together with other paths")
+    if not args.stdin_filename.name.endswith(ALL_EXTENSIONS):
+        raise ConfigError(f"--stdin-filename {args.stdin_filename}: not a source file "
+                          f"(extensions: {' '.join(ALL_EXTENSIONS)})")
+    return sys.stdin.buffer.read()
+
+
 def _no_missing_paths(paths) -> None:
     """A named path that is not there is exit 2, never a clean run of
     nothing (a typo in CI would pass forever); every one is named."""
@@ -303,7 +342,7 @@ def _discover(args, paths):
     return out
 
 
-def _run_projects(args, found):
+def _run_projects(args, found, stdin=None):
     """Each file judged against the manifest nearest to it (``--manifest``:
     that one for all), one engine run per manifest with its own project
     index and project-scope rules; the results merged."""
@@ -313,7 +352,7 @@ def _run_projects(args, found):
     if args.manifest is not None:
         groups = {args.manifest: list(found.files)}
     else:
-        groups = group_by_manifest(found.files, seeds=args.paths)
+        groups = group_by_manifest(found.files, seeds=args.paths if stdin is None else ())
     manifests = _load_manifests(groups)
     merged = engine.RunResult()
     merged.manifest = None
@@ -322,7 +361,7 @@ def _run_projects(args, found):
         manifest = manifests[manifest_path]
         if manifest is None and not files:
             continue
-        result = _run_project(args, manifest_path, manifest, files)
+        result = _run_project(args, manifest_path, manifest, files, stdin)
         merged.findings += result.findings
         merged.collections += result.collections
         merged.errors += result.errors
@@ -355,7 +394,7 @@ def _load_manifests(groups) -> dict:
     return loaded
 
 
-def _run_project(args, manifest_path, manifest, files):
+def _run_project(args, manifest_path, manifest, files, stdin=None):
     """One project: ``files`` judged against ``manifest`` over its index."""
     from consentlint import engine
     from consentlint.discovery import DEFAULT_EXCLUDES, discover
@@ -384,7 +423,7 @@ def _run_project(args, manifest_path, manifest, files):
     progress = None if args.quiet or machine else _progress_line(len(files))
     first = engine.display_path(files[0]) if files else ""
     return engine.run(eng, files, args.jobs or os.cpu_count() or 1, project, first, progress=progress,
-                      context=context)
+                      context=context, stdin=stdin)
 
 
 def _color(args) -> bool:
