@@ -431,7 +431,7 @@ def test_a_negative_category_arg_is_reported_at_its_key(demo):
     (("check", "--jobs", "x"), "argument --jobs/-j: invalid int value: 'x'"),
     (("check", "--no-such-flag"), "unrecognized arguments: --no-such-flag"),
     (("inventory", "--format", "sarif"), "argument --format: invalid choice: 'sarif' (choose from 'text', 'markdown', 'json')"),
-    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'rule', 'catalog')"),
+    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'rule', 'catalog', 'schema')"),
 ])
 def test_a_bad_option_is_one_line_not_the_whole_usage(tmp_path, args, message):
     """argparse printed the usage text before the error (issue 12, item 5)."""
@@ -594,3 +594,92 @@ def test_stdin_mistakes_are_usage_errors(demo, args, message):
     """`check -` was "-: no such file or folder" and "All clear: 0 files checked.", exit 0."""
     proc = cli("check", *args, cwd=demo, stdin="from plyer import gps\ngps.start()\n")
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"consentlint: error: {message}\n")
+
+
+BAD_MANIFEST = '''[policy]
+url = "https://example.com/privacy"
+
+[[data]]
+category = "locaton"
+purpose = ["maps"]
+
+[[data]]
+category = "contacts"
+basis = "because"
+
+[consnet]
+checks = ["app.privacy.has_consent"]
+'''
+
+
+def test_every_manifest_mistake_is_reported_at_once_with_did_you_mean(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text(BAD_MANIFEST)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = cli("check", "a.py", "--format", "sarif", cwd=tmp_path)
+    manifest = tmp_path / "privacy-manifest.toml"
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.splitlines() == [
+        f"consentlint: error: {manifest}:5: key data[0].category: unknown category 'locaton' "
+        "(did you mean `location`? see `consentlint catalog --categories`)",
+        f"consentlint: error: {manifest}:6: key data[0].purpose: unknown key (did you mean `purposes`?)",
+        f'consentlint: error: {manifest}:10: key data[1].basis: "because" is not one of "consent", "contract", '
+        '"legal-obligation", "emergency", "public"',
+        f"consentlint: error: {manifest}:12: key consnet: unknown key (did you mean `consent`?)",
+    ]
+
+
+def test_the_broken_manifests_of_two_apps_are_all_reported(monorepo):
+    for app in ("shop", "delivery"):
+        path = monorepo / app / "privacy-manifest.toml"
+        path.write_text(path.read_text().replace("[consent]", "[consnet]"))
+    proc = cli("check", ".", cwd=monorepo)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert sorted(proc.stderr.splitlines()) == [
+        f"consentlint: error: {(monorepo / app / 'privacy-manifest.toml').resolve()}:{line}: key consnet: "
+        "unknown key (did you mean `consent`?)" for app, line in (("delivery", 7), ("shop", 13))]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("chek",), "unknown command 'chek' (did you mean `check`?)"),
+    (("check", "--selct", "PDC2", "."), "unrecognized arguments: --selct (did you mean `--select`?)"),
+    (("check", "--no-cahce", "--stdin-filenme=a.py", "."), "unrecognized arguments: --no-cahce --stdin-filenme=a.py "
+     "(--no-cahce: did you mean `--no-cache`?; --stdin-filenme: did you mean `--stdin-filename`?)"),
+    (("check", "--format", "jsn"), "argument --format: invalid choice: 'jsn' (choose from 'text', 'json', 'sarif', "
+                                   "'github'); did you mean `json`?"),
+    (("inventory", "--formt", "json"), "unrecognized arguments: --formt (did you mean `--format`?)"),
+])
+def test_a_misspelt_command_or_flag_gets_a_did_you_mean(tmp_path, args, message):
+    proc = cli(*args, cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"consentlint: error: {message}\n")
+
+
+def test_schema_command_prints_the_shipped_schema_and_a_schema_line_is_a_comment(demo):
+    proc = cli("schema", "--manifest", cwd=demo)
+    assert proc.returncode == 0
+    assert proc.stdout == (ROOT / "src" / "consentlint" / "schemas" / "privacy-manifest.schema.json").read_text()
+    assert json.loads(cli("schema", "--catalog", cwd=demo).stdout)["title"]
+    # the README's `#:schema` line names that file in this repository, at the released tag
+    readme = (ROOT / "README.md").read_text()
+    line = re.search(r"^#:schema (\S+)$", readme, re.M).group(1)
+    repo, tag, path = re.fullmatch(r"https://raw\.githubusercontent\.com/([^/]+/[^/]+)/(v[\d.]+)/(\S+)", line).groups()
+    assert (ROOT / path).is_file() and tag == f"v{_version()}"
+    manifest = demo / "privacy-manifest.toml"
+    manifest.write_text(f"#:schema {line}\n" + manifest.read_text())
+    assert cli("check", cwd=demo).returncode == 1  # findings, not a manifest error
+
+
+def _version() -> str:
+    from consentlint import __version__
+
+    return __version__
+
+
+def test_readme_pins_name_the_release_the_changelog_describes():
+    """`rev: v0.1.0` and `uses: ...@v0` named tags that did not exist. The
+    pins, the package version and the changelog's newest entry agree (the
+    tag itself is made when the release is)."""
+    readme = (ROOT / "README.md").read_text()
+    pins = set(re.findall(r"^\s*rev: (\S+)$", readme, re.M)) | set(
+        re.findall(r"uses: consentlint/consentlint@(\S+)$", readme, re.M))
+    newest = re.search(r"^## (v\S+) - \d{4}-\d{2}-\d{2}$", (ROOT / "CHANGELOG.md").read_text(), re.M).group(1)
+    assert pins == {newest} == {f"v{_version()}"}

@@ -1,4 +1,4 @@
-"""Command line: ``consentlint check|inventory|rule|catalog``.
+"""Command line: ``consentlint check|inventory|rule|catalog|schema``.
 
 stdout carries only the report; problems go to stderr as
 ``consentlint: error: ...``. Exit codes: 0 clean, 1 error-level findings,
@@ -40,7 +40,39 @@ class _Parser(argparse.ArgumentParser):
     (exit 2) instead of the whole usage text; ``--help`` shows the usage."""
 
     def error(self, message: str):
-        raise ConfigError(message)
+        raise ConfigError(_with_hint(self, message))
+
+
+_CHOICE = re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+def _with_hint(parser: argparse.ArgumentParser, message: str) -> str:
+    """argparse's message with a did-you-mean (difflib) for a misspelt
+    command, choice or flag: `consentlint chek` -> did you mean `check`?"""
+    from consentlint.schema import did_you_mean
+
+    choice = _CHOICE.fullmatch(message)
+    if choice:
+        argument, value, listed = choice.groups()
+        hint = did_you_mean(value, [c.strip().strip("'") for c in listed.split(",")])
+        if hint and argument == "COMMAND":
+            return f"unknown command {value!r} ({hint})"
+        return f"{message}; {hint}" if hint else message
+    if message.startswith("unrecognized arguments: "):
+        flags = set()
+        for p in [parser, *_subparsers(parser)]:
+            flags |= {o for a in p._actions for o in a.option_strings}
+        unknown = [w.split("=", 1)[0] for w in message.split()[2:] if w.startswith("-")]
+        hints = [(flag, did_you_mean(flag, flags)) for flag in unknown]
+        hints = [(flag, hint) for flag, hint in hints if hint]
+        if len(hints) == 1:
+            return f"{message} ({hints[0][1]})"
+        return f"{message} ({'; '.join(f'{flag}: {hint}' for flag, hint in hints)})" if hints else message
+    return message
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list:
+    return [p for a in parser._actions if isinstance(a, argparse._SubParsersAction) for p in a.choices.values()]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH",
                        help="files or folders to scan (default: .)")
         p.add_argument("--manifest", type=Path, metavar="FILE",
-                       help="the privacy manifest (default: nearest privacy-manifest.toml upward from the first path)")
+                       help="the privacy manifest for every file (default: for each file, the nearest "
+                            "privacy-manifest.toml upward from it)")
         p.add_argument("--catalog", type=Path, action="append", default=[], metavar="DIR",
                        help="an extra catalog folder of TOML files (repeatable)")
         p.add_argument("--format", choices=formats, default=default_format, help=f"output format (default: {default_format})")
@@ -77,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr and no summary line")
         p.add_argument("--config", type=Path, metavar="FILE",
                        help="configuration file (default: nearest consentlint.toml or pyproject.toml with "
-                            "[tool.consentlint] upward from the first path)")
+                            "[tool.consentlint] upward from the folder the paths share)")
         p.add_argument("--isolated", action="store_true", help="ignore configuration files")
         p.add_argument("--stdin-filename", type=Path, metavar="PATH",
                        help="with the path `-`: read the source from standard input as the file PATH "
@@ -85,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check collection sites against the manifest and consent guards")
     scan_options(check, FORMATS, "text")
+    check.add_argument("--sarif-output", type=Path, metavar="FILE",
+                       help="also write a SARIF 2.1.0 report to FILE, in the same run (semgrep's convention; "
+                            "the GitHub Action prints annotations and writes SARIF from one scan)")
     check.add_argument("--select", type=_codes, default=None, metavar="CODES",
                        help="comma-separated codes or prefixes to report (default: all)")
     check.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="codes or prefixes not to report")
@@ -117,6 +153,12 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--language", choices=("python", "java", "kotlin", "javascript", "typescript"))
     catalog.add_argument("--categories", action="store_true", help="list the category taxonomy instead")
     catalog.add_argument("--format", choices=("text", "json"), default="text")
+    schema = sub.add_parser("schema", help="print a JSON Schema, for editors without network access")
+    which = schema.add_mutually_exclusive_group(required=True)
+    which.add_argument("--manifest", action="store_const", dest="schema", const="privacy-manifest.schema.json",
+                       help="the schema of privacy-manifest.toml")
+    which.add_argument("--catalog", action="store_const", dest="schema", const="catalog.schema.json",
+                       help="the schema of catalog files (checks/**.toml)")
     parser.set_defaults(subparsers={"check": check, "inventory": inventory})
     return parser
 
@@ -136,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
             return _rule(args)
+        if args.command == "schema":
+            return _schema(args)
         return _catalog(args)
     except ConsentlintError as exc:
         for line in str(exc).splitlines() or [""]:  # several problems: one line each
@@ -277,6 +321,7 @@ def _scan(args) -> int:
     else:
         output = reporter.render(result)
     _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif"))
+    _write_sarif(args, result)
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
@@ -426,6 +471,16 @@ def _run_project(args, manifest_path, manifest, files, stdin=None):
                       context=context, stdin=stdin)
 
 
+def _write_sarif(args, result) -> None:
+    """``--sarif-output FILE``: the same findings as SARIF beside the main report."""
+    if args.sarif_output is None:
+        return
+    from consentlint.report import sarif
+
+    _write(sarif.render(result), _named(args, args.sarif_output, "--sarif-output"), args.sarif_output,
+           json_like=True)
+
+
 def _color(args) -> bool:
     if args.color != "auto":
         return args.color == "always"
@@ -505,6 +560,15 @@ def _rule(args) -> int:
     print(f"# {module.CODE} ({module.NAME})\n")
     print(f"Default severity: {module.SEVERITY}. Scope: {module.SCOPE}.\n")
     print(module.__doc__.strip())
+    return 0
+
+
+def _schema(args) -> int:
+    """The schema file as shipped, byte for byte (save it next to the manifest
+    and point a ``#:schema`` line at it)."""
+    from importlib import resources
+
+    sys.stdout.write(resources.files("consentlint").joinpath("schemas", args.schema).read_text("utf-8"))
     return 0
 
 

@@ -123,13 +123,17 @@ def load_manifest(path: Path) -> Manifest:
     file, line and key."""
     text, raw = schema.read_toml(path, ManifestError, "manifest")
     problems = schema.validate(raw, schema.load_schema("privacy-manifest.schema.json"))
-    if problems:
-        where, message = problems[0]
-        line = schema.locate(text, where)
-        key = schema.format_path(where)
-        if where and where[-1] == "category" and "is not one of" in message:
-            message = f"unknown category {_value_at(raw, where)!r} (see `consentlint catalog --categories`)"
-        raise ManifestError(f"{path}:{line}: key {key}: {message}")
+    if problems:  # every one, a line each, in the file's order
+        lines = []
+        for where, message in problems:
+            if where and where[-1] == "category" and "is not one of" in message:
+                value = _value_at(raw, where)
+                hint = schema.did_you_mean(str(value), taxonomy.valid_ids())
+                message = f"unknown category {value!r} ({hint + ' ' if hint else ''}" \
+                          "see `consentlint catalog --categories`)"
+            lines.append((schema.locate(text, where), f"{path}:{schema.locate(text, where)}: key "
+                                                      f"{schema.format_path(where)}: {message}"))
+        raise ManifestError("\n".join(line for _, line in sorted(lines, key=lambda item: item[0])))
 
     data = tuple(
         DataDeclaration(
