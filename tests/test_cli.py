@@ -683,3 +683,40 @@ def test_readme_pins_name_the_release_the_changelog_describes():
         re.findall(r"uses: consentlint/consentlint@(\S+)$", readme, re.M))
     newest = re.search(r"^## (v\S+) - \d{4}-\d{2}-\d{2}$", (ROOT / "CHANGELOG.md").read_text(), re.M).group(1)
     assert pins == {newest} == {f"v{_version()}"}
+
+
+def test_the_inventory_of_a_monorepo_reads_each_declaration_from_its_own_manifest(monorepo):
+    """delivery's media was "declared": shop's manifest (the first path's) declares it."""
+    proc = cli("inventory", "shop", "delivery", cwd=monorepo)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == [
+        "[delivery/privacy-manifest.toml]",
+        "location.precise: 1 site, declared (location, basis consent)",
+        "  delivery/delivery/route.py:8:13: gps.start [py-plyer-gps] guarded by `consent.allowed` (location, line 7)",
+        "media.photos: 1 site, NOT DECLARED",
+        "  delivery/delivery/route.py:13:16: camera.take_picture [py-plyer-camera] guarded by `consent.allowed` "
+        "(media, line 12)",
+        "",
+        "[shop/privacy-manifest.toml]",
+        "location.precise: 1 site, declared (location, basis consent)",
+        "  shop/shop/checkout.py:8:13: gps.start [py-plyer-gps] guarded by `privacy.has_consent` (location, line 7)",
+        "media.photos: 1 site, declared (media, basis consent)",
+        "  shop/shop/checkout.py:12:12: camera.take_picture [py-plyer-camera] unguarded",
+    ]
+    doc = json.loads(cli("inventory", "delivery", "shop", "--format", "json", cwd=monorepo).stdout)
+    assert [(c["manifest"], c["category"], c["declared"]) for c in doc["categories"]] == [
+        ("delivery/privacy-manifest.toml", "location.precise", True),
+        ("delivery/privacy-manifest.toml", "media.photos", False),
+        ("shop/privacy-manifest.toml", "location.precise", True),
+        ("shop/privacy-manifest.toml", "media.photos", True),
+    ]
+
+
+def test_flake8_in_a_monorepo_agrees_with_the_cli_per_app(monorepo):
+    """The plugin already took each file's nearest manifest; the CLI now does too."""
+    proc = subprocess.run([str(CONSOLE.with_name("flake8")), "--select", "PDC", "shop", "delivery"], cwd=monorepo,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert sorted(proc.stdout.splitlines()) == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3]]
+    assert cli("check", "shop/shop/checkout.py", "delivery/delivery/route.py", cwd=monorepo).stdout.splitlines()[:-1] \
+        == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3]]

@@ -291,13 +291,12 @@ def _scan(args) -> int:
     result = _run_projects(args, found, stdin)
     result.findings = [f for f in result.findings if chosen(f.code)]
     result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
-    manifest = result.manifest
 
     if not is_check:
         from consentlint.report import inventory
 
-        _write(inventory.render(result, manifest, args.format), _named(args, args.output, "--output"), args.output,
-               json_like=args.format == "json")
+        _write(inventory.render_projects(result.projects, args.format), _named(args, args.output, "--output"),
+               args.output, json_like=args.format == "json")
         return 0
     if args.write_baseline is not None:
         from consentlint import baseline
@@ -401,12 +400,14 @@ def _run_projects(args, found, stdin=None):
     manifests = _load_manifests(groups)
     merged = engine.RunResult()
     merged.manifest = None
+    merged.projects = []  # (manifest, its result), for the inventory
     for manifest_path in sorted(groups, key=lambda p: (p is not None, str(p))):
         files = groups[manifest_path]
         manifest = manifests[manifest_path]
         if manifest is None and not files:
             continue
         result = _run_project(args, manifest_path, manifest, files, stdin)
+        merged.projects.append((manifest, result))
         merged.findings += result.findings
         merged.collections += result.collections
         merged.errors += result.errors

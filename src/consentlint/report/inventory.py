@@ -64,3 +64,29 @@ def render(run, manifest, fmt: str) -> str:
     if not groups:
         out.append("no collection sites found\n")
     return "".join(out)
+
+
+def render_projects(projects, fmt: str) -> str:
+    """The inventory of a scan over one project or several (a monorepo: one
+    per manifest), each category's declaration read from its own manifest.
+    Several: JSON entries name their ``manifest``; text and markdown have a
+    part per manifest."""
+    from consentlint.engine import RunResult, display_path
+
+    if len(projects) <= 1:
+        manifest, run = projects[0] if projects else (None, RunResult())
+        return render(run, manifest, fmt)
+    names = [display_path(manifest.path) if manifest is not None else None for manifest, _ in projects]
+    if fmt == "json":
+        docs = [json.loads(render(run, manifest, fmt)) for manifest, run in projects]
+        categories = [{**entry, "manifest": name} for name, doc in zip(names, docs) for entry in doc["categories"]]
+        return json.dumps({**docs[0], "categories": categories}, indent=2, ensure_ascii=False) + "\n"
+    parts = []
+    for name, (manifest, run) in zip(names, projects):
+        title = name or "files without a manifest"
+        text = render(run, manifest, fmt)
+        if fmt == "markdown":
+            parts.append(text.replace("# Personal-data inventory\n", f"# Personal-data inventory: {title}\n", 1))
+        else:
+            parts.append(f"[{title}]\n{text}")
+    return "\n".join(parts)
