@@ -399,7 +399,6 @@ def _run_projects(args, found, stdin=None):
         groups = group_by_manifest(found.files, seeds=args.paths if stdin is None else ())
     manifests = _load_manifests(groups)
     merged = engine.RunResult()
-    merged.manifest = None
     merged.projects = []  # (manifest, its result), for the inventory
     for manifest_path in sorted(groups, key=lambda p: (p is not None, str(p))):
         files = groups[manifest_path]
@@ -413,8 +412,6 @@ def _run_projects(args, found, stdin=None):
         merged.errors += result.errors
         merged.suppressed += result.suppressed
         merged.files += result.files
-        if merged.manifest is None:
-            merged.manifest = manifest
     merged.errors += found.errors
     merged.findings.sort(key=lambda f: f.sort_key())
     merged.suppressed.sort(key=lambda item: item[0].sort_key())
@@ -467,7 +464,7 @@ def _run_project(args, manifest_path, manifest, files, stdin=None):
             context = group_by_manifest(context).get(manifest_path, [])
     machine = args.format not in ("text", "markdown")
     progress = None if args.quiet or machine else _progress_line(len(files))
-    first = engine.display_path(files[0]) if files else ""
+    first = min(map(engine.display_path, files), default="")  # where PDC002 says no manifest governs a file
     return engine.run(eng, files, args.jobs or os.cpu_count() or 1, project, first, progress=progress,
                       context=context, stdin=stdin)
 

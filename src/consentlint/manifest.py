@@ -100,15 +100,34 @@ def group_by_manifest(files, seeds=()) -> dict[Path | None, list[Path]]:
     """``files`` by the manifest nearest to each (None: none above it), in
     input order within a group; each of ``seeds`` (the paths a scan names)
     starts its manifest's group, so a manifest governing a named folder
-    without source files still has its project-scope rules run. Folders
-    are looked up once each."""
+    without source files still has its project-scope rules run. Each folder
+    is looked at once, however many files are in it or below it."""
     nearest: dict[str, Path | None] = {}
 
+    def in_folder(folder: str) -> Path | None:
+        climbed = []
+        while folder not in nearest:
+            path = Path(folder) / MANIFEST_NAME
+            if path.is_file():
+                nearest[folder] = path
+                break
+            problem = schema.not_a_file(path)
+            if problem:
+                raise ManifestError(f"{path}: {problem}")
+            climbed.append(folder)
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                nearest[folder] = None
+                break
+            folder = parent
+        found = nearest[folder]
+        for below in climbed:
+            nearest[below] = found
+        return found
+
     def manifest_of(path: Path) -> Path | None:
-        folder = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)))
-        if folder not in nearest:
-            nearest[folder] = find_manifest(Path(folder))
-        return nearest[folder]
+        real = os.path.realpath(path)  # as find_manifest: os.path.realpath never raises on a loop
+        return in_folder(real if os.path.isdir(real) else os.path.dirname(real))
 
     groups: dict[Path | None, list[Path]] = {}
     for seed in seeds:
