@@ -391,6 +391,7 @@ def _run_projects(args, found, stdin=None):
     that one for all), one engine run per manifest with its own project
     index and project-scope rules; the results merged."""
     from consentlint import engine
+    from consentlint.catalog import load_catalog
     from consentlint.manifest import group_by_manifest
 
     if args.manifest is not None:
@@ -398,6 +399,7 @@ def _run_projects(args, found, stdin=None):
     else:
         groups = group_by_manifest(found.files, seeds=args.paths if stdin is None else ())
     manifests = _load_manifests(groups)
+    catalog = load_catalog(tuple(args.catalog))  # read once, shared by every project's engine
     merged = engine.RunResult()
     merged.projects = []  # (manifest, its result), for the inventory
     for manifest_path in sorted(groups, key=lambda p: (p is not None, str(p))):
@@ -405,7 +407,7 @@ def _run_projects(args, found, stdin=None):
         manifest = manifests[manifest_path]
         if manifest is None and not files:
             continue
-        result = _run_project(args, manifest_path, manifest, files, stdin)
+        result = _run_project(args, manifest_path, manifest, files, catalog, stdin)
         merged.projects.append((manifest, result))
         merged.findings += result.findings
         merged.collections += result.collections
@@ -437,7 +439,7 @@ def _load_manifests(groups) -> dict:
     return loaded
 
 
-def _run_project(args, manifest_path, manifest, files, stdin=None):
+def _run_project(args, manifest_path, manifest, files, catalog, stdin=None):
     """One project: ``files`` judged against ``manifest`` over its index."""
     from consentlint import engine
     from consentlint.discovery import DEFAULT_EXCLUDES, discover
@@ -450,7 +452,7 @@ def _run_project(args, manifest_path, manifest, files, stdin=None):
     settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
                                cache_dir=str(cache_dir) if cache_dir is not None else None,
                                project_root=str(root) if root is not None else None)
-    eng = engine.Engine(settings, manifest=manifest)
+    eng = engine.Engine(settings, catalog=catalog, manifest=manifest)
     project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
     context = []
     if root is not None and not _covers(args.paths, root):
