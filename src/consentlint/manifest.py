@@ -126,8 +126,10 @@ def group_by_manifest(files, seeds=()) -> dict[Path | None, list[Path]]:
         return found
 
     def manifest_of(path: Path) -> Path | None:
-        real = os.path.realpath(path)  # as find_manifest: os.path.realpath never raises on a loop
-        return in_folder(real if os.path.isdir(real) else os.path.dirname(real))
+        # a file belongs to the folder it is in (a symlink to a file elsewhere
+        # too); that folder by its real path (os.path.realpath never raises on a loop)
+        folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+        return in_folder(os.path.realpath(folder))
 
     groups: dict[Path | None, list[Path]] = {}
     for seed in seeds:
