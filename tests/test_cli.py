@@ -720,3 +720,15 @@ def test_flake8_in_a_monorepo_agrees_with_the_cli_per_app(monorepo):
     assert sorted(proc.stdout.splitlines()) == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3]]
     assert cli("check", "shop/shop/checkout.py", "delivery/delivery/route.py", cwd=monorepo).stdout.splitlines()[:-1] \
         == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3]]
+
+
+def test_a_named_file_consentlint_does_not_read_is_not_counted_as_checked(demo):
+    """`check privacy-manifest.toml` said "All clear: 1 file checked." of a file it never read."""
+    proc = cli("check", "privacy-manifest.toml", cwd=demo)
+    assert (proc.returncode, proc.stdout) == (0, "No source files checked.\n")
+    assert proc.stderr == ("consentlint: warning: privacy-manifest.toml: not a source file consentlint reads, skipped\n"
+                           "consentlint: warning: no source files to check in privacy-manifest.toml\n")
+    proc = cli("check", "privacy-manifest.toml", "demo/tracking.py", "--format", "json", cwd=demo)
+    doc = json.loads(proc.stdout)
+    assert doc["errors"] == [{"path": "privacy-manifest.toml", "message": "not a source file consentlint reads, skipped"}]
+    assert {f["path"] for f in doc["findings"]} == {"demo/tracking.py"}

@@ -211,6 +211,9 @@ def _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, 
         elif path.is_file():
             if force_exclude and _excluded_path(excludes, absolute, False):
                 continue
+            if not path.name.endswith(extensions):  # named, but never read: not "1 file checked"
+                out.errors.append((shown, "not a source file consentlint reads, skipped"))
+                continue
             add(shown, os.path.realpath(absolute))
         else:
             out.errors.append((shown, _not_scanned(path)))

@@ -152,8 +152,8 @@ def load_manifest(path: Path) -> Manifest:
                 hint = schema.did_you_mean(str(value), taxonomy.valid_ids())
                 message = f"unknown category {value!r} ({hint + ' ' if hint else ''}" \
                           "see `consentlint catalog --categories`)"
-            lines.append((schema.locate(text, where), f"{path}:{schema.locate(text, where)}: key "
-                                                      f"{schema.format_path(where)}: {message}"))
+            line = schema.locate(text, where)
+            lines.append((line, f"{path}:{line}: key {schema.format_path(where)}: {message}"))
         raise ManifestError("\n".join(line for _, line in sorted(lines, key=lambda item: item[0])))
 
     data = tuple(
