@@ -106,13 +106,15 @@ def test_malformed_manifest_is_exit_2_with_file_line_and_key(demo, text, line, k
 
 
 def test_no_manifest_is_reported_once_and_everything_is_undeclared(tmp_path):
+    """PDC002 sits on the first file no manifest governs: it named
+    `privacy-manifest.toml`, a file that does not exist (issue 14)."""
     (tmp_path / "app.py").write_text("from plyer import gps\n\ngps.start()\n")
     out = run("check", ".", cwd=tmp_path, check=1).stdout.splitlines()
     assert out == [
+        "app.py:1:1: PDC002 no privacy-manifest.toml in this file's folder or a parent folder: "
+        "every collected category counts as undeclared",
         "app.py:3:5: PDC101 `gps.start` collects location.precise, which the manifest does not declare",
         "app.py:3:5: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards",
-        "privacy-manifest.toml:1:1: PDC002 no privacy-manifest.toml found here or in a parent folder: "
-        "every collected category counts as undeclared",
         "Found 3 findings (2 errors, 1 warning) in 1 file.",
     ]
 
@@ -133,8 +135,6 @@ def test_broken_file_is_pdc001_and_the_run_goes_on(tmp_path):
 
 
 def test_missing_path_and_bad_options(tmp_path):
-    proc = run("check", "does-not-exist", cwd=tmp_path)
-    assert "does-not-exist: no such file or folder" in proc.stderr
     assert run("check", "--jobs", "0", cwd=tmp_path, check=2).stderr.startswith("consentlint: error:")
     assert run("check", "--manifest", "nope.toml", cwd=tmp_path, check=2).stdout == ""
     assert run(cwd=tmp_path, check=2).stdout == ""
@@ -431,7 +431,7 @@ def test_a_negative_category_arg_is_reported_at_its_key(demo):
     (("check", "--jobs", "x"), "argument --jobs/-j: invalid int value: 'x'"),
     (("check", "--no-such-flag"), "unrecognized arguments: --no-such-flag"),
     (("inventory", "--format", "sarif"), "argument --format: invalid choice: 'sarif' (choose from 'text', 'markdown', 'json', 'html')"),
-    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'export', 'rule', 'server', 'init', 'catalog')"),
+    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'export', 'rule', 'server', 'init', 'catalog', 'schema')"),
 ])
 def test_a_bad_option_is_one_line_not_the_whole_usage(tmp_path, args, message):
     """argparse printed the usage text before the error (issue 12, item 5)."""
@@ -469,3 +469,266 @@ def test_a_file_named_through_a_symlinked_folder_is_its_real_module(tmp_path):
     (app / "helper.js").rename(outside / "helper.js")
     os.symlink(outside / "helper.js", app / "helper.js")
     assert run("check", "--no-cache", ".", cwd=tmp_path, check=0).stdout == "All clear: 5 files checked.\n"
+
+
+# ------------------------------------------------- issue 14: surfaces that never give a wrong green
+
+CONSOLE = Path(sys.executable).with_name("consentlint")  # the installed console script
+
+
+def cli(*args, cwd, stdin=None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CONSOLE), *map(str, args)], cwd=cwd, capture_output=True, text=True, input=stdin)
+
+
+MONOREPO = FIXTURES / "projects" / "monorepo"
+MONOREPO_FINDINGS = [
+    "delivery/delivery/route.py:13:16: PDC101 `camera.take_picture` collects media.photos, which the manifest "
+    "does not declare",
+    "delivery/privacy-manifest.toml:10:1: PDC002 consent check `delivery.consent.asked` named in the manifest is "
+    "never used in the scanned code",
+    "shop/privacy-manifest.toml:11:1: PDC102 the manifest declares contacts, but nothing in the scanned code "
+    "collects it",
+    "shop/shop/checkout.py:12:12: PDC201 `camera.take_picture` collects media.photos on a path that no consent "
+    "check for it guards",
+]
+
+
+@pytest.fixture
+def monorepo(tmp_path) -> Path:
+    target = tmp_path / "monorepo"
+    shutil.copytree(MONOREPO, target, ignore=shutil.ignore_patterns(".consentlint_cache"))
+    return target
+
+
+@pytest.mark.parametrize("paths", [("shop", "delivery"), ("delivery", "shop"), (".",)])
+def test_each_file_is_judged_against_its_nearest_manifest_in_any_order(monorepo, paths):
+    """The first path's manifest judged every file: `check shop delivery`
+    missed delivery's undeclared media (a wrong green) and flagged its guard."""
+    proc = cli("check", *paths, cwd=monorepo)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert proc.stdout.splitlines() == [*MONOREPO_FINDINGS, "Found 4 findings (2 errors, 2 warnings) in 6 files."]
+
+
+@pytest.mark.parametrize("files", [("delivery/delivery/route.py", "shop/shop/checkout.py"),
+                                   ("shop/shop/checkout.py", "delivery/delivery/route.py")])
+def test_a_file_list_from_two_apps_is_judged_per_app_without_project_rules(monorepo, files):
+    proc = cli("check", *files, cwd=monorepo)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.splitlines() == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3],
+                                        "Found 2 findings (2 errors) in 2 files."]
+
+
+def test_manifest_flag_still_forces_one_manifest_for_every_file(monorepo):
+    proc = cli("check", "--manifest", "shop/privacy-manifest.toml", "shop", "delivery", cwd=monorepo)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    # delivery's guard is not a consent check of shop's manifest; shop declares media
+    assert "delivery/delivery/route.py:8:13: PDC201 `gps.start` collects location.precise on a path that no " \
+           "consent check for it guards" in lines
+    assert not any(" PDC101 " in line for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("output", [False, True], ids=["stdout", "output-file"])
+def test_a_path_that_does_not_exist_is_exit_2_and_no_report(demo, fmt, output):
+    """`check fixtures/demo-ap` was a warning, a PDC002 about a manifest in a
+    folder nobody named, and exit 0. The exit-2 convention (DESIGN section 3:
+    no partial report): no JSON, no SARIF (so no `executionSuccessful`
+    to get wrong), nothing written to --output, and --exit-zero does not hide it."""
+    report = demo.parent / "report.out"
+    extra = ("--output", report) if output else ()
+    proc = cli("check", "web", "demo-ap", "andriod", "--format", fmt, "--exit-zero", *extra, cwd=demo)
+    assert proc.returncode == 2
+    assert proc.stdout == "" and not report.exists()
+    assert proc.stderr == ("consentlint: error: demo-ap: no such file or folder\n"
+                           "consentlint: error: andriod: no such file or folder\n")
+
+
+def test_inventory_of_a_missing_path_is_exit_2(demo):
+    proc = cli("inventory", "demo-ap", cwd=demo)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "consentlint: error: demo-ap: no such file or folder\n")
+
+
+def test_a_scan_of_no_source_files_says_so_and_is_not_all_clear(demo):
+    (demo / "docs").mkdir()
+    (demo / "docs" / "notes.md").write_text("nothing to scan\n")
+    proc = cli("check", "docs", cwd=demo)
+    assert (proc.returncode, proc.stdout) == (0, "No source files checked.\n")
+    assert proc.stderr == "consentlint: warning: no source files to check in docs\n"
+    doc = json.loads(cli("check", "docs", "--format", "json", "--quiet", cwd=demo).stdout)
+    assert doc["findings"] == [] and doc["collections"] == []
+
+
+def test_stdin_is_judged_as_the_named_file_in_its_project(demo):
+    """ruff's convention: `check - --stdin-filename PATH`. The buffer is judged,
+    not the file on disk; the manifest and the project index (demo.privacy's
+    consent check) come from PATH; findings name PATH."""
+    buffer = ("from plyer import gps\n\nfrom demo.privacy import has_consent\n\n"
+              "if has_consent(\"location\"):\n    gps.start()\ngps.start()\n")
+    proc = cli("check", "-", "--stdin-filename", "demo/unsaved.py", cwd=demo, stdin=buffer)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert proc.stdout.splitlines() == [
+        "demo/unsaved.py:7:5: PDC201 `gps.start` collects location.precise on a path that no consent check for it guards",
+        "Found 1 finding (1 error) in 1 file.",
+    ]
+    fixed = buffer.rsplit("gps.start()\n", 1)[0]
+    proc = cli("check", "-", "--stdin-filename", "demo/tracking.py", "--format", "json", cwd=demo, stdin=fixed)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["findings"] == []  # not tracking.py's findings on disk
+
+
+def test_stdin_takes_the_manifest_of_the_app_the_file_is_in(monorepo):
+    route = (monorepo / "delivery" / "delivery" / "route.py").read_text()
+    proc = cli("check", "-", "--stdin-filename", "delivery/delivery/route.py", cwd=monorepo, stdin=route)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [MONOREPO_FINDINGS[0], "Found 1 finding (1 error) in 1 file."]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("-",), "`-` reads standard input and needs --stdin-filename PATH (the file it stands for)"),
+    (("-", "web", "--stdin-filename", "a.py"), "`-` (standard input) cannot be checked together with other paths"),
+    (("web", "--stdin-filename", "a.py"), "--stdin-filename needs the path `-` (standard input)"),
+    (("-", "--stdin-filename", "notes.md"), "--stdin-filename notes.md: not a source file "
+                                            "(extensions: .py .pyi .java .kt .kts .js .jsx .mjs .cjs .ts .tsx .mts .cts)"),
+])
+def test_stdin_mistakes_are_usage_errors(demo, args, message):
+    """`check -` was "-: no such file or folder" and "All clear: 0 files checked.", exit 0."""
+    proc = cli("check", *args, cwd=demo, stdin="from plyer import gps\ngps.start()\n")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"consentlint: error: {message}\n")
+
+
+BAD_MANIFEST = '''[policy]
+url = "https://example.com/privacy"
+
+[[data]]
+category = "locaton"
+purpose = ["maps"]
+
+[[data]]
+category = "contacts"
+basis = "because"
+
+[consnet]
+checks = ["app.privacy.has_consent"]
+'''
+
+
+def test_every_manifest_mistake_is_reported_at_once_with_did_you_mean(tmp_path):
+    (tmp_path / "privacy-manifest.toml").write_text(BAD_MANIFEST)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = cli("check", "a.py", "--format", "sarif", cwd=tmp_path)
+    manifest = tmp_path / "privacy-manifest.toml"
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.splitlines() == [
+        f"consentlint: error: {manifest}:5: key data[0].category: unknown category 'locaton' "
+        "(did you mean `location`? see `consentlint catalog --categories`)",
+        f"consentlint: error: {manifest}:6: key data[0].purpose: unknown key (did you mean `purposes`?)",
+        f'consentlint: error: {manifest}:10: key data[1].basis: "because" is not one of "consent", "contract", '
+        '"legal-obligation", "emergency", "public"',
+        f"consentlint: error: {manifest}:12: key consnet: unknown key (did you mean `consent`?)",
+    ]
+
+
+def test_the_broken_manifests_of_two_apps_are_all_reported(monorepo):
+    for app in ("shop", "delivery"):
+        path = monorepo / app / "privacy-manifest.toml"
+        path.write_text(path.read_text().replace("[consent]", "[consnet]"))
+    proc = cli("check", ".", cwd=monorepo)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert sorted(proc.stderr.splitlines()) == [
+        f"consentlint: error: {(monorepo / app / 'privacy-manifest.toml').resolve()}:{line}: key consnet: "
+        "unknown key (did you mean `consent`?)" for app, line in (("delivery", 7), ("shop", 13))]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("chek",), "unknown command 'chek' (did you mean `check`?)"),
+    (("check", "--selct", "PDC2", "."), "unrecognized arguments: --selct (did you mean `--select`?)"),
+    (("check", "--no-cahce", "--stdin-filenme=a.py", "."), "unrecognized arguments: --no-cahce --stdin-filenme=a.py "
+     "(--no-cahce: did you mean `--no-cache`?; --stdin-filenme: did you mean `--stdin-filename`?)"),
+    (("check", "--format", "jsn"), "argument --format: invalid choice: 'jsn' (choose from 'text', 'json', 'sarif', "
+                                   "'github'); did you mean `json`?"),
+    (("inventory", "--formt", "json"), "unrecognized arguments: --formt (did you mean `--format`?)"),
+])
+def test_a_misspelt_command_or_flag_gets_a_did_you_mean(tmp_path, args, message):
+    proc = cli(*args, cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"consentlint: error: {message}\n")
+
+
+def test_schema_command_prints_the_shipped_schema_and_a_schema_line_is_a_comment(demo):
+    proc = cli("schema", "--manifest", cwd=demo)
+    assert proc.returncode == 0
+    assert proc.stdout == (ROOT / "src" / "consentlint" / "schemas" / "privacy-manifest.schema.json").read_text()
+    assert json.loads(cli("schema", "--catalog", cwd=demo).stdout)["title"]
+    # the README's `#:schema` line names that file in this repository, at the released tag
+    readme = (ROOT / "README.md").read_text()
+    line = re.search(r"^#:schema (\S+)$", readme, re.M).group(1)
+    repo, tag, path = re.fullmatch(r"https://raw\.githubusercontent\.com/([^/]+/[^/]+)/(v[\d.]+)/(\S+)", line).groups()
+    assert (ROOT / path).is_file() and tag == f"v{_version()}"
+    manifest = demo / "privacy-manifest.toml"
+    manifest.write_text(f"#:schema {line}\n" + manifest.read_text())
+    assert cli("check", cwd=demo).returncode == 1  # findings, not a manifest error
+
+
+def _version() -> str:
+    from consentlint import __version__
+
+    return __version__
+
+
+def test_readme_pins_name_the_release_the_changelog_describes():
+    """`rev: v0.1.0` and `uses: ...@v0` named tags that did not exist. The
+    pins, the package version and the changelog's newest entry agree (the
+    tag itself is made when the release is)."""
+    readme = (ROOT / "README.md").read_text()
+    pins = set(re.findall(r"^\s*rev: (\S+)$", readme, re.M)) | set(
+        re.findall(r"uses: consentlint/consentlint@(\S+)$", readme, re.M))
+    newest = re.search(r"^## (v\S+) - \d{4}-\d{2}-\d{2}$", (ROOT / "CHANGELOG.md").read_text(), re.M).group(1)
+    assert pins == {newest} == {f"v{_version()}"}
+
+
+def test_the_inventory_of_a_monorepo_reads_each_declaration_from_its_own_manifest(monorepo):
+    """delivery's media was "declared": shop's manifest (the first path's) declares it."""
+    proc = cli("inventory", "shop", "delivery", cwd=monorepo)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == [
+        "[delivery/privacy-manifest.toml]",
+        "location.precise: 1 site, declared (location, basis consent)",
+        "  delivery/delivery/route.py:8:13: gps.start [py-plyer-gps] guarded by `consent.allowed` (location, line 7)",
+        "media.photos: 1 site, NOT DECLARED",
+        "  delivery/delivery/route.py:13:16: camera.take_picture [py-plyer-camera] guarded by `consent.allowed` "
+        "(media, line 12)",
+        "",
+        "[shop/privacy-manifest.toml]",
+        "location.precise: 1 site, declared (location, basis consent)",
+        "  shop/shop/checkout.py:8:13: gps.start [py-plyer-gps] guarded by `privacy.has_consent` (location, line 7)",
+        "media.photos: 1 site, declared (media, basis consent)",
+        "  shop/shop/checkout.py:12:12: camera.take_picture [py-plyer-camera] unguarded",
+    ]
+    doc = json.loads(cli("inventory", "delivery", "shop", "--format", "json", cwd=monorepo).stdout)
+    assert [(c["manifest"], c["category"], c["declared"]) for c in doc["categories"]] == [
+        ("delivery/privacy-manifest.toml", "location.precise", True),
+        ("delivery/privacy-manifest.toml", "media.photos", False),
+        ("shop/privacy-manifest.toml", "location.precise", True),
+        ("shop/privacy-manifest.toml", "media.photos", True),
+    ]
+
+
+def test_flake8_in_a_monorepo_agrees_with_the_cli_per_app(monorepo):
+    """The plugin already took each file's nearest manifest; the CLI now does too."""
+    proc = subprocess.run([str(CONSOLE.with_name("flake8")), "--select", "PDC", "shop", "delivery"], cwd=monorepo,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert sorted(proc.stdout.splitlines()) == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3]]
+    assert cli("check", "shop/shop/checkout.py", "delivery/delivery/route.py", cwd=monorepo).stdout.splitlines()[:-1] \
+        == [MONOREPO_FINDINGS[0], MONOREPO_FINDINGS[3]]
+
+
+def test_a_named_file_consentlint_does_not_read_is_not_counted_as_checked(demo):
+    """`check privacy-manifest.toml` said "All clear: 1 file checked." of a file it never read."""
+    proc = cli("check", "privacy-manifest.toml", cwd=demo)
+    assert (proc.returncode, proc.stdout) == (0, "No source files checked.\n")
+    assert proc.stderr == ("consentlint: warning: privacy-manifest.toml: not a source file consentlint reads, skipped\n"
+                           "consentlint: warning: no source files to check in privacy-manifest.toml\n")
+    proc = cli("check", "privacy-manifest.toml", "demo/tracking.py", "--format", "json", cwd=demo)
+    doc = json.loads(proc.stdout)
+    assert doc["errors"] == [{"path": "privacy-manifest.toml", "message": "not a source file consentlint reads, skipped"}]
+    assert {f["path"] for f in doc["findings"]} == {"demo/tracking.py"}

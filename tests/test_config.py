@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,36 @@ def test_an_input_file_that_is_not_utf8_names_a_line(project, name, data, line, 
     what = "configuration" if name == "consentlint.toml" else "manifest"
     assert proc.stderr == (f"consentlint: error: {project / name}:{line}: cannot read {what}: {problem} "
                            "(TOML files are UTF-8)\n")
+
+
+def test_every_config_mistake_is_reported_at_once_with_did_you_mean(project):
+    """Only the first bad key was named: fixing one revealed the next."""
+    (project / "pyproject.toml").write_text('[tool.consentlint]\nselcet = ["PDC2"]\nfail-on = "warn"\n'
+                                            'extend_exclud = ["x"]\nbogus = 1\n')
+    proc = subprocess.run([str(Path(sys.executable).with_name("consentlint")), "check", "."], cwd=project,
+                          capture_output=True, text=True)
+    where = project / "pyproject.toml"
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.splitlines() == [
+        f"consentlint: error: {where}:2: key tool.consentlint.selcet: unknown key (did you mean `select`?)",
+        f"consentlint: error: {where}:3: key tool.consentlint.fail-on: expected one of error, warning, got 'warn'",
+        f"consentlint: error: {where}:4: key tool.consentlint.extend_exclud: unknown key "
+        "(did you mean `extend-exclude`?)",
+        f"consentlint: error: {where}:5: key tool.consentlint.bogus: unknown key (known: baseline, cache-dir, "
+        "catalog, color, exclude, exit-zero, extend-exclude, fail-on, force-exclude, format, ignore, jobs, manifest, "
+        "no-cache, no-respect-gitignore, output, project, quiet, report-suppressions, respect-gitignore, "
+        "sarif-output, select, show-source)",
+    ]
+
+
+def test_check_a_b_and_check_b_a_read_the_same_config(tmp_path):
+    """The config was looked up from the first path only."""
+    for app, code in (("a", "PDC101"), ("b", "PDC201")):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "privacy-manifest.toml").write_text(manifest_of("contacts"))
+        (tmp_path / app / "app.py").write_text(CODE)
+        (tmp_path / app / "consentlint.toml").write_text(f'select = ["{code}"]\n')
+    (tmp_path / "consentlint.toml").write_text('select = ["PDC201"]\nformat = "json"\n')
+    ab, ba = run("a", "b", cwd=tmp_path), run("b", "a", cwd=tmp_path)
+    assert ab.stdout == ba.stdout and codes(ab) == ["PDC201"]
+    assert {f["path"] for f in json.loads(ab.stdout)["findings"]} == {"a/app.py", "b/app.py"}

@@ -18,7 +18,7 @@ from conftest import FIXTURES, annotations, expected_findings, forbidden_finding
 from consentlint import engine
 from consentlint.frontends import FRONTENDS
 from consentlint.frontends.jvm import kotlin_property
-from consentlint.manifest import find_manifest, load_manifest
+from consentlint.manifest import find_manifest, group_by_manifest, load_manifest
 
 SINGLE = sorted(
     p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in ("projects", "demo-app")
@@ -89,17 +89,17 @@ def test_project(project: Path):
     """Multi-file cases: a whole-project scan (project-scope rules on); the
     manifest's own annotations (`# expect: PDC102`) count too."""
     files = sorted(p for p in project.rglob("*") if p.suffix in FRONTENDS)
-    manifest_path = find_manifest(project)
-    eng = _engine(manifest_path)
-    result = engine.run(eng, files, 1, True, (project / "privacy-manifest.toml").as_posix())
+    findings = []
+    for manifest_path, group in group_by_manifest(files).items():  # a monorepo: one project per manifest
+        findings += engine.run(_engine(manifest_path), group, 1, True, engine.display_path(group[0])).findings
     by_display = {engine.display_path(p): p for p in [*files, *project.rglob("*.toml")]}
-    actual = [(f.path, f.line, f.code) for f in result.findings]
+    actual = sorted((f.path, f.line, f.code) for f in findings)
     expected, forbidden = [], set()
     for display, path in by_display.items():
         expected += [(display, line, code) for line, code in expected_findings(path)]
         forbidden |= {(display, line, code) for line, code in forbidden_findings(path)}
     _compare(actual, expected, forbidden, project.name)
-    _check_positions(result.findings, by_display)
+    _check_positions(findings, by_display)
 
 
 def test_annotations_are_well_formed():

@@ -4,10 +4,13 @@ limit hides some, and every line a well-formed command."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import FIXTURES
 from consentlint.engine import RunResult
@@ -121,3 +124,80 @@ def test_action_and_readme_example_agree():
     keys = re.findall(r"^\s+([a-z-]+):", used.split("- uses:", 1)[0], re.M)
     assert keys and set(keys) <= inputs
     assert "security-events: write" in example and "upload-sarif" in example
+
+
+def _step(name: str) -> tuple[str, dict]:
+    """The bash script and env of one step of action.yml."""
+    import yaml
+
+    from conftest import ROOT
+
+    steps = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))["runs"]["steps"]
+    step = next(s for s in steps if s["name"] == name)
+    return step["run"], step.get("env", {})
+
+
+def _run_step(tmp_path, cwd, **inputs) -> tuple[subprocess.CompletedProcess, list[str], str]:
+    """The action's scan step as the runner runs it (``bash -eo pipefail``), with
+    `consentlint` a shim that logs each call; (result, calls, GITHUB_OUTPUT)."""
+    script, _ = _step("Run consentlint")
+    shim = tmp_path / "bin"
+    shim.mkdir(exist_ok=True)
+    log = tmp_path / "calls.log"
+    real = Path(sys.executable).with_name("consentlint")
+    (shim / "consentlint").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    (shim / "consentlint").chmod(0o755)
+    output = tmp_path / "github-output"
+    env = {**os.environ, "CONSENTLINT_BIN": str(shim), "GITHUB_OUTPUT": str(output), "PATHS": ".",
+           "MANIFEST": "", "FORMAT": "github", "SARIF_FILE": "", "ARGS": ""}
+    env.update({k.upper().replace("-", "_"): v for k, v in inputs.items()})
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+    return proc, log.read_text().splitlines() if log.exists() else [], output.read_text() if output.exists() else ""
+
+
+def test_the_action_scans_once_for_annotations_and_sarif(tmp_path):
+    """With `sarif-file` it ran two scans (SARIF, then annotations); now one run
+    writes both, and they hold the same findings."""
+    demo = tmp_path / "demo-app"
+    shutil.copytree(FIXTURES / "demo-app", demo)
+    proc, calls, output = _run_step(tmp_path, demo, sarif_file="consentlint.sarif", args="--no-cache")
+    assert proc.returncode == 1, proc.stderr
+    assert calls == ["check . --no-cache --sarif-output consentlint.sarif --format github"]
+    assert output == "exit-code=1\n"
+    annotations = [parse(line) for line in proc.stdout.splitlines() if not line.startswith("::notice")]
+    results = json.loads((demo / "consentlint.sarif").read_text())["runs"][0]["results"]
+    assert sorted((p["file"], int(p["line"]), p["title"].split()[0]) for _, p, _ in annotations) == sorted(
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+         r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in results)
+
+
+def test_the_action_without_sarif_and_with_a_missing_path(tmp_path):
+    demo = tmp_path / "demo-app"
+    shutil.copytree(FIXTURES / "demo-app", demo)
+    proc, calls, output = _run_step(tmp_path, demo, paths="web demo-ap", args="--no-cache")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == "consentlint: error: demo-ap: no such file or folder\n"
+    assert calls == ["check web demo-ap --no-cache --format github"] and output == "exit-code=2\n"
+
+
+def test_the_action_caches_pip_by_the_action_own_files():
+    """setup-python's `cache: pip` and hashFiles() see only the workspace; the
+    key is computed from the action's pyproject.toml and the cache is the pip
+    cache folder the install step uses."""
+    import yaml
+
+    from conftest import ROOT
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
+    steps = {s["name"]: s for s in action["runs"]["steps"]}
+    cache = steps["Cache pip downloads"]
+    assert cache["uses"].startswith("actions/cache@") and cache["with"]["key"] == "${{ steps.pip-cache.outputs.key }}"
+    assert steps["Install consentlint"]["env"]["PIP_CACHE_DIR"] == cache["with"]["path"]
+    assert action["inputs"]["cache"]["default"] == "true"
+    script, _ = _step("Key of the pip cache")
+    proc = subprocess.run(["bash", "-eo", "pipefail", "-c", script],
+                          env={**os.environ, "ACTION_PATH": str(ROOT), "PYTHON_VERSION": "3.12", "RUNNER_OS": "Linux",
+                               "GITHUB_OUTPUT": "/dev/stdout"},
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and re.fullmatch(r"key=consentlint-pip-Linux-3\.12-[0-9a-f]{16}\n", proc.stdout), proc

@@ -6,6 +6,7 @@ once (it needs PyPI for consentlint's dependencies, nothing else)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,39 +70,50 @@ def _git(*args, cwd: Path, env: dict, check: bool = True) -> subprocess.Complete
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory) -> tuple[Path, dict]:
+def hooks(tmp_path_factory) -> tuple[Path, str, dict]:
+    """The hook repository (the working tree's state, committed: the real tree
+    has uncommitted changes), its commit, and the environment every case shares."""
     base = tmp_path_factory.mktemp("precommit")
     env = {**os.environ, "PRE_COMMIT_HOME": str(base / "cache"), "GIT_CONFIG_GLOBAL": os.devnull,
            "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"}
     env.pop("CI", None)
-    hooks = base / "hook-repo"  # the working tree's state, committed (the real tree has uncommitted changes)
-    hooks.mkdir()
+    repo = base / "hook-repo"
+    repo.mkdir()
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        shutil.copy2(ROOT / name, hooks / name)
+        shutil.copy2(ROOT / name, repo / name)
     for folder in ("src", "checks"):
-        shutil.copytree(ROOT / folder, hooks / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    _git("init", "-q", "-b", "main", cwd=hooks, env=env)
-    _git("add", "-A", cwd=hooks, env=env)
-    _git("commit", "-q", "-m", "hooks", cwd=hooks, env=env)
-    rev = _git("rev-parse", "HEAD", cwd=hooks, env=env).stdout.strip()
+        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    _git("init", "-q", "-b", "main", cwd=repo, env=env)
+    _git("add", "-A", cwd=repo, env=env)
+    _git("commit", "-q", "-m", "hooks", cwd=repo, env=env)
+    return repo, _git("rev-parse", "HEAD", cwd=repo, env=env).stdout.strip(), env
 
-    repo = base / "app"
-    (repo / "app").mkdir(parents=True)
-    (repo / "privacy-manifest.toml").write_text(MANIFEST)
-    (repo / "app" / "__init__.py").write_text("")
-    (repo / "app" / "privacy.py").write_text("def has_consent(category):\n    return False\n")
+
+def _app_repo(hooks, repo: Path, files: dict[str, str]) -> tuple[Path, dict]:
+    """A git repository with ``files`` committed and both hooks installed
+    (the hook environment is built once, in the shared PRE_COMMIT_HOME)."""
+    hook_repo, rev, env = hooks
+    for path, text in files.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {hooks.as_posix()}\n  rev: {rev}\n  hooks:\n  - id: consentlint\n"
+        f"repos:\n- repo: {hook_repo.as_posix()}\n  rev: {rev}\n  hooks:\n  - id: consentlint\n"
         "  - id: consentlint-manifest\n")
     _git("init", "-q", "-b", "main", cwd=repo, env=env)
-    pre_commit = [sys.executable, "-m", "pre_commit"]
-    install = subprocess.run([*pre_commit, "install", "--install-hooks"], cwd=repo, env=env,
+    install = subprocess.run([sys.executable, "-m", "pre_commit", "install", "--install-hooks"], cwd=repo, env=env,
                              capture_output=True, text=True)
     assert install.returncode == 0, install.stdout + install.stderr
     _git("add", "-A", cwd=repo, env=env)
-    _git("commit", "-q", "-m", "start", cwd=repo, env=env)
+    _git("commit", "-q", "--no-verify", "-m", "start", cwd=repo, env=env)
     return repo, env
+
+
+@pytest.fixture(scope="module")
+def app(hooks, tmp_path_factory) -> tuple[Path, dict]:
+    return _app_repo(hooks, tmp_path_factory.mktemp("app"), {
+        "privacy-manifest.toml": MANIFEST, "app/__init__.py": "",
+        "app/privacy.py": "def has_consent(category):\n    return False\n"})
 
 
 def _commit(repo: Path, env: dict, path: str, text: str) -> subprocess.CompletedProcess:
@@ -137,3 +149,52 @@ def test_manifest_hook_scans_the_whole_project(app):
     (repo / "privacy-manifest.toml").write_text(MANIFEST)
     passed = _commit(repo, env, "privacy-manifest.toml", MANIFEST.replace('"navigation"', '"navigation", "maps"'))
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+# one unguarded collection per extension the CLI scans (DESIGN section 12, "Files")
+PYTHON = "from plyer import gps\n\n\ndef track():\n    gps.start()\n"
+JVM = CASES["kotlin"][1]
+WEB = CASES["javascript"][1]
+EXTENSIONS = {".py": PYTHON, ".pyi": PYTHON, ".java": CASES["java"][1], ".kt": JVM, ".kts": JVM,
+              ".js": WEB, ".jsx": WEB, ".mjs": WEB, ".cjs": WEB, ".ts": WEB, ".tsx": WEB, ".mts": WEB, ".cts": WEB}
+
+
+def test_every_extension_the_cli_scans_has_a_case():
+    from consentlint.frontends import ALL_EXTENSIONS
+
+    assert sorted(EXTENSIONS) == sorted(ALL_EXTENSIONS)
+
+
+@pytest.mark.parametrize("extension", list(EXTENSIONS))
+def test_the_hook_receives_every_extension(app, extension):
+    """identify gives .mts/.cts no tag and .pyi the tag `pyi`: with `types_or`
+    they were never passed and the commit went through."""
+    repo, env = app
+    path = f"ext/track{extension}"
+    blocked = _commit(repo, env, path, EXTENSIONS[extension])
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert re.search(rf"^{re.escape(path)}:\d+:\d+: PDC201 ", output, re.M), output
+    _git("rm", "-q", "--cached", path, cwd=repo, env=env)
+    (repo / path).unlink()
+
+
+def test_a_commit_touching_two_apps_judges_each_file_by_its_own_manifest(hooks, tmp_path):
+    """A monorepo: shop/ and delivery/ each have a manifest; a commit with a
+    file from each is judged per app (the first file's manifest judged both)."""
+    project = ROOT / "fixtures" / "projects" / "monorepo"
+    files = {p.relative_to(project).as_posix(): p.read_text() for p in project.rglob("*")
+             if p.is_file() and ".consentlint_cache" not in p.parts}
+    repo, env = _app_repo(hooks, tmp_path, files)
+    for path in ("delivery/delivery/route.py", "shop/shop/checkout.py"):
+        (repo / path).write_text((repo / path).read_text() + "\n\n# touched\n")
+        _git("add", path, cwd=repo, env=env)
+    blocked = _git("commit", "-m", "both apps", cwd=repo, env=env, check=False)
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert sorted(re.findall(r"^\S+:\d+:\d+: PDC\d+ .*$", output, re.M)) == [
+        "delivery/delivery/route.py:13:16: PDC101 `camera.take_picture` collects media.photos, "
+        "which the manifest does not declare",
+        "shop/shop/checkout.py:12:12: PDC201 `camera.take_picture` collects media.photos on a path "
+        "that no consent check for it guards",
+    ]

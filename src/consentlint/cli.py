@@ -1,4 +1,4 @@
-"""Command line: ``consentlint check|inventory|rule|catalog|init|server``.
+"""Command line: ``consentlint check|inventory|export|rule|catalog|schema|init|server``.
 
 stdout carries only the report; problems go to stderr as
 ``consentlint: error: ...``. Exit codes: 0 clean, 1 error-level findings,
@@ -40,7 +40,39 @@ class _Parser(argparse.ArgumentParser):
     (exit 2) instead of the whole usage text; ``--help`` shows the usage."""
 
     def error(self, message: str):
-        raise ConfigError(message)
+        raise ConfigError(_with_hint(self, message))
+
+
+_CHOICE = re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+def _with_hint(parser: argparse.ArgumentParser, message: str) -> str:
+    """argparse's message with a did-you-mean (difflib) for a misspelt
+    command, choice or flag: `consentlint chek` -> did you mean `check`?"""
+    from consentlint.schema import did_you_mean
+
+    choice = _CHOICE.fullmatch(message)
+    if choice:
+        argument, value, listed = choice.groups()
+        hint = did_you_mean(value, [c.strip().strip("'") for c in listed.split(",")])
+        if hint and argument == "COMMAND":
+            return f"unknown command {value!r} ({hint})"
+        return f"{message}; {hint}" if hint else message
+    if message.startswith("unrecognized arguments: "):
+        flags = set()
+        for p in [parser, *_subparsers(parser)]:
+            flags |= {o for a in p._actions for o in a.option_strings}
+        unknown = [w.split("=", 1)[0] for w in message.split()[2:] if w.startswith("-")]
+        hints = [(flag, did_you_mean(flag, flags)) for flag in unknown]
+        hints = [(flag, hint) for flag, hint in hints if hint]
+        if len(hints) == 1:
+            return f"{message} ({hints[0][1]})"
+        return f"{message} ({'; '.join(f'{flag}: {hint}' for flag, hint in hints)})" if hints else message
+    return message
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list:
+    return [p for a in parser._actions if isinstance(a, argparse._SubParsersAction) for p in a.choices.values()]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH",
                        help="files or folders to scan (default: .)")
         p.add_argument("--manifest", type=Path, metavar="FILE",
-                       help="the privacy manifest (default: nearest privacy-manifest.toml upward from the first path)")
+                       help="the privacy manifest for every file (default: for each file, the nearest "
+                            "privacy-manifest.toml upward from it)")
         p.add_argument("--catalog", type=Path, action="append", default=[], metavar="DIR",
                        help="an extra catalog folder of TOML files (repeatable)")
         p.add_argument("--format", choices=formats, default=default_format, help=f"output format (default: {default_format})")
@@ -77,11 +110,17 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr and no summary line")
         p.add_argument("--config", type=Path, metavar="FILE",
                        help="configuration file (default: nearest consentlint.toml or pyproject.toml with "
-                            "[tool.consentlint] upward from the first path)")
+                            "[tool.consentlint] upward from the folder the paths share)")
         p.add_argument("--isolated", action="store_true", help="ignore configuration files")
+        p.add_argument("--stdin-filename", type=Path, metavar="PATH",
+                       help="with the path `-`: read the source from standard input as the file PATH "
+                            "(its language, manifest and project come from PATH; findings name PATH)")
 
     check = sub.add_parser("check", help="check collection sites against the manifest and consent guards")
     scan_options(check, FORMATS, "text")
+    check.add_argument("--sarif-output", type=Path, metavar="FILE",
+                       help="also write a SARIF 2.1.0 report to FILE, in the same run (semgrep's convention; "
+                            "the GitHub Action prints annotations and writes SARIF from one scan)")
     check.add_argument("--select", type=_codes, default=None, metavar="CODES",
                        help="comma-separated codes or prefixes to report (default: all)")
     check.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="codes or prefixes not to report")
@@ -127,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--language", choices=("python", "java", "kotlin", "javascript", "typescript"))
     catalog.add_argument("--categories", action="store_true", help="list the category taxonomy instead")
     catalog.add_argument("--format", choices=("text", "json"), default="text")
+    schema = sub.add_parser("schema", help="print a JSON Schema, for editors without network access")
+    which = schema.add_mutually_exclusive_group(required=True)
+    which.add_argument("--manifest", action="store_const", dest="schema", const="privacy-manifest.schema.json",
+                       help="the schema of privacy-manifest.toml")
+    which.add_argument("--catalog", action="store_const", dest="schema", const="catalog.schema.json",
+                       help="the schema of catalog files (checks/**.toml)")
     parser.set_defaults(subparsers={"check": check, "inventory": inventory, "export": export})
     return parser
 
@@ -146,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
             return _rule(args)
+        if args.command == "schema":
+            return _schema(args)
         if args.command == "init":
             from consentlint.init import write
 
@@ -158,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             return serve()
         return _catalog(args)
     except ConsentlintError as exc:
-        print(f"consentlint: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # several problems: one line each
+            print(f"consentlint: error: {line}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
@@ -179,7 +227,7 @@ def _configured(parser, args, argv):
     path = args.config
     if path is not None and not path.is_file():
         raise ConfigError(f"--config {path}: {_not_a_file(path)}")
-    path = path or find_config(args.paths[0])
+    path = path or find_config(_config_start(args))
     if path is None:
         return args
     sub = args.subparsers[args.command]
@@ -196,6 +244,16 @@ def _configured(parser, args, argv):
             args.origins[id(item)] = origin
     args.config_values = values  # keeps the ids above alive and unique
     return args
+
+
+def _config_start(args) -> Path:
+    """Where the configuration file is looked for: the file standard input
+    stands for, else the folder the paths share (so ``check a b`` and
+    ``check b a`` read the same one)."""
+    if [p.as_posix() for p in args.paths] == ["-"] and args.stdin_filename is not None:
+        return args.stdin_filename
+    folders = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))) for p in args.paths]
+    return Path(os.path.commonpath(folders))
 
 
 def _named(args, value, flag: str) -> str:
@@ -227,9 +285,7 @@ def _selected(select, ignore):
 
 
 def _scan(args) -> int:
-    from consentlint import engine
-    from consentlint.discovery import DEFAULT_EXCLUDES, discover
-    from consentlint.manifest import find_manifest, load_manifest
+    from consentlint.discovery import Discovery
 
     is_check = args.command == "check"
     chosen = _selected(args.select, args.ignore) if is_check else (lambda code: True)
@@ -238,53 +294,34 @@ def _scan(args) -> int:
     for folder in args.catalog:
         if not folder.is_dir():
             raise ConfigError(f"{_named(args, folder, '--catalog')}: not a folder")
-    manifest_path = args.manifest or find_manifest(args.paths[0])
     if args.manifest is not None and not args.manifest.is_file():
         raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
-    manifest = load_manifest(manifest_path) if manifest_path else None
-    root = engine.project_root(manifest, args.paths[0])
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
-    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
-                               cache_dir=str(cache_dir) if cache_dir is not None else None,
-                               project_root=str(root) if root is not None else None)
-    eng = engine.Engine(settings, manifest=manifest)
-
-    found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                     extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
-                     respect_gitignore=args.respect_gitignore, root=root)
-    if not args.quiet:
-        for path, message in found.errors:
-            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
-    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
-    jobs = args.jobs or os.cpu_count() or 1
+    stdin = _stdin(args)
+    if stdin is None:
+        _no_missing_paths(args.paths)
     known = None
     if is_check and args.baseline is not None and args.write_baseline is None:
         from consentlint.baseline import load_baseline
 
         known = load_baseline(args.baseline, _named(args, args.baseline, "--baseline"))  # a bad one fails fast
-    machine = args.format not in ("text", "markdown")
-    progress = None if args.quiet or machine else _progress_line(len(found.files))
-    context = []
-    if root is not None and not _covers(args.paths, root):
-        # a partial scan (pre-commit, one file): the rest of the project is read
-        # for the index, so helpers and callers elsewhere count (DESIGN section 7)
-        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                           extend_exclude=args.extend_exclude, force_exclude=True,
-                           respect_gitignore=args.respect_gitignore, root=root).files
-    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
-                        progress=progress, context=context)
+    found = _discover(args, args.paths) if stdin is None else Discovery(files=[args.stdin_filename])
+    if not args.quiet:
+        for path, message in found.errors:
+            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
+        if not found.files:
+            print(f"consentlint: warning: no source files to check in {', '.join(map(str, args.paths))}",
+                  file=sys.stderr)
+    result = _run_projects(args, found, stdin)
     result.findings = [f for f in result.findings if chosen(f.code)]
     result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
 
     if args.command == "export":
-        return _export(args, result, manifest)
+        return _export(args, result)
     if not is_check:
         from consentlint.report import inventory
 
-        _write(inventory.render(result, manifest, args.format), _named(args, args.output, "--output"), args.output,
-               json_like=args.format == "json")
+        _write(inventory.render_projects(result.projects, args.format), _named(args, args.output, "--output"),
+               args.output, json_like=args.format == "json")
         return 0
     if args.write_baseline is not None:
         from consentlint import baseline
@@ -308,6 +345,7 @@ def _scan(args) -> int:
     else:
         output = reporter.render(result)
     _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif", "gitlab"))
+    _write_sarif(args, result)
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
@@ -316,9 +354,16 @@ def _scan(args) -> int:
 EXPORTS = ("play-data-safety", "xcprivacy", "fideslang")
 
 
-def _export(args, result, manifest) -> int:
-    """``consentlint export``: the data map in an app store's or a data-map tool's format."""
+def _export(args, result) -> int:
+    """``consentlint export``: one app's data map in an app store's or a data-map tool's format."""
     from consentlint import datamap
+    from consentlint.engine import display_path
+
+    if len(result.projects) > 1:
+        names = [display_path(m.path) if m is not None else "no manifest" for m, _ in result.projects]
+        raise ConfigError(f"an export is one app's; these paths cover {len(names)} ({', '.join(names)}): "
+                          "export each app's folder")
+    manifest = result.projects[0][0] if result.projects else None
 
     template = None
     if args.template is not None:
@@ -332,6 +377,161 @@ def _export(args, result, manifest) -> int:
     _write(reporter.render(datamap.build(result, manifest), template), _named(args, args.output, "--output"),
            args.output)
     return 0
+
+
+# ------------------------------------------------- one project per manifest
+
+
+def _stdin(args) -> bytes | None:
+    """The source on standard input for ``check - --stdin-filename PATH``
+    (ruff's convention), else None; ``-`` without a file name, or with other
+    paths, is a usage error (a buffer's language and project come from its
+    name)."""
+    from consentlint.frontends import ALL_EXTENSIONS
+
+    reading = [p for p in args.paths if p.as_posix() == "-"]
+    if not reading:
+        if args.stdin_filename is not None:
+            raise ConfigError("--stdin-filename needs the path `-` (standard input)")
+        return None
+    if args.stdin_filename is None:
+        raise ConfigError("`-` reads standard input and needs --stdin-filename PATH (the file it stands for)")
+    if len(args.paths) > 1:
+        raise ConfigError("`-` (standard input) cannot be checked together with other paths")
+    if not args.stdin_filename.name.endswith(ALL_EXTENSIONS):
+        raise ConfigError(f"--stdin-filename {args.stdin_filename}: not a source file "
+                          f"(extensions: {' '.join(ALL_EXTENSIONS)})")
+    return sys.stdin.buffer.read()
+
+
+def _no_missing_paths(paths) -> None:
+    """A named path that is not there is exit 2, never a clean run of
+    nothing (a typo in CI would pass forever); every one is named."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        raise ConfigError("\n".join(f"{path}: no such file or folder" for path in missing))
+
+
+def _discover(args, paths):
+    """The files under ``paths``, each path walked with its own project's
+    root (top-level excludes such as ``/vendor/``), in an order that does
+    not depend on the order of ``paths``."""
+    from consentlint import engine
+    from consentlint.discovery import DEFAULT_EXCLUDES, Discovery, discover
+    from consentlint.manifest import find_manifest
+
+    by_root: dict = {}
+    for path in paths:
+        manifest_path = args.manifest or find_manifest(path)
+        root = Path(manifest_path).parent if manifest_path else engine.project_root(None, path)
+        by_root.setdefault(root, []).append(path)
+    out = Discovery()
+    seen = set()
+    for root, group in sorted(by_root.items(), key=lambda item: str(item[0])):
+        found = discover(group, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                         extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
+                         respect_gitignore=args.respect_gitignore, root=root)
+        for path in found.files:
+            if os.path.realpath(path) not in seen:
+                seen.add(os.path.realpath(path))
+                out.files.append(path)
+        out.errors += found.errors
+    return out
+
+
+def _run_projects(args, found, stdin=None):
+    """Each file judged against the manifest nearest to it (``--manifest``:
+    that one for all), one engine run per manifest with its own project
+    index and project-scope rules; the results merged."""
+    from consentlint import engine
+    from consentlint.manifest import group_by_manifest
+
+    if args.manifest is not None:
+        groups = {args.manifest: list(found.files)}
+    else:
+        groups = group_by_manifest(found.files, seeds=args.paths if stdin is None else ())
+    manifests = _load_manifests(groups)
+    catalog = None  # read once (by the first project's engine, from its cache), shared by the others
+    merged = engine.RunResult()
+    merged.projects = []  # (manifest, its result), for the inventory
+    for manifest_path in sorted(groups, key=lambda p: (p is not None, str(p))):
+        files = groups[manifest_path]
+        manifest = manifests[manifest_path]
+        if manifest is None and not files:
+            continue
+        result, catalog = _run_project(args, manifest_path, manifest, files, catalog, stdin)
+        merged.projects.append((manifest, result))
+        merged.findings += result.findings
+        merged.collections += result.collections
+        merged.errors += result.errors
+        merged.suppressed += result.suppressed
+        merged.files += result.files
+    merged.errors += found.errors
+    merged.findings.sort(key=lambda f: f.sort_key())
+    merged.suppressed.sort(key=lambda item: item[0].sort_key())
+    merged.collections.sort(key=lambda c: (c.path, c.span.line, c.span.column, c.category, c.source.id))
+    merged.errors.sort()
+    return merged
+
+
+def _load_manifests(groups) -> dict:
+    """Every manifest of the run, read before any scan; all their problems
+    at once (exit 2)."""
+    from consentlint.errors import ManifestError
+    from consentlint.manifest import load_manifest
+
+    loaded, problems = {}, []
+    for manifest_path in groups:
+        try:
+            loaded[manifest_path] = load_manifest(manifest_path) if manifest_path else None
+        except ManifestError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ManifestError("\n".join(problems))
+    return loaded
+
+
+def _run_project(args, manifest_path, manifest, files, catalog, stdin=None):
+    """One project: ``files`` judged against ``manifest`` over its index; its
+    result, and the catalogs it used (``catalog``, else loaded here)."""
+    from consentlint import engine
+    from consentlint.discovery import DEFAULT_EXCLUDES, discover
+    from consentlint.manifest import group_by_manifest
+
+    root = engine.project_root(manifest, files[0] if files else args.paths[0])
+    cache_dir = None
+    if not args.no_cache:
+        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
+    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
+                               cache_dir=str(cache_dir) if cache_dir is not None else None,
+                               project_root=str(root) if root is not None else None)
+    eng = engine.Engine(settings, catalog=catalog, manifest=manifest)
+    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
+    context = []
+    if root is not None and not _covers(args.paths, root):
+        # a partial scan (pre-commit, one file): the rest of the project is read
+        # for the index, so helpers and callers elsewhere count (DESIGN section 7);
+        # files another manifest governs are another project
+        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                           extend_exclude=args.extend_exclude, force_exclude=True,
+                           respect_gitignore=args.respect_gitignore, root=root).files
+        if args.manifest is None:
+            context = group_by_manifest(context).get(manifest_path, [])
+    machine = args.format not in ("text", "markdown")
+    progress = None if args.quiet or machine else _progress_line(len(files))
+    first = min(map(engine.display_path, files), default="")  # where PDC002 says no manifest governs a file
+    return engine.run(eng, files, args.jobs or os.cpu_count() or 1, project, first, progress=progress,
+                      context=context, stdin=stdin), eng.catalog
+
+
+def _write_sarif(args, result) -> None:
+    """``--sarif-output FILE``: the same findings as SARIF beside the main report."""
+    if args.sarif_output is None:
+        return
+    from consentlint.report import sarif
+
+    _write(sarif.render(result), _named(args, args.sarif_output, "--sarif-output"), args.sarif_output,
+           json_like=True)
 
 
 def _color(args) -> bool:
@@ -413,6 +613,15 @@ def _rule(args) -> int:
     print(f"# {module.CODE} ({module.NAME})\n")
     print(f"Default severity: {module.SEVERITY}. Scope: {module.SCOPE}.\n")
     print(module.__doc__.strip())
+    return 0
+
+
+def _schema(args) -> int:
+    """The schema file as shipped, byte for byte (save it next to the manifest
+    and point a ``#:schema`` line at it)."""
+    from importlib import resources
+
+    sys.stdout.write(resources.files("consentlint").joinpath("schemas", args.schema).read_text("utf-8"))
     return 0
 
 

@@ -1,16 +1,18 @@
 """Configuration files: ``[tool.consentlint]`` in ``pyproject.toml``, or the
 top level of ``consentlint.toml`` (for non-Python repositories).
 
-The file is looked for from the first scanned path upward; the nearest folder
+The file is looked for upward from the scanned path (several paths: the folder
+they share; standard input: its --stdin-filename); the nearest folder
 with one wins, and in one folder ``consentlint.toml`` wins over
 ``pyproject.toml`` (a ``pyproject.toml`` without ``[tool.consentlint]`` is
 skipped). Keys are the long command-line flag names, with ``-`` or ``_``
 (``extend-exclude``, ``fail_on``; ``respect-gitignore = false`` or
 ``no-respect-gitignore = true``); lists are TOML arrays; relative paths
-(``manifest``, ``catalog``, ``baseline``, ``output``) are relative to the
-config file's folder. Command-line flags win over the file; ``catalog``
-folders from both add up. An unknown key or a wrong type is exit 2 naming
-file, line and key.
+(``manifest``, ``catalog``, ``baseline``, ``output``, ``sarif-output``) are
+relative to the config file's folder. Command-line flags win over the file; ``catalog``
+folders from both add up. Unknown keys and wrong types are exit 2, all of
+them at once, each naming file, line and key (with a did-you-mean for a
+misspelt key).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ KEYS: dict[str, tuple[str, object]] = {
     "catalog": ("catalog", "paths"),
     "format": ("format", "format"),
     "output": ("output", "path"),
+    "sarif-output": ("sarif_output", "path"),
     "jobs": ("jobs", "int"),
     "exclude": ("exclude", "strings"),
     "extend-exclude": ("extend_exclude", "strings"),
@@ -55,7 +58,7 @@ KEYS: dict[str, tuple[str, object]] = {
 # keys `inventory` ignores: check-only flags, and the report's format and file
 # (a `format = "sarif"` meant for `check` must not break or overwrite the inventory)
 CHECK_ONLY = frozenset(("select", "ignore", "exit-zero", "fail-on", "project", "baseline", "show-source",
-                        "color", "report-suppressions", "format", "output"))
+                        "color", "report-suppressions", "format", "output", "sarif-output"))
 
 
 def find_config(start: Path) -> Path | None:
@@ -112,25 +115,37 @@ def load_config(path: Path, command: str, formats, origins: dict | None = None) 
                               f"expected a table, got {kind}")
     base = path.parent
     out: dict[str, object] = {}
+    problems: list[str] = []  # every bad key, a line each (exit 2 once)
     for key, value in raw.items():
         name = key.replace("_", "-")
 
         def fail(problem: str):
             where = ".".join((*prefix, key))
             line = schema.locate(text, (*prefix, key))
-            raise ConfigError(f"{path}:{line}: key {where}: {problem}")
+            raise _Bad(f"{path}:{line}: key {where}: {problem}")
 
-        if name not in KEYS:
-            fail(f"unknown key (known: {', '.join(sorted(KEYS))})")
-        if command != "check" and name in CHECK_ONLY:
+        try:
+            if name not in KEYS:
+                hint = schema.did_you_mean(name, KEYS)
+                fail(f"unknown key ({hint or 'known: ' + ', '.join(sorted(KEYS))})")
+            if command != "check" and name in CHECK_ONLY:
+                continue
+            dest, kind = KEYS[name]
+            if kind == "format":
+                kind = tuple(formats)
+            out[dest] = _convert(value, kind, base, fail)
+        except _Bad as exc:
+            problems.append(str(exc))
             continue
-        dest, kind = KEYS[name]
-        if kind == "format":
-            kind = tuple(formats)
-        out[dest] = _convert(value, kind, base, fail)
         if origins is not None:
             origins[dest] = f"{path}:{schema.locate(text, (*prefix, key))}: key {'.'.join((*prefix, key))}"
+    if problems:
+        raise ConfigError("\n".join(problems))
     return out
+
+
+class _Bad(Exception):
+    """One key's problem, collected with the others."""
 
 
 def _convert(value, kind, base: Path, fail):

@@ -107,7 +107,16 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
     excludes). An entry that would be scanned but is not a regular file or
     folder is reported in ``errors``, never dropped without a word."""
     # one frame per folder level: a 1,100-deep tree outgrew the default limit
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH))
+    # (restored after: TOML read later must still stop at the usual depth)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, MAX_DEPTH))
+    try:
+        return _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, extensions, root)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, extensions, root) -> Discovery:
     out = Discovery()
     excludes = _Excludes([*exclude, *extend_exclude], root)
     ignores = _Ignores()
@@ -201,6 +210,9 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
                 walk(*item)
         elif path.is_file():
             if force_exclude and _excluded_path(excludes, absolute, False):
+                continue
+            if not path.name.endswith(extensions):  # named, but never read: not "1 file checked"
+                out.errors.append((shown, "not a source file consentlint reads, skipped"))
                 continue
             add(shown, os.path.realpath(absolute))
         else:

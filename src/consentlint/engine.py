@@ -641,22 +641,29 @@ def _lower(engine: Engine, items: list[tuple[str, str]], jobs: int, progress) ->
 
 
 def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expected_manifest: str,
-        discovery_errors=(), progress=None, context: list[Path] = ()) -> RunResult:
+        discovery_errors=(), progress=None, context: list[Path] = (), stdin: bytes | None = None) -> RunResult:
     """The whole scan: every file, then the run- and project-scope rules.
     ``context`` are the project's other files: lowered for the project index
-    (so a guard in a caller or helper there counts) but not reported on."""
+    (so a guard in a caller or helper there counts) but not reported on.
+    ``stdin`` is the text of the one file in ``files`` (an editor's buffer,
+    ``check - --stdin-filename``), judged instead of what is on disk."""
     named = {_in_real_folder(p) for p in files} if context else set()
     # (a named file is not context again)
     items = [*files, *(p for p in context if _in_real_folder(p) not in named)]
     cache = engine.cache
     identities = [engine.identify(p, display_path(p)) for p in items] if cache is not None else None
-    key = engine.run_key(items, identities)
+    key = engine.run_key(items, identities) if stdin is None else None
     reported = [display_path(p) for p in files]
     known = cache.load_run(key, reported) if key is not None else None
     if known is not None:  # the project is as a scan left it: its results stand
         results = [known[path] for path in reported]
     else:
-        results = engine.judge(lower_files(engine, items, jobs, progress, identities), report=len(files))
+        if stdin is None:
+            lowered = lower_files(engine, items, jobs, progress, identities)
+        else:
+            lowered = [engine.lower_source(stdin, files[0], reported[0], keep_source=True),
+                       *lower_files(engine, items[1:], jobs, progress, identities and identities[1:])]
+        results = engine.judge(lowered, report=len(files))
         if key is not None:
             cache.store_run(key, dict(zip(reported, results)))
     if cache is not None:

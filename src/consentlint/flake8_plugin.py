@@ -81,7 +81,7 @@ class Plugin:
                 _ENGINES[key] = Engine(settings, manifest=loaded), root
             engine, root = _ENGINES[key]
         except ConsentlintError as exc:
-            return [(1, 0, f"PDC002 invalid manifest: {exc}")]
+            return [(1, 0, f"PDC002 invalid manifest: {'; '.join(str(exc).splitlines())}")]  # one line for flake8
         source = "".join(self.lines).encode("utf-8", "surrogateescape")
         findings = self._in_project(engine, root, key, path, source)
         return [(f.line, f.column - 1, f"{f.code} {f.message}") for f in findings if f.code != "PDC001"]

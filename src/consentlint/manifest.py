@@ -107,18 +107,65 @@ def find_manifest(start: Path) -> Path | None:
     return None
 
 
+def group_by_manifest(files, seeds=()) -> dict[Path | None, list[Path]]:
+    """``files`` by the manifest nearest to each (None: none above it), in
+    input order within a group; each of ``seeds`` (the paths a scan names)
+    starts its manifest's group, so a manifest governing a named folder
+    without source files still has its project-scope rules run. Each folder
+    is looked at once, however many files are in it or below it."""
+    nearest: dict[str, Path | None] = {}
+
+    def in_folder(folder: str) -> Path | None:
+        climbed = []
+        while folder not in nearest:
+            path = Path(folder) / MANIFEST_NAME
+            if path.is_file():
+                nearest[folder] = path
+                break
+            problem = schema.not_a_file(path)
+            if problem:
+                raise ManifestError(f"{path}: {problem}")
+            climbed.append(folder)
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                nearest[folder] = None
+                break
+            folder = parent
+        found = nearest[folder]
+        for below in climbed:
+            nearest[below] = found
+        return found
+
+    def manifest_of(path: Path) -> Path | None:
+        # a file belongs to the folder it is in (a symlink to a file elsewhere
+        # too); that folder by its real path (os.path.realpath never raises on a loop)
+        folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+        return in_folder(os.path.realpath(folder))
+
+    groups: dict[Path | None, list[Path]] = {}
+    for seed in seeds:
+        groups.setdefault(manifest_of(seed), [])
+    for path in files:
+        groups.setdefault(manifest_of(path), []).append(path)
+    return groups
+
+
 def load_manifest(path: Path) -> Manifest:
     """Read and validate a manifest; a problem raises ``ManifestError`` naming
     file, line and key."""
     text, raw = schema.read_toml(path, ManifestError, "manifest")
     problems = schema.validate(raw, schema.load_schema("privacy-manifest.schema.json"))
-    if problems:
-        where, message = problems[0]
-        line = schema.locate(text, where)
-        key = schema.format_path(where)
-        if where and where[-1] == "category" and "is not one of" in message:
-            message = f"unknown category {_value_at(raw, where)!r} (see `consentlint catalog --categories`)"
-        raise ManifestError(f"{path}:{line}: key {key}: {message}")
+    if problems:  # every one, a line each, in the file's order
+        lines = []
+        for where, message in problems:
+            if where and where[-1] == "category" and "is not one of" in message:
+                value = _value_at(raw, where)
+                hint = schema.did_you_mean(str(value), taxonomy.valid_ids())
+                message = f"unknown category {value!r} ({hint + ' ' if hint else ''}" \
+                          "see `consentlint catalog --categories`)"
+            line = schema.locate(text, where)
+            lines.append((line, f"{path}:{line}: key {schema.format_path(where)}: {message}"))
+        raise ManifestError("\n".join(line for _, line in sorted(lines, key=lambda item: item[0])))
 
     data = tuple(
         DataDeclaration(

@@ -168,9 +168,19 @@ def _check(value, schema: dict, root: dict, path: Path, errors: list) -> None:
             if key in props:
                 _check(item, props[key], root, path + (key,), errors)
             elif extra is False:
-                errors.append((path + (key,), "unknown key"))
+                hint = did_you_mean(key, props)
+                errors.append((path + (key,), f"unknown key ({hint})" if hint else "unknown key"))
             elif isinstance(extra, dict):
                 _check(item, extra, root, path + (key,), errors)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """``did you mean `purposes`?`` for the closest of ``choices`` to a
+    misspelt ``word`` (difflib), else ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""
 
 
 def _describe(schema: dict, root: dict) -> str:

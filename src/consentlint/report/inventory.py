@@ -188,3 +188,29 @@ def _html(data: DataMap) -> str:
         out.append("<p>No collection sites found.</p>")
     out.append("</body></html>\n")
     return "\n".join(out)
+
+
+def render_projects(projects, fmt: str) -> str:
+    """The inventory of a scan over one project or several (a monorepo: one
+    per manifest), each category's declaration read from its own manifest.
+    Several: JSON entries name their ``manifest``; text and markdown have a
+    part per manifest; an HTML page is one app's (run it per app)."""
+    from consentlint.engine import RunResult, display_path
+    from consentlint.errors import ConfigError
+
+    if len(projects) <= 1:
+        manifest, run = projects[0] if projects else (None, RunResult())
+        return render(run, manifest, fmt)
+    names = [display_path(manifest.path) if manifest is not None else None for manifest, _ in projects]
+    if fmt == "html":
+        raise ConfigError(f"an HTML inventory is one app's; these paths cover {len(projects)} "
+                          f"({', '.join(n or 'no manifest' for n in names)}): run it for each app's folder")
+    if fmt == "json":
+        docs = [json.loads(render(run, manifest, fmt)) for manifest, run in projects]
+        categories = [{**entry, "manifest": name} for name, doc in zip(names, docs) for entry in doc["categories"]]
+        return json.dumps({**docs[0], "categories": categories}, indent=2, ensure_ascii=False) + "\n"
+    parts = []
+    for name, (manifest, run) in zip(names, projects):
+        text = render(run, manifest, fmt)
+        parts.append(text if fmt == "markdown" else f"[{name or 'files without a manifest'}]\n{text}")
+    return "\n".join(parts)

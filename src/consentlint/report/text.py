@@ -39,6 +39,9 @@ def summary_line(run) -> str:
     if baselined:
         extras.append(f"{baselined} in the baseline")
     tail = f" ({', '.join(extras)})" if extras else ""
+    if not run.files:  # nothing was looked at: never "All clear"
+        found = f"Found {_plural(len(run.findings), 'finding')}, but n" if run.findings else "N"
+        return f"{found}o source files checked{tail}."
     if not run.findings:
         return f"All clear: {files} checked{tail}."
     errors = sum(f.severity == ERROR for f in run.findings)

@@ -71,7 +71,7 @@ class ProjectContext:
 
     manifest: object
     manifest_display: str | None  # the manifest's path as printed
-    expected_manifest: str  # where a missing manifest was looked for
+    expected_manifest: str  # the first file that no manifest governs ("": none)
     project_scope: bool
     collections: tuple
     used_names: frozenset[str]

@@ -1,8 +1,9 @@
 """The privacy manifest is missing, or names a consent function the code never calls.
 
 ## What it does
-Reports once when no `privacy-manifest.toml` is found (in the scanned folder or
-any parent, or at `--manifest`); then every collected category counts as
+Reports once, at the first scanned file that has no `privacy-manifest.toml`
+in its folder or any parent (each file is judged against the nearest one, or
+the one `--manifest` names); then every collected category counts as
 undeclared, runtime-permission checks still count as consent, and the inventory
 is still complete. In a whole-project scan it also reports each consent check,
 decorator or request the manifest names that nothing in the scanned code calls
@@ -49,9 +50,10 @@ SCOPE = "run"
 
 def check(ctx):
     if ctx.manifest is None:
-        yield Finding.at(CODE, SEVERITY, ctx.expected_manifest, F.Span(1, 1, 1, 1),
-                         "no privacy-manifest.toml found here or in a parent folder: "
-                         "every collected category counts as undeclared")
+        if ctx.expected_manifest:  # at the first file without one (a real file, never an invented path)
+            yield Finding.at(CODE, SEVERITY, ctx.expected_manifest, F.Span(1, 1, 1, 1),
+                             "no privacy-manifest.toml in this file's folder or a parent folder: "
+                             "every collected category counts as undeclared")
         return
     if not ctx.project_scope:
         return
