@@ -645,7 +645,7 @@ def test_the_broken_manifests_of_two_apps_are_all_reported(monorepo):
     (("check", "--no-cahce", "--stdin-filenme=a.py", "."), "unrecognized arguments: --no-cahce --stdin-filenme=a.py "
      "(--no-cahce: did you mean `--no-cache`?; --stdin-filenme: did you mean `--stdin-filename`?)"),
     (("check", "--format", "jsn"), "argument --format: invalid choice: 'jsn' (choose from 'text', 'json', 'sarif', "
-                                   "'github'); did you mean `json`?"),
+                                   "'github', 'junit', 'gitlab'); did you mean `json`?"),
     (("inventory", "--formt", "json"), "unrecognized arguments: --formt (did you mean `--format`?)"),
 ])
 def test_a_misspelt_command_or_flag_gets_a_did_you_mean(tmp_path, args, message):
@@ -702,11 +702,13 @@ def test_the_inventory_of_a_monorepo_reads_each_declaration_from_its_own_manifes
         "  shop/shop/checkout.py:8:13: gps.start [py-plyer-gps] guarded by `privacy.has_consent` (location, line 7)",
         "media.photos: 1 site, declared (media, basis consent)",
         "  shop/shop/checkout.py:12:12: camera.take_picture [py-plyer-camera] unguarded",
+        "declared, never collected: contacts",
     ]
     doc = json.loads(cli("inventory", "delivery", "shop", "--format", "json", cwd=monorepo).stdout)
     assert [(c["manifest"], c["category"], c["declared"]) for c in doc["categories"]] == [
         ("delivery/privacy-manifest.toml", "location.precise", True),
         ("delivery/privacy-manifest.toml", "media.photos", False),
+        ("shop/privacy-manifest.toml", "contacts", True),
         ("shop/privacy-manifest.toml", "location.precise", True),
         ("shop/privacy-manifest.toml", "media.photos", True),
     ]
