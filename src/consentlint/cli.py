@@ -225,7 +225,7 @@ def _scan(args) -> int:
         cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
     settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
                                cache_dir=str(cache_dir) if cache_dir is not None else None,
-                               project_root=str(root) if root is not None else None)
+                               project_root=str(root if root is not None else engine.scanned_folder(args.paths)))
     eng = engine.Engine(settings, manifest=manifest)
 
     found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,

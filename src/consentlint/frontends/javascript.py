@@ -220,6 +220,8 @@ class _Lowerer:
         self.specifiers: set[str] = set()
         self.next_id = 0
         self.conventions: dict[str, str] = {}
+        # parameter name -> [(names of the parameter after it, type)]: a handler's shape
+        self.shapes: dict[str, list] = {}
         # ref local -> (offset, component) of the JSX elements it is attached to
         self.jsx_refs: dict[str, list] = {}
         self.relative, self.checkish, self.roots = _language_facts(catalog, interest)
@@ -248,8 +250,12 @@ class _Lowerer:
         grammar = _JSX_GRAMMARS.get(posixpath.splitext(path)[1])
         if grammar is not None and b"ref=" in self.source:
             self._jsx_refs(grammar, root)
-        for name, type_, when in self.catalog.parameters:
-            if any(s == w or s.startswith(w + "/") for s in self.specifiers for w in when):
+        for name, type_, when, after in self.catalog.parameters:
+            if when and not any(s == w or s.startswith(w + "/") for s in self.specifiers for w in when):
+                continue
+            if after:
+                self.shapes.setdefault(name, []).append((frozenset(after), type_))
+            else:
                 self.conventions.setdefault(name, type_)
         functions = []
         for unit in self._wanted(units, module_stmts):
@@ -514,7 +520,7 @@ class _Lowerer:
         every function, call edge and return, whatever it mentions."""
         if self.modname is not None or getattr(self.interest, "everything", False):
             return ([None] if module_stmts else []) + list(units)
-        tokens = set(self.conventions)
+        tokens = set(self.conventions) | set(self.shapes)
         for name, binding in self.globals.names.items():
             if binding.qualname is not None and binding.qualname in self.prefixes:
                 tokens.add(name)
@@ -835,22 +841,23 @@ class _Lowerer:
         else:
             parameters = node.child_by_field_name("parameters")
             nodes = parameters.named_children if parameters is not None else []
+        patterns = []
         for p in nodes:
             type_ = None
             pattern = p
             if p.type in ("required_parameter", "optional_parameter"):
                 pattern = p.child_by_field_name("pattern")
                 type_ = self._type_of(p.child_by_field_name("type"), scope)
-            if pattern is None:
-                continue
-            if pattern.type == "assignment_pattern":
+            if pattern is not None and pattern.type == "assignment_pattern":
                 pattern = pattern.child_by_field_name("left")
-            if pattern is None:
-                continue
+            if pattern is not None:
+                patterns.append((pattern, type_))
+        idents = [ts.text(p) if p.type == "identifier" else None for p, _ in patterns]
+        for i, (pattern, type_) in enumerate(patterns):
             if pattern.type == "identifier":
-                name = ts.text(pattern)
+                name = idents[i]
                 names.append(name)
-                type_ = type_ or self.conventions.get(name)
+                type_ = type_ or self.conventions.get(name) or self._shaped(name, idents[i + 1:i + 2])
                 scope.bind(name, _JsBinding(type_) if type_ else self._untyped_binding())
             else:
                 for _, local in _pattern_items(pattern):
@@ -858,6 +865,14 @@ class _Lowerer:
                         names.append(local)
                         scope.bind(local, UNKNOWN)
         return names
+
+    def _shaped(self, name: str, after) -> str | None:
+        """The type a handler's shape gives an untyped parameter: ``req``
+        followed by ``res`` (``(req, res, next)``, ``(err, req, res, next)``)."""
+        for names, type_ in self.shapes.get(name, ()):
+            if after and after[0] in names:
+                return type_
+        return None
 
     def _untyped_binding(self):
         """What an untyped parameter is bound to: chains on it are project

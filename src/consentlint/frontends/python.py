@@ -107,8 +107,8 @@ class _Lowerer:
         problems = ts.syntax_problems(tree, self.positions)
         units, module_stmts, classes = self._module_pass(root)
         self.conventions = [
-            (name, type_) for name, type_, roots in self.catalog.parameters
-            if any(r in self.imported_roots for r in roots)
+            (name, type_) for name, type_, roots, after in self.catalog.parameters
+            if not after and any(r in self.imported_roots for r in roots)
         ]
         functions = []
         self._find_hits()
