@@ -1395,7 +1395,7 @@ class _Lowerer:
         if t == "class":
             defs = self._class(node, scope, _field_text(node, "name") or "<class>")
             return F.Seq(tuple(F.Lambda(d.function) for d in defs)) if defs else None
-        if t in ("jsx_self_closing_element", "jsx_opening_element") and self.modname is not None:
+        if t in ("jsx_self_closing_element", "jsx_opening_element"):
             element = self._jsx_call(node, scope)
             if element is not None:
                 return element
@@ -1409,12 +1409,17 @@ class _Lowerer:
 
     def _jsx_call(self, node, scope):
         """``<CameraScreen kind="front" onDone={...} />`` of a project
-        component: a call of it (callee ``./src/CameraScreen#default``, say),
-        its props as keywords (a bare prop is ``true``)."""
+        component, or ``<Camera scanBarcode />`` of a tracked one (a mount):
+        a call of it (callee ``./src/CameraScreen#default``, say), its props
+        as keywords (a bare prop is ``true``)."""
         name = node.child_by_field_name("name")
-        callee = self._project(name, scope) if name is not None else None
-        if callee is None or callee in self.prefixes:
+        if name is None:
             return None
+        callee = self._resolve(name, scope)
+        if callee is None or callee not in self.prefixes:
+            callee = self._project(name, scope) if self.modname is not None else None
+            if callee is None or callee in self.prefixes:
+                return None
         keywords = []
         for attr in node.children_by_field_name("attribute"):
             if attr.type == "jsx_attribute":
