@@ -47,6 +47,9 @@ class Source:
     references: tuple[str, ...]
     notes: str = ""
     sdk: str | None = None  # the third-party SDK the call starts, which then collects by itself
+    # (fields) a method of the reading class, ``{key}`` the field, whose return
+    # value the framework stores in place of the field's (Django's clean_<field>)
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +327,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                         where=tuple(_constraint(c) for c in s.get("where", ())),
                         permissions=tuple(s.get("permissions", ())),
                         references=tuple(s.get("references", ())), notes=s.get("notes", ""), sdk=s.get("sdk"),
+                        replaced_by=s.get("replaced_by"),
                     ))
             for i, c in enumerate(raw.get("permission_check", ())):
                 _unique(path, text, ("permission_check", i), c["id"], seen_ids)

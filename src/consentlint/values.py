@@ -241,6 +241,48 @@ class Values:
             out |= found
         return out
 
+    def replaced(self, read: F.Call, function: str, method: str) -> bool:
+        """Whether ``read``, a field read in ``function``, holds what a method
+        of its class made in place of the field (Django's ``clean_<field>``):
+        outside that method, when none of its returns may hold the field's
+        own value (the read, a local holding it, a method of it, a project
+        function handed it)."""
+        owner = function.rpartition(".")[0]
+        qualname = f"{owner}.{method}"
+        if not owner or function == qualname:
+            return False
+        infos = self.index.functions.get(qualname, ())
+        for info in infos:
+            returns = [s.value for s in F.walk(info.function.body, expressions=False)
+                       if type(s) is F.Exit and s.kind == "return" and s.value is not None]
+            if not returns or any(self._holds(v, info.function, read, 0) for v in returns):
+                return False
+        return bool(infos)
+
+    def _holds(self, expr, function: F.Function, read: F.Call, depth: int) -> bool:
+        """Whether ``expr`` in ``function`` may hold the value of ``read``
+        (same API and key)."""
+        if expr is None or depth > MAX_DEPTH:
+            return False
+        kind = type(expr)
+        if kind is F.Name:
+            if expr.resolved == read.callee:
+                return True
+            return expr.local and expr.resolved is None and any(
+                self._holds(v, function, read, depth + 1) for v in _assignments(function, expr.name))
+        if kind is F.Call:
+            if expr.callee == read.callee:
+                return expr.key == read.key or expr.key is None
+            if expr.callee is not None and self.index.targets(expr.callee):
+                # a project function may return what it is handed
+                return any(self._holds(a, function, read, depth + 1)
+                           for a in (*expr.args, *(v for _, v in expr.keywords), expr.receiver))
+            return self._holds(expr.receiver, function, read, depth + 1)
+        if kind in (F.IfExp, F.BoolOp, F.Concat, F.Seq):
+            return any(self._holds(e, function, read, depth + 1) for e in F.walk(expr) if e is not expr
+                       and type(e) in (F.Name, F.Call))
+        return False
+
     # --------------------------------------------------------------- lookups
 
     def _chain_of(self, path: str, call: F.Call) -> tuple[F.Function, ...]:
