@@ -249,8 +249,8 @@ class Values:
         function handed it)."""
         owner = function.rpartition(".")[0]
         qualname = f"{owner}.{method}"
-        if not owner or function == qualname:
-            return False
+        if not owner or function == qualname or not (type(read.receiver) is F.Name and read.receiver.name == "self"):
+            return False  # (another object's data, a form handed in, is not what this class made)
         infos = self.index.functions.get(qualname, ())
         for info in infos:
             returns = [s.value for s in F.walk(info.function.body, expressions=False)
@@ -268,8 +268,11 @@ class Values:
         if kind is F.Name:
             if expr.resolved == read.callee:
                 return True
-            return expr.local and expr.resolved is None and any(
-                self._holds(v, function, read, depth + 1) for v in _assignments(function, expr.name))
+            if not expr.local or expr.resolved is not None:
+                return False
+            if expr.name in function.params[1:]:
+                return True  # what a caller passes: unknown
+            return any(self._holds(v, function, read, depth + 1) for v in _assignments(function, expr.name))
         if kind is F.Call:
             if expr.callee == read.callee:
                 return expr.key == read.key or expr.key is None
