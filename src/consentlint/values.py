@@ -25,6 +25,20 @@ from consentlint import facts as F
 MAX_DEPTH = 8
 MAX_CALLERS = 64  # callers of one wrapper followed for one parameter
 _NONE: frozenset = frozenset()
+# Lambdas handed to stream and scope operators (Kotlin collections and scope
+# functions, RxJava/RxKotlin, Java streams, JS arrays), by method name on a
+# receiver of any type: the lambda's parameter is each element of the
+# receiver (``just(a).map { ... }.mapNotNull { uri -> }``), or the receiver
+# itself (``x.let { uri -> }``).
+_EACH = frozenset(("map", "mapNotNull", "filter", "filterNotNull", "forEach", "onEach", "doOnNext",
+                   "doOnSuccess", "subscribe", "flatMap", "switchMap", "concatMap", "flatMapSingle",
+                   "flatMapMaybe", "flatMapCompletable", "firstOrNull", "find", "any", "all"))
+_ITSELF = frozenset(("let", "also", "takeIf", "takeUnless", "run", "apply"))
+_MAPS = frozenset(("map", "mapNotNull", "mapCatching"))  # the elements after are what the lambda returns
+_KEEPS = frozenset(("filter", "filterNotNull", "distinct", "distinctUntilChanged", "take", "skip", "observeOn",
+                    "subscribeOn", "doOnNext", "onEach", "doOnSuccess", "toList", "firstOrError", "singleOrError",
+                    "sorted", "sortedBy", "asSequence", "asFlow"))
+_MAKES = frozenset(("just", "listOf", "setOf", "arrayOf", "sequenceOf", "of", "listOfNotNull", "flowOf"))
 _BLOCK_VALUES = frozenset(("<when>", "<try>"))  # expressions lowered as a block that returns its value
 
 
@@ -163,8 +177,69 @@ class Values:
                     out |= self._eval(value, inner, depth + 1, seen)
                 return out
             if name in function.params:
+                if function.name == "<lambda>":
+                    return self._lambda_param(function, function.params.index(name), ctx.chain[i + 1:], ctx, depth,
+                                              seen)
                 return self._param(function, function.params.index(name), name, depth, seen)
+            if name == "it" and function.name == "<lambda>" and not function.params:
+                return self._lambda_param(function, 0, ctx.chain[i + 1:], ctx, depth, seen)
         return _NONE
+
+    def _lambda_param(self, function: F.Function, position: int, outer, ctx: _Context, depth, seen):
+        """A lambda's parameter, from the operator it is handed to."""
+        call = self._handed_to(ctx.path).get(id(function))
+        if call is None or position != 0:
+            return _NONE
+        inner = _Context(ctx.path, outer)
+        if type(call) is tuple:  # (Kotlin lowers x.let { } to the pair of x and the lambda)
+            return self._eval(call[0], inner, depth + 1, seen)
+        method = call.text.rpartition(".")[2]
+        if call.receiver is None:
+            return _NONE
+        if method in _ITSELF:
+            return self._eval(call.receiver, inner, depth + 1, seen)
+        if method in _EACH:
+            return self._elements(call.receiver, inner, depth + 1, seen)
+        return _NONE
+
+    def _elements(self, expr, ctx: _Context, depth, seen) -> frozenset[Text]:
+        """What each element of a stream or collection ``expr`` can be."""
+        if type(expr) is not F.Call or depth > MAX_DEPTH:
+            return _NONE
+        method = expr.text.rpartition(".")[2]
+        if method in _MAKES:
+            out: frozenset = _NONE
+            for arg in expr.args:
+                out |= self._eval(arg, ctx, depth + 1, seen)
+            return out
+        if method in _KEEPS:
+            return self._elements(expr.receiver, ctx, depth + 1, seen)
+        if method in _MAPS and expr.args and type(expr.args[-1]) is F.Lambda:
+            mapper = expr.args[-1].function
+            inner = _Context(ctx.path, (mapper, *ctx.chain))
+            out = _NONE
+            for value in _results(mapper.body):
+                out |= self._eval(value, inner, depth + 1, seen)
+            return out
+        return _NONE
+
+    def _handed_to(self, path: str) -> dict:
+        """id(lambda's function) -> the call it is an argument of in ``path``,
+        or the value a Kotlin scope function runs it on."""
+        key = ("handed", path)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = {}
+            facts = self.files.get(path)
+            for function in F.functions_in(facts.functions if facts else (), lambdas=True):
+                for node in F.walk(function.body):
+                    if type(node) is F.Call:
+                        for arg in node.args:
+                            if type(arg) is F.Lambda:
+                                found[id(arg.function)] = node
+                    elif type(node) is F.Seq and len(node.items) == 2 and type(node.items[1]) is F.Lambda:
+                        found.setdefault(id(node.items[1].function), (node.items[0],))
+        return found
 
     def _param(self, function: F.Function, position: int, name: str, depth, seen) -> frozenset[Text]:
         """A parameter of a project function: what its project callers pass."""
@@ -309,6 +384,18 @@ class Values:
                         if type(stmt) is F.Store:
                             self._stores.setdefault(stmt.target, []).append((path, function, stmt.value))
         return self._stores.get(qualname, ())
+
+
+def _results(block: F.Block) -> list:
+    """What a lambda's body evaluates to: its returns, and its last
+    expression (through the arms of a last ``if``/``when``)."""
+    out = [s.value for s in F.walk(block, expressions=False) if type(s) is F.Exit and s.kind == "return"]
+    last = block.stmts[-1] if block.stmts else None
+    if type(last) is F.Eval:
+        out.append(last.expr)
+    elif type(last) is F.If:
+        out += _results(last.body) + _results(last.orelse)
+    return out
 
 
 def _assignments(function: F.Function, name: str) -> list:
