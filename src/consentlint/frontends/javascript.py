@@ -113,6 +113,7 @@ from consentlint import treesitter as ts
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
 
 _GLOBAL = "<global>"  # the global object: window, globalThis, self
+_INTRINSIC = "JSX.IntrinsicElements."  # <input>: an intrinsic element, as TypeScript names its type
 _DEFAULT = object()  # the `default:` label of a switch
 _GLOBAL_OBJECTS = frozenset(("window", "globalThis", "self"))
 _RESULT_FIELDS = frozenset(("granted", "status", "state", "hasPermission"))
@@ -1415,7 +1416,11 @@ class _Lowerer:
         name = node.child_by_field_name("name")
         if name is None:
             return None
-        callee = self._resolve(name, scope)
+        if name.type == "identifier" and ts.text(name)[:1].islower():
+            # an intrinsic element (<input>), named as TypeScript types it
+            callee = _INTRINSIC + ts.text(name)
+        else:
+            callee = self._resolve(name, scope)
         if callee is None or callee not in self.prefixes:
             callee = self._project(name, scope) if self.modname is not None else None
             if callee is None or callee in self.prefixes:
@@ -1734,6 +1739,8 @@ def _language_facts(catalog, interest):
     # a unit reaches a module only through a name bound to it (per-file
     # tokens) or an inline `require`; the globals are spelled out
     roots = {p.split(".", 1)[0] for p in interest.prefixes if "#" not in p} | {"require"}
+    # (an intrinsic element is written by its tag: <input>)
+    roots |= {p[len(_INTRINSIC):] for p in interest.prefixes if p.startswith(_INTRINSIC) and "." not in p[len(_INTRINSIC):]}
     roots.discard("")
     facts = (relative, checkish, frozenset(r.encode() for r in roots))
     _LANGUAGE_FACTS[key] = (catalog, interest, facts)
