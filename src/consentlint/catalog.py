@@ -339,8 +339,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 for a in raw.get("type_alias", ()):
                     aliases[lang][a["name"]] = a["target"]
                 constants[lang] += [(c["prefix"], c["value_prefix"]) for c in raw.get("constant", ())]
-                parameters[lang] += [(p["name"], p["type"], tuple(p.get("when_imported", ())), tuple(p.get("followed_by", ())))
-                                     for p in raw.get("parameter", ())]
+                parameters[lang] += [(p["name"], p["type"], tuple(p.get("when_imported", ())),
+                                      tuple(p.get("followed_by", ()))) for p in raw.get("parameter", ())]
                 grants[lang].update({g["value"]: g["means"] == "granted" for g in raw.get("grant_value", ())})
                 returns[lang].update({api: r["type"] for r in raw.get("return_type", ()) for api in r["api"]})
                 attributes[lang].update({(a["class"], a["name"]): a["type"] for a in raw.get("attribute", ())})

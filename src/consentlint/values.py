@@ -33,7 +33,7 @@ _NONE: frozenset = frozenset()
 _EACH = frozenset(("map", "mapNotNull", "filter", "filterNotNull", "forEach", "onEach", "doOnNext",
                    "doOnSuccess", "subscribe", "flatMap", "switchMap", "concatMap", "flatMapSingle",
                    "flatMapMaybe", "flatMapCompletable", "firstOrNull", "find", "any", "all"))
-_ITSELF = frozenset(("let", "also", "takeIf", "takeUnless", "run", "apply"))
+_ITSELF = frozenset(("let", "also", "takeIf", "takeUnless"))  # (run/apply/with bind `this`, not a parameter)
 _MAPS = frozenset(("map", "mapNotNull", "mapCatching"))  # the elements after are what the lambda returns
 _KEEPS = frozenset(("filter", "filterNotNull", "distinct", "distinctUntilChanged", "take", "skip", "observeOn",
                     "subscribeOn", "doOnNext", "onEach", "doOnSuccess", "toList", "firstOrError", "singleOrError",

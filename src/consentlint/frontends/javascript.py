@@ -1740,7 +1740,8 @@ def _language_facts(catalog, interest):
     # tokens) or an inline `require`; the globals are spelled out
     roots = {p.split(".", 1)[0] for p in interest.prefixes if "#" not in p} | {"require"}
     # (an intrinsic element is written by its tag: <input>)
-    roots |= {p[len(_INTRINSIC):] for p in interest.prefixes if p.startswith(_INTRINSIC) and "." not in p[len(_INTRINSIC):]}
+    tags = (p[len(_INTRINSIC):] for p in interest.prefixes if p.startswith(_INTRINSIC))
+    roots |= {tag for tag in tags if "." not in tag}
     roots.discard("")
     facts = (relative, checkish, frozenset(r.encode() for r in roots))
     _LANGUAGE_FACTS[key] = (catalog, interest, facts)
