@@ -225,7 +225,7 @@ def test_member_chains_on_untyped_parameters(engine, tmp_path):
     of reads without callee, rooted at a read naming the local (the project
     stage types it); a local holding a chain continues it; literal subscripts
     and destructuring are links too."""
-    facts = extract(engine, tmp_path, "app/h", """exports.h = (req, res) => {
+    facts = extract(engine, tmp_path, "app/h", """exports.h = (req, out) => {
   const payload = req.body;
   const { phone } = req.body;
   req.get("X-Forwarded-For");

@@ -82,15 +82,21 @@ def test_one_file_scan_reports_what_the_full_scan_reports(project, tmp_path):
 
 def test_without_a_manifest_the_repository_is_the_project(tmp_path):
     """No manifest: JS/TS modules are named from the version-control root, so
-    handlers registered in another file are still typed (and without any
-    project, nothing across files is)."""
+    handlers registered in another file are still typed; without either, the
+    folder holding what is scanned is the project (an exported tree), and
+    only the files named are read."""
     target = tmp_path / "app"
     shutil.copytree(PROJECTS / "js-handlers", target, ignore=shutil.ignore_patterns(".consentlint_cache"))
     (target / "privacy-manifest.toml").unlink()
     lines = lambda doc: {(c["path"], c["line"]) for c in doc["collections"]}  # noqa: E731
+    across = {("src/payload.js", 4), ("src/services/normalise.js", 5), ("src/ts/account.ts", 2)}
     alone = json.loads(cli("check", "src", "--format", "json", "--exit-zero", "--no-cache", cwd=target))
-    assert ("src/controllers/users.js", 5) not in lines(alone)
+    assert across <= lines(alone)
+    one = json.loads(cli("check", "src/payload.js", "--format", "json", "--exit-zero", "--no-cache", cwd=target))
+    assert ("src/payload.js", 4) not in lines(one)  # its callers are in files not named
     (target / ".git").mkdir()
     doc = json.loads(cli("check", "src", "--format", "json", "--exit-zero", "--no-cache", cwd=target))
-    assert {("src/controllers/users.js", 5), ("src/payload.js", 4), ("src/ts/account.ts", 2)} <= lines(doc)
-    assert ("src/controllers/signup.js", 14) not in lines(doc)  # the orphan handler
+    assert across | {("src/controllers/users.js", 5)} <= lines(doc)
+    assert ("src/controllers/signup.js", 20) not in lines(doc)  # neither reached nor shaped like a handler
+    one = json.loads(cli("check", "src/payload.js", "--format", "json", "--exit-zero", "--no-cache", cwd=target))
+    assert ("src/payload.js", 4) in lines(one)  # the repository around it is read

@@ -47,6 +47,9 @@ class Source:
     references: tuple[str, ...]
     notes: str = ""
     sdk: str | None = None  # the third-party SDK the call starts, which then collects by itself
+    # (fields) a method of the reading class, ``{key}`` the field, whose return
+    # value the framework stores in place of the field's (Django's clean_<field>)
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ class LanguageCatalog:
     permission_checks: dict  # api -> PermissionCheck
     type_aliases: dict  # name -> target
     constants: tuple  # (prefix, value_prefix)
-    parameters: tuple  # (name, type, when_imported)
+    parameters: tuple  # (name, type, when_imported, followed_by)
     fields: tuple[FieldPattern, ...]
     grant_values: dict  # literal or constant qualname -> True (granted) / False (denied)
     returns: dict | None = None  # api -> qualified type of its result (Java/Kotlin factories)
@@ -350,6 +353,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                         where=tuple(_constraint(c) for c in s.get("where", ())),
                         permissions=tuple(s.get("permissions", ())),
                         references=tuple(s.get("references", ())), notes=s.get("notes", ""), sdk=s.get("sdk"),
+                        replaced_by=s.get("replaced_by"),
                     ))
             for i, c in enumerate(raw.get("permission_check", ())):
                 _unique(path, text, ("permission_check", i), c["id"], seen_ids)
@@ -361,7 +365,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 for a in raw.get("type_alias", ()):
                     aliases[lang][a["name"]] = a["target"]
                 constants[lang] += [(c["prefix"], c["value_prefix"]) for c in raw.get("constant", ())]
-                parameters[lang] += [(p["name"], p["type"], tuple(p["when_imported"])) for p in raw.get("parameter", ())]
+                parameters[lang] += [(p["name"], p["type"], tuple(p.get("when_imported", ())),
+                                      tuple(p.get("followed_by", ()))) for p in raw.get("parameter", ())]
                 grants[lang].update({g["value"]: g["means"] == "granted" for g in raw.get("grant_value", ())})
                 returns[lang].update({api: r["type"] for r in raw.get("return_type", ()) for api in r["api"]})
                 attributes[lang].update({(a["class"], a["name"]): a["type"] for a in raw.get("attribute", ())})

@@ -504,7 +504,7 @@ def _run_project(args, manifest_path, manifest, files, catalog, stdin=None):
         cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
     settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
                                cache_dir=str(cache_dir) if cache_dir is not None else None,
-                               project_root=str(root) if root is not None else None)
+                               project_root=str(root if root is not None else engine.scanned_folder(files or args.paths)))
     eng = engine.Engine(settings, catalog=catalog, manifest=manifest)
     project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
     context = []

@@ -716,6 +716,14 @@ def project_root(manifest: Manifest | None, first: Path) -> Path | None:
     return None
 
 
+def scanned_folder(paths) -> Path:
+    """Without a manifest or a version-control root: the deepest folder that
+    holds every path named, so the files scanned together are one project (an
+    exported tree, an unpacked archive) whose modules import one another."""
+    folders = [os.path.abspath(p if Path(p).is_dir() else Path(p).parent) for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path(os.getcwd())
+
+
 def expected_manifest_path(first: Path) -> str:
     folder = first if first.is_dir() else first.parent
     return display_path(folder / MANIFEST_NAME)

@@ -205,6 +205,9 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
                 # the catalogued class calling itself (a library's own source
                 # is scanned); an app's extension function on it is not that
                 continue
+            if source.replaced_by and call.key and values is not None and \
+                    values.replaced(call, function, source.replaced_by.replace("{key}", call.key)):
+                continue  # what the class made in place of the field (a User the e-mail named)
             needs = manifest.needs_consent(category) if manifest else True
             covering = [g for g in guards if model.covers(g, category, source.permissions)]
             stored = _stored(guards, function, values, model, category, source.permissions) \

@@ -25,6 +25,20 @@ from consentlint import facts as F
 MAX_DEPTH = 8
 MAX_CALLERS = 64  # callers of one wrapper followed for one parameter
 _NONE: frozenset = frozenset()
+# Lambdas handed to stream and scope operators (Kotlin collections and scope
+# functions, RxJava/RxKotlin, Java streams, JS arrays), by method name on a
+# receiver of any type: the lambda's parameter is each element of the
+# receiver (``just(a).map { ... }.mapNotNull { uri -> }``), or the receiver
+# itself (``x.let { uri -> }``).
+_EACH = frozenset(("map", "mapNotNull", "filter", "filterNotNull", "forEach", "onEach", "doOnNext",
+                   "doOnSuccess", "subscribe", "flatMap", "switchMap", "concatMap", "flatMapSingle",
+                   "flatMapMaybe", "flatMapCompletable", "firstOrNull", "find", "any", "all"))
+_ITSELF = frozenset(("let", "also", "takeIf", "takeUnless"))  # (run/apply/with bind `this`, not a parameter)
+_MAPS = frozenset(("map", "mapNotNull", "mapCatching"))  # the elements after are what the lambda returns
+_KEEPS = frozenset(("filter", "filterNotNull", "distinct", "distinctUntilChanged", "take", "skip", "observeOn",
+                    "subscribeOn", "doOnNext", "onEach", "doOnSuccess", "toList", "firstOrError", "singleOrError",
+                    "sorted", "sortedBy", "asSequence", "asFlow"))
+_MAKES = frozenset(("just", "listOf", "setOf", "arrayOf", "sequenceOf", "of", "listOfNotNull", "flowOf"))
 _BLOCK_VALUES = frozenset(("<when>", "<try>"))  # expressions lowered as a block that returns its value
 
 
@@ -186,8 +200,69 @@ class Values:
                     out |= self._eval(value, inner, depth + 1, seen)
                 return out
             if name in function.params:
+                if function.name == "<lambda>":
+                    return self._lambda_param(function, function.params.index(name), ctx.chain[i + 1:], ctx, depth,
+                                              seen)
                 return self._param(function, function.params.index(name), name, depth, seen)
+            if name == "it" and function.name == "<lambda>" and not function.params:
+                return self._lambda_param(function, 0, ctx.chain[i + 1:], ctx, depth, seen)
         return _NONE
+
+    def _lambda_param(self, function: F.Function, position: int, outer, ctx: _Context, depth, seen):
+        """A lambda's parameter, from the operator it is handed to."""
+        call = self._handed_to(ctx.path).get(id(function))
+        if call is None or position != 0:
+            return _NONE
+        inner = _Context(ctx.path, outer)
+        if type(call) is tuple:  # (Kotlin lowers x.let { } to the pair of x and the lambda)
+            return self._eval(call[0], inner, depth + 1, seen)
+        method = call.text.rpartition(".")[2]
+        if call.receiver is None:
+            return _NONE
+        if method in _ITSELF:
+            return self._eval(call.receiver, inner, depth + 1, seen)
+        if method in _EACH:
+            return self._elements(call.receiver, inner, depth + 1, seen)
+        return _NONE
+
+    def _elements(self, expr, ctx: _Context, depth, seen) -> frozenset[Text]:
+        """What each element of a stream or collection ``expr`` can be."""
+        if type(expr) is not F.Call or depth > MAX_DEPTH:
+            return _NONE
+        method = expr.text.rpartition(".")[2]
+        if method in _MAKES:
+            out: frozenset = _NONE
+            for arg in expr.args:
+                out |= self._eval(arg, ctx, depth + 1, seen)
+            return out
+        if method in _KEEPS:
+            return self._elements(expr.receiver, ctx, depth + 1, seen)
+        if method in _MAPS and expr.args and type(expr.args[-1]) is F.Lambda:
+            mapper = expr.args[-1].function
+            inner = _Context(ctx.path, (mapper, *ctx.chain))
+            out = _NONE
+            for value in _results(mapper.body):
+                out |= self._eval(value, inner, depth + 1, seen)
+            return out
+        return _NONE
+
+    def _handed_to(self, path: str) -> dict:
+        """id(lambda's function) -> the call it is an argument of in ``path``,
+        or the value a Kotlin scope function runs it on."""
+        key = ("handed", path)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = {}
+            facts = self.files.get(path)
+            for function in F.functions_in(facts.functions if facts else (), lambdas=True):
+                for node in F.walk(function.body):
+                    if type(node) is F.Call:
+                        for arg in node.args:
+                            if type(arg) is F.Lambda:
+                                found[id(arg.function)] = node
+                    elif type(node) is F.Seq and len(node.items) == 2 and type(node.items[1]) is F.Lambda:
+                        found.setdefault(id(node.items[1].function), (node.items[0],))
+        return found
 
     def _param(self, function: F.Function, position: int, name: str, depth, seen) -> frozenset[Text]:
         """A parameter of a project function: what its project callers pass."""
@@ -264,6 +339,51 @@ class Values:
             out |= found
         return out
 
+    def replaced(self, read: F.Call, function: str, method: str) -> bool:
+        """Whether ``read``, a field read in ``function``, holds what a method
+        of its class made in place of the field (Django's ``clean_<field>``):
+        outside that method, when none of its returns may hold the field's
+        own value (the read, a local holding it, a method of it, a project
+        function handed it)."""
+        owner = function.rpartition(".")[0]
+        qualname = f"{owner}.{method}"
+        if not owner or function == qualname or not (type(read.receiver) is F.Name and read.receiver.name == "self"):
+            return False  # (another object's data, a form handed in, is not what this class made)
+        infos = self.index.functions.get(qualname, ())
+        for info in infos:
+            returns = [s.value for s in F.walk(info.function.body, expressions=False)
+                       if type(s) is F.Exit and s.kind == "return" and s.value is not None]
+            if not returns or any(self._holds(v, info.function, read, 0) for v in returns):
+                return False
+        return bool(infos)
+
+    def _holds(self, expr, function: F.Function, read: F.Call, depth: int) -> bool:
+        """Whether ``expr`` in ``function`` may hold the value of ``read``
+        (same API and key)."""
+        if expr is None or depth > MAX_DEPTH:
+            return False
+        kind = type(expr)
+        if kind is F.Name:
+            if expr.resolved == read.callee:
+                return True
+            if not expr.local or expr.resolved is not None:
+                return False
+            if expr.name in function.params[1:]:
+                return True  # what a caller passes: unknown
+            return any(self._holds(v, function, read, depth + 1) for v in _assignments(function, expr.name))
+        if kind is F.Call:
+            if expr.callee == read.callee:
+                return expr.key == read.key or expr.key is None
+            if expr.callee is not None and self.index.targets(expr.callee):
+                # a project function may return what it is handed
+                return any(self._holds(a, function, read, depth + 1)
+                           for a in (*expr.args, *(v for _, v in expr.keywords), expr.receiver))
+            return self._holds(expr.receiver, function, read, depth + 1)
+        if kind in (F.IfExp, F.BoolOp, F.Concat, F.Seq):
+            return any(self._holds(e, function, read, depth + 1) for e in F.walk(expr) if e is not expr
+                       and type(e) in (F.Name, F.Call))
+        return False
+
     # --------------------------------------------------------------- lookups
 
     def _chain_of(self, path: str, call: F.Call) -> tuple[F.Function, ...]:
@@ -303,6 +423,18 @@ def list_items(expr) -> tuple | None:
             expr.callee in _LIST_FACTORIES or (expr.receiver is None and expr.text in _LIST_BUILDERS)):
         return expr.args
     return None
+
+
+def _results(block: F.Block) -> list:
+    """What a lambda's body evaluates to: its returns, and its last
+    expression (through the arms of a last ``if``/``when``)."""
+    out = [s.value for s in F.walk(block, expressions=False) if type(s) is F.Exit and s.kind == "return"]
+    last = block.stmts[-1] if block.stmts else None
+    if type(last) is F.Eval:
+        out.append(last.expr)
+    elif type(last) is F.If:
+        out += _results(last.body) + _results(last.orelse)
+    return out
 
 
 def _assignments(function: F.Function, name: str) -> list:

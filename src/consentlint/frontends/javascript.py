@@ -114,6 +114,7 @@ from consentlint.frontends import initials
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
 
 _GLOBAL = "<global>"  # the global object: window, globalThis, self
+_INTRINSIC = "JSX.IntrinsicElements."  # <input>: an intrinsic element, as TypeScript names its type
 _DEFAULT = object()  # the `default:` label of a switch
 _GLOBAL_OBJECTS = frozenset(("window", "globalThis", "self"))
 _RESULT_FIELDS = frozenset(("granted", "status", "state", "hasPermission"))
@@ -221,6 +222,8 @@ class _Lowerer:
         self.specifiers: set[str] = set()
         self.next_id = 0
         self.conventions: dict[str, str] = {}
+        # parameter name -> [(names of the parameter after it, type)]: a handler's shape
+        self.shapes: dict[str, list] = {}
         # ref local -> (offset, component) of the JSX elements it is attached to
         self.jsx_refs: dict[str, list] = {}
         self.relative, self.checkish, self.roots = _language_facts(catalog, interest)
@@ -249,8 +252,12 @@ class _Lowerer:
         grammar = _JSX_GRAMMARS.get(posixpath.splitext(path)[1])
         if grammar is not None and b"ref=" in self.source:
             self._jsx_refs(grammar, root)
-        for name, type_, when in self.catalog.parameters:
-            if any(s == w or s.startswith(w + "/") for s in self.specifiers for w in when):
+        for name, type_, when, after in self.catalog.parameters:
+            if when and not any(s == w or s.startswith(w + "/") for s in self.specifiers for w in when):
+                continue
+            if after:
+                self.shapes.setdefault(name, []).append((frozenset(after), type_))
+            else:
                 self.conventions.setdefault(name, type_)
         functions = []
         for unit in self._wanted(units, module_stmts):
@@ -517,7 +524,7 @@ class _Lowerer:
         every function, call edge and return, whatever it mentions."""
         if self.modname is not None or getattr(self.interest, "everything", False):
             return ([None] if module_stmts else []) + list(units)
-        tokens = set(self.conventions)
+        tokens = set(self.conventions) | set(self.shapes)
         for name, binding in self.globals.names.items():
             if binding.qualname is not None and binding.qualname in self.prefixes:
                 tokens.add(name)
@@ -838,22 +845,23 @@ class _Lowerer:
         else:
             parameters = node.child_by_field_name("parameters")
             nodes = parameters.named_children if parameters is not None else []
+        patterns = []
         for p in nodes:
             type_ = None
             pattern = p
             if p.type in ("required_parameter", "optional_parameter"):
                 pattern = p.child_by_field_name("pattern")
                 type_ = self._type_of(p.child_by_field_name("type"), scope)
-            if pattern is None:
-                continue
-            if pattern.type == "assignment_pattern":
+            if pattern is not None and pattern.type == "assignment_pattern":
                 pattern = pattern.child_by_field_name("left")
-            if pattern is None:
-                continue
+            if pattern is not None:
+                patterns.append((pattern, type_))
+        idents = [ts.text(p) if p.type == "identifier" else None for p, _ in patterns]
+        for i, (pattern, type_) in enumerate(patterns):
             if pattern.type == "identifier":
-                name = ts.text(pattern)
+                name = idents[i]
                 names.append(name)
-                type_ = type_ or self.conventions.get(name)
+                type_ = type_ or self.conventions.get(name) or self._shaped(name, idents[i + 1:i + 2])
                 scope.bind(name, _JsBinding(type_) if type_ else self._untyped_binding())
             else:
                 for _, local in _pattern_items(pattern):
@@ -861,6 +869,14 @@ class _Lowerer:
                         names.append(local)
                         scope.bind(local, UNKNOWN)
         return names
+
+    def _shaped(self, name: str, after) -> str | None:
+        """The type a handler's shape gives an untyped parameter: ``req``
+        followed by ``res`` (``(req, res, next)``, ``(err, req, res, next)``)."""
+        for names, type_ in self.shapes.get(name, ()):
+            if after and after[0] in names:
+                return type_
+        return None
 
     def _untyped_binding(self):
         """What an untyped parameter is bound to: chains on it are project
@@ -1383,7 +1399,7 @@ class _Lowerer:
         if t == "class":
             defs = self._class(node, scope, _field_text(node, "name") or "<class>")
             return F.Seq(tuple(F.Lambda(d.function) for d in defs)) if defs else None
-        if t in ("jsx_self_closing_element", "jsx_opening_element") and self.modname is not None:
+        if t in ("jsx_self_closing_element", "jsx_opening_element"):
             element = self._jsx_call(node, scope)
             if element is not None:
                 return element
@@ -1397,12 +1413,21 @@ class _Lowerer:
 
     def _jsx_call(self, node, scope):
         """``<CameraScreen kind="front" onDone={...} />`` of a project
-        component: a call of it (callee ``./src/CameraScreen#default``, say),
-        its props as keywords (a bare prop is ``true``)."""
+        component, or ``<Camera scanBarcode />`` of a tracked one (a mount):
+        a call of it (callee ``./src/CameraScreen#default``, say), its props
+        as keywords (a bare prop is ``true``)."""
         name = node.child_by_field_name("name")
-        callee = self._project(name, scope) if name is not None else None
-        if callee is None or callee in self.prefixes:
+        if name is None:
             return None
+        if name.type == "identifier" and ts.text(name)[:1].islower():
+            # an intrinsic element (<input>), named as TypeScript types it
+            callee = _INTRINSIC + ts.text(name)
+        else:
+            callee = self._resolve(name, scope)
+        if callee is None or callee not in self.prefixes:
+            callee = self._project(name, scope) if self.modname is not None else None
+            if callee is None or callee in self.prefixes:
+                return None
         keywords = []
         for attr in node.children_by_field_name("attribute"):
             if attr.type == "jsx_attribute":
@@ -1717,6 +1742,9 @@ def _language_facts(catalog, interest):
     # a unit reaches a module only through a name bound to it (per-file
     # tokens) or an inline `require`; the globals are spelled out
     roots = {p.split(".", 1)[0] for p in interest.prefixes if "#" not in p} | {"require"}
+    # (an intrinsic element is written by its tag: <input>)
+    tags = (p[len(_INTRINSIC):] for p in interest.prefixes if p.startswith(_INTRINSIC))
+    roots |= {tag for tag in tags if "." not in tag}
     roots.discard("")
     facts = (relative, checkish, frozenset(r.encode() for r in roots))
     _LANGUAGE_FACTS[key] = (catalog, interest, facts)

@@ -108,8 +108,8 @@ class _Lowerer:
         problems = ts.syntax_problems(tree, self.positions)
         units, module_stmts, classes = self._module_pass(root)
         self.conventions = [
-            (name, type_) for name, type_, roots in self.catalog.parameters
-            if any(r in self.imported_roots for r in roots)
+            (name, type_) for name, type_, roots, after in self.catalog.parameters
+            if not after and any(r in self.imported_roots for r in roots)
         ]
         functions = []
         self._find_hits()
@@ -925,14 +925,19 @@ class _Lowerer:
         if t == "attribute":
             obj = node.child_by_field_name("object")
             attr = ts.text(node.child_by_field_name("attribute"))
-            if obj.type == "identifier" and isinstance(scope, _FnScope):
+            root = obj
+            while root.type == "attribute":
+                root = root.child_by_field_name("object")
+            if root.type == "identifier" and isinstance(scope, _FnScope):
                 cls_scope = scope.method_scope()
-                if cls_scope is not None and cls_scope.self_name == ts.text(obj):
+                if cls_scope is not None and cls_scope.self_name == ts.text(root):
                     cls = cls_scope.cls
-                    if attr in cls.attrs:
-                        return cls.attrs[attr]
+                    # (``self.dialog.recorder``: an attribute of an attribute, assigned so)
+                    path = ts.text(node).split(".", 1)[1].replace(" ", "")
+                    if path in cls.attrs:
+                        return cls.attrs[path]
                     catalogued = (self.catalog.attributes or {}).get((cls.self_type, attr))
-                    if catalogued is not None:
+                    if catalogued is not None and obj is root:
                         return catalogued
             return self.interest.member(self._resolve(obj, scope), attr)
         if t == "call":
@@ -1149,7 +1154,7 @@ def _method_imports(source: bytes, start: int, end: int) -> dict[str, str]:
     return {name: next(iter(q)) for name, q in found.items() if len(q) == 1}
 
 
-_SELF_ASSIGNMENT = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)")
+_SELF_ASSIGNMENT = re.compile(rb"\bself\.([A-Za-z_][\w.]*)\s*=\s*([A-Za-z_][\w.]*)")
 _SELF_INSTANCE = re.compile(rb"\bself\.([A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*([A-Za-z_][\w.]*)\s*\(")
 
 
