@@ -38,11 +38,27 @@ request each permission when the feature that needs it is used.
 ```kotlin
 ActivityCompat.requestPermissions(this, arrayOf(ACCESS_FINE_LOCATION, READ_CONTACTS), REQUEST_ALL)
 ```
+```python
+record_consent(["location", "marketing"], granted=True)  # one "I agree" for both
+```
+```typescript
+await PermissionsAndroid.requestMultiple([
+  PermissionsAndroid.PERMISSIONS.CAMERA,
+  PermissionsAndroid.PERMISSIONS.READ_CONTACTS,
+]);
+```
 
 ## Use instead
 ```kotlin
 // ask for location where the map needs it, and for contacts where the user invites a friend
 ActivityCompat.requestPermissions(this, arrayOf(ACCESS_FINE_LOCATION), REQUEST_LOCATION)
+```
+```python
+record_consent(["location"], granted=location_box.checked)  # each purpose its own choice
+record_consent(["marketing"], granted=marketing_box.checked)
+```
+```typescript
+await PermissionsAndroid.request(PermissionsAndroid.PERMISSIONS.CAMERA);  // when the user opens the scanner
 ```
 
 ## Configuration

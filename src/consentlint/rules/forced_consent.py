@@ -30,11 +30,29 @@ if (ContextCompat.checkSelfPermission(this, ACCESS_FINE_LOCATION) != PERMISSION_
     exitProcess(0)
 }
 ```
+```python
+if not has_consent("location"):
+    sys.exit(1)
+```
+```typescript
+if (!(await hasConsent("location"))) {
+  BackHandler.exitApp();
+}
+```
 
 ## Use instead
 ```kotlin
 if (ContextCompat.checkSelfPermission(this, ACCESS_FINE_LOCATION) != PERMISSION_GRANTED) {
     showMapWithoutMyLocation()  // the rest of the app keeps working
+}
+```
+```python
+if not has_consent("location"):
+    show_stores_without_distance()
+```
+```typescript
+if (!(await hasConsent("location"))) {
+  showStoresWithoutDistance();
 }
 ```
 

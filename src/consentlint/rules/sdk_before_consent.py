@@ -29,6 +29,20 @@ public class App extends Application {
     }
 }
 ```
+```kotlin
+class App : Application() {
+    override fun onCreate() {
+        super.onCreate()
+        UMConfigure.init(this, KEY, "store", UMConfigure.DEVICE_TYPE_PHONE, null)
+    }
+}
+```
+```python
+sentry_sdk.init(dsn=DSN, send_default_pii=True)  # at import: before anyone agreed
+```
+```javascript
+gtag("config", "G-XXXXXXX");  // in the page head, before the consent banner
+```
 
 ## Use instead
 ```java
@@ -41,6 +55,12 @@ public class App extends Application {
         }
     }
 }
+```
+```python
+sentry_sdk.init(dsn=DSN, send_default_pii=False)  # no user data until consent
+```
+```javascript
+onConsent(() => gtag("config", "G-XXXXXXX"));  // started from the banner's "agree"
 ```
 
 ## Configuration
