@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--project", action="store_true",
                        help="run project-scope rules (PDC002 unused consent functions, PDC102) "
                             "even when the paths do not cover the manifest's folder")
+    _fix_options(check)
 
     inventory = sub.add_parser("inventory", help="list every collection site by category (the data map)")
     scan_options(inventory, ("text", "markdown", "json"), "text")
@@ -204,10 +205,6 @@ def _selected(select, ignore):
 
 
 def _scan(args) -> int:
-    from consentlint import engine
-    from consentlint.discovery import DEFAULT_EXCLUDES, discover
-    from consentlint.manifest import find_manifest, load_manifest
-
     is_check = args.command == "check"
     chosen = _selected(args.select, args.ignore) if is_check else (lambda code: True)
     if args.jobs is not None and args.jobs < 1:
@@ -215,45 +212,16 @@ def _scan(args) -> int:
     for folder in args.catalog:
         if not folder.is_dir():
             raise ConfigError(f"{_named(args, folder, '--catalog')}: not a folder")
-    manifest_path = args.manifest or find_manifest(args.paths[0])
-    if args.manifest is not None and not args.manifest.is_file():
-        raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
-    manifest = load_manifest(manifest_path) if manifest_path else None
-    root = engine.project_root(manifest, args.paths[0])
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
-    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
-                               cache_dir=str(cache_dir) if cache_dir is not None else None,
-                               project_root=str(root) if root is not None else None)
-    eng = engine.Engine(settings, manifest=manifest)
-
-    found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                     extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
-                     respect_gitignore=args.respect_gitignore, root=root)
-    if not args.quiet:
-        for path, message in found.errors:
-            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
-    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
-    jobs = args.jobs or os.cpu_count() or 1
     known = None
     if is_check and args.baseline is not None and args.write_baseline is None:
         from consentlint.baseline import load_baseline
 
         known = load_baseline(args.baseline, _named(args, args.baseline, "--baseline"))  # a bad one fails fast
-    machine = args.format not in ("text", "markdown")
-    progress = None if args.quiet or machine else _progress_line(len(found.files))
-    context = []
-    if root is not None and not _covers(args.paths, root):
-        # a partial scan (pre-commit, one file): the rest of the project is read
-        # for the index, so helpers and callers elsewhere count (DESIGN section 7)
-        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                           extend_exclude=args.extend_exclude, force_exclude=True,
-                           respect_gitignore=args.respect_gitignore, root=root).files
-    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
-                        progress=progress, context=context)
-    result.findings = [f for f in result.findings if chosen(f.code)]
-    result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
+    result, manifest = _analyse(args, chosen)
+    if is_check and _fixing(args):
+        result, done = _fix(args, result, lambda: _analyse(args, chosen)[0])
+        if done is not None:
+            return done
 
     if not is_check:
         from consentlint.report import inventory
@@ -275,6 +243,10 @@ def _scan(args) -> int:
         result.findings, old = split(result.findings, known)
         result.baselined = len(old)
     reporter = importlib.import_module(f"consentlint.report.{args.format}")
+    if args.format in ("json", "sarif"):
+        from consentlint.fixes import resolve
+
+        result.findings = resolve(result.findings)
     if args.format == "text":
         output = reporter.render(result, show_source=args.show_source, color=_color(args),
                                  report_suppressions=args.report_suppressions, summary=not args.quiet)
@@ -286,6 +258,106 @@ def _scan(args) -> int:
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
+
+
+def _analyse(args, chosen):
+    """The scan ``args`` ask for: (its result with the ``chosen`` codes, the manifest)."""
+    from consentlint import engine
+    from consentlint.discovery import DEFAULT_EXCLUDES, discover
+    from consentlint.manifest import find_manifest, load_manifest
+
+    manifest_path = args.manifest or find_manifest(args.paths[0])
+    if args.manifest is not None and not args.manifest.is_file():
+        raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
+    manifest = load_manifest(manifest_path) if manifest_path else None
+    root = engine.project_root(manifest, args.paths[0])
+    cache_dir = None
+    if not args.no_cache:
+        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
+    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
+                               cache_dir=str(cache_dir) if cache_dir is not None else None,
+                               project_root=str(root) if root is not None else None)
+    eng = engine.Engine(settings, manifest=manifest)
+
+    found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                     extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
+                     respect_gitignore=args.respect_gitignore, root=root)
+    if not args.quiet:
+        for path, message in found.errors:
+            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
+    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
+    jobs = args.jobs or os.cpu_count() or 1
+    machine = args.format not in ("text", "markdown")
+    progress = None if args.quiet or machine else _progress_line(len(found.files))
+    context = []
+    if root is not None and not _covers(args.paths, root):
+        # a partial scan (pre-commit, one file): the rest of the project is read
+        # for the index, so helpers and callers elsewhere count (DESIGN section 7)
+        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                           extend_exclude=args.extend_exclude, force_exclude=True,
+                           respect_gitignore=args.respect_gitignore, root=root).files
+    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
+                        progress=progress, context=context)
+    result.findings = [f for f in result.findings if chosen(f.code)]
+    result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
+    return result, manifest
+
+
+# ------------------------------------------------------------------ fixes (issue 17)
+
+FIX_ROUNDS = 4  # re-analyse after applying, until nothing changes or this many rounds
+
+
+def _fix_options(check) -> None:
+    fix = check.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply the unsafe fixes, which change what the code does (implies --fix)")
+    fix.add_argument("--diff", action="store_true",
+                     help="print the fixes as a unified diff and write nothing (exit 1 when there is something to fix)")
+    fix.add_argument("--fix-only", action="store_true", help="apply the fixes and report nothing else (exit 0)")
+
+
+def _fixing(args) -> bool:
+    return args.fix or args.unsafe_fixes or args.diff or args.fix_only
+
+
+def _fix(args, result, analyse):
+    """Apply (or, with ``--diff``, show) the fixes of ``result``'s findings,
+    re-analysing after each round; (the result after them, the exit code
+    when nothing more is to be reported)."""
+    from consentlint import fixes
+    from consentlint.findings import SAFE, UNSAFE
+
+    levels = (SAFE, UNSAFE) if args.unsafe_fixes else (SAFE,)
+    if args.diff:
+        changes, refused = fixes.plan(result.findings, levels)
+        _refused(args, refused)
+        _write(fixes.unified_diff(changes), _named(args, args.output, "--output"), args.output)
+        return result, 1 if changes else 0
+    fixed, seen = 0, set()
+    for _ in range(FIX_ROUNDS):
+        changes, refused = fixes.plan(result.findings, levels)
+        _refused(args, [p for p in refused if p not in seen])
+        seen.update(refused)
+        if not changes:
+            break
+        for change in changes:
+            fixes.write(change)
+        fixed += sum(len(c.findings) for c in changes)
+        result = analyse()
+    if not args.quiet:
+        left = sum(1 for f in result.findings if fixes.chosen(f, levels))
+        more = "" if args.unsafe_fixes else sum(1 for f in result.findings if fixes.chosen(f, (UNSAFE,)))
+        print(f"consentlint: fixed {fixed} findings" + (f", {left} fixable left" if left else "")
+              + (f" ({more} more with --unsafe-fixes)" if more else ""), file=sys.stderr)
+    return result, 0 if args.fix_only else None
+
+
+def _refused(args, paths) -> None:
+    if not args.quiet:
+        for path in paths:
+            print(f"consentlint: warning: {path}: not fixed: the fixed file would not parse", file=sys.stderr)
 
 
 def _color(args) -> bool:
@@ -355,17 +427,20 @@ def _write(text: str, shown: str, output: Path | None, json_like: bool = False) 
 
 
 def _rule(args) -> int:
-    from consentlint.rules import RULES, summary
+    from consentlint.rules import RULES, fixability, summary
 
     if args.code is None:
         for code, module in RULES.items():
-            print(f"{code}  {module.NAME:<24} {module.SEVERITY:<8} {summary(module)}")
+            fix = fixability(module)
+            print(f"{code}  {module.NAME:<24} {module.SEVERITY:<8} {summary(module)}" + (f" [fix: {fix}]" if fix else ""))
         return 0
     module = RULES.get(args.code.upper())
     if module is None:
         raise ConfigError(f"unknown rule {args.code!r} (see `consentlint rule`)")
     print(f"# {module.CODE} ({module.NAME})\n")
-    print(f"Default severity: {module.SEVERITY}. Scope: {module.SCOPE}.\n")
+    fix = fixability(module)
+    print(f"Default severity: {module.SEVERITY}. Scope: {module.SCOPE}. "
+          f"Fix: {fix or 'none'}.\n")
     print(module.__doc__.strip())
     return 0
 
