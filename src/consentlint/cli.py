@@ -204,7 +204,13 @@ def _selected(select, ignore):
     return chosen
 
 
-def _scan(args) -> int:
+def _scan(args, analyse_only: bool = False):
+    """``check`` and ``inventory``: the exit code (``analyse_only``: the
+    result, for the fix rounds)."""
+    from consentlint import engine
+    from consentlint.discovery import DEFAULT_EXCLUDES, discover
+    from consentlint.manifest import find_manifest, load_manifest
+
     is_check = args.command == "check"
     chosen = _selected(args.select, args.ignore) if is_check else (lambda code: True)
     if args.jobs is not None and args.jobs < 1:
@@ -212,14 +218,50 @@ def _scan(args) -> int:
     for folder in args.catalog:
         if not folder.is_dir():
             raise ConfigError(f"{_named(args, folder, '--catalog')}: not a folder")
+    manifest_path = args.manifest or find_manifest(args.paths[0])
+    if args.manifest is not None and not args.manifest.is_file():
+        raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
+    manifest = load_manifest(manifest_path) if manifest_path else None
+    root = engine.project_root(manifest, args.paths[0])
+    cache_dir = None
+    if not args.no_cache:
+        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
+    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
+                               cache_dir=str(cache_dir) if cache_dir is not None else None,
+                               project_root=str(root) if root is not None else None)
+    eng = engine.Engine(settings, manifest=manifest)
+
+    found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                     extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
+                     respect_gitignore=args.respect_gitignore, root=root)
+    if not args.quiet:
+        for path, message in found.errors:
+            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
+    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
+    jobs = args.jobs or os.cpu_count() or 1
     known = None
     if is_check and args.baseline is not None and args.write_baseline is None:
         from consentlint.baseline import load_baseline
 
         known = load_baseline(args.baseline, _named(args, args.baseline, "--baseline"))  # a bad one fails fast
-    result, manifest = _analyse(args, chosen)
+    machine = args.format not in ("text", "markdown")
+    progress = None if args.quiet or machine else _progress_line(len(found.files))
+    context = []
+    if root is not None and not _covers(args.paths, root):
+        # a partial scan (pre-commit, one file): the rest of the project is read
+        # for the index, so helpers and callers elsewhere count (DESIGN section 7)
+        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
+                           extend_exclude=args.extend_exclude, force_exclude=True,
+                           respect_gitignore=args.respect_gitignore, root=root).files
+    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
+                        progress=progress, context=context)
+    result.findings = [f for f in result.findings if chosen(f.code)]
+    result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
+    if analyse_only:
+        return result
     if is_check and _fixing(args):
-        result, done = _fix(args, result, lambda: _analyse(args, chosen)[0])
+        again = argparse.Namespace(**{**vars(args), "quiet": True})  # (its warnings were printed once)
+        result, done = _fix(args, result, lambda: _scan(again, analyse_only=True))
         if done is not None:
             return done
 
@@ -258,49 +300,6 @@ def _scan(args) -> int:
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
-
-
-def _analyse(args, chosen):
-    """The scan ``args`` ask for: (its result with the ``chosen`` codes, the manifest)."""
-    from consentlint import engine
-    from consentlint.discovery import DEFAULT_EXCLUDES, discover
-    from consentlint.manifest import find_manifest, load_manifest
-
-    manifest_path = args.manifest or find_manifest(args.paths[0])
-    if args.manifest is not None and not args.manifest.is_file():
-        raise ConfigError(f"{_named(args, args.manifest, '--manifest')}: {_not_a_file(args.manifest)}")
-    manifest = load_manifest(manifest_path) if manifest_path else None
-    root = engine.project_root(manifest, args.paths[0])
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
-    settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
-                               cache_dir=str(cache_dir) if cache_dir is not None else None,
-                               project_root=str(root) if root is not None else None)
-    eng = engine.Engine(settings, manifest=manifest)
-
-    found = discover(args.paths, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                     extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
-                     respect_gitignore=args.respect_gitignore, root=root)
-    if not args.quiet:
-        for path, message in found.errors:
-            print(f"consentlint: warning: {path}: {message}", file=sys.stderr)
-    project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
-    jobs = args.jobs or os.cpu_count() or 1
-    machine = args.format not in ("text", "markdown")
-    progress = None if args.quiet or machine else _progress_line(len(found.files))
-    context = []
-    if root is not None and not _covers(args.paths, root):
-        # a partial scan (pre-commit, one file): the rest of the project is read
-        # for the index, so helpers and callers elsewhere count (DESIGN section 7)
-        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                           extend_exclude=args.extend_exclude, force_exclude=True,
-                           respect_gitignore=args.respect_gitignore, root=root).files
-    result = engine.run(eng, found.files, jobs, project, engine.expected_manifest_path(args.paths[0]), found.errors,
-                        progress=progress, context=context)
-    result.findings = [f for f in result.findings if chosen(f.code)]
-    result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
-    return result, manifest
 
 
 # ------------------------------------------------------------------ fixes (issue 17)
