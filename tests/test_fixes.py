@@ -429,3 +429,13 @@ def test_rules_say_whether_they_fix(capsys):
     assert re.search(r"^PDC301 .*[^\]]$", listing, re.M)
     assert cli.main(["rule", "PDC102"]) == 0
     assert "Fix: unsafe." in capsys.readouterr().out
+
+
+def test_the_checks_own_module_calls_it_without_an_import(tmp_path):
+    from consentlint.fixes import python
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    before = "def has_consent(c):\n    return False\n\n\ndef latest():\n    return gps.latest()\n"
+    after = python.render(before, str(tmp_path / "app" / "privacy.py"), [("python.guard", 6, 12, "location", "app.privacy.has_consent")])
+    assert after == before.replace("def latest():\n", 'def latest():\n    if not has_consent("location"):\n        return\n')

@@ -55,7 +55,10 @@ def render(path: str, text: str, actions) -> str:
     for prefix, writer in WRITERS.items():
         mine = [a for a in actions if a[0].partition(".")[0] == prefix]
         if mine:
-            text = writer.render(text, path, mine)
+            try:
+                text = writer.render(text, path, mine)
+            except Exception:  # noqa: BLE001 -- a writer's bug costs its fix, never the report or the run
+                continue
     return text
 
 

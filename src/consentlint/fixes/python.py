@@ -17,14 +17,14 @@ called as the module already imports it (``from demo import privacy`` gives
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import ParentNodeProvider, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 
 class GuardCollections(VisitorBasedCodemodCommand):
@@ -32,7 +32,7 @@ class GuardCollections(VisitorBasedCodemodCommand):
     findings, category, check."""
 
     DESCRIPTION = "Guard collecting statements with the manifest's consent check."
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (PositionProvider,)  # (parents are known from the walk: ParentNodeProvider doubles the cost)
 
     def __init__(self, context: CodemodContext, targets, package: str | None = None):
         super().__init__(context)
@@ -40,20 +40,28 @@ class GuardCollections(VisitorBasedCodemodCommand):
         self.package = package
         self.innermost: dict[int, cst.CSTNode] = {}  # target index -> the statement holding it
         self.names: dict[str, str] = {}  # check -> how this module calls it
+        self.imports: list[str] = []  # checks to import
+        self.bodies: set[int] = set()  # ids of the functions' bodies
+        self.elifs: set[int] = set()  # ids of `elif` clauses
         self.tree: cst.Module | None = None
 
     # -- where each target is
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not self._is_elif(node):
-            where = self.get_metadata(PositionProvider, node)
-            start, end = (where.start.line, where.start.column), (where.end.line, where.end.column)
-            for i, (line, column, _, _) in enumerate(self.targets):
-                if start <= (line, column) < end:
-                    self.innermost[i] = node  # a deeper statement comes later
+        where = self.get_metadata(PositionProvider, node, None)
+        if where is None or isinstance(node, cst.Module):
+            return super().on_visit(node)
+        start, end = (where.start.line, where.start.column), (where.end.line, where.end.column)
+        inside = [i for i, (line, column, _, _) in enumerate(self.targets) if start <= (line, column) < end]
+        if not inside:
+            return False  # nothing to do below: one fix costs a walk down to it, not over the file
+        if isinstance(node, cst.FunctionDef):
+            self.bodies.add(id(node.body))
+        elif isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
+            self.elifs.add(id(node.orelse))
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and id(node) not in self.elifs:
+            for i in inside:
+                self.innermost[i] = node  # a deeper statement comes later
         return super().on_visit(node)
-
-    def _is_elif(self, node) -> bool:
-        return isinstance(node, cst.If) and isinstance(self.get_metadata(ParentNodeProvider, node), cst.If)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.tree = node
@@ -69,11 +77,13 @@ class GuardCollections(VisitorBasedCodemodCommand):
         return {k: tuple(sorted(v)) for k, v in out.items()}
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
-        function = isinstance(self.get_metadata(ParentNodeProvider, original), cst.FunctionDef)
-        return updated.with_changes(body=self._block(original.body, updated.body, function))
+        return updated.with_changes(body=self._block(original.body, updated.body, id(original) in self.bodies))
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        return updated.with_changes(body=self._block(original.body, updated.body, False))
+        body = self._block(original.body, updated.body, False)
+        if self.imports:
+            body = _with_imports(body, self.imports)
+        return updated.with_changes(body=body)
 
     def _block(self, originals, updated, function: bool) -> list:
         guards = self._guards()
@@ -123,6 +133,8 @@ class GuardCollections(VisitorBasedCodemodCommand):
         through one added."""
         owner, _, name = check.rpartition(".")
         parent, _, leaf = owner.rpartition(".")
+        if self.context.full_module_name == owner:  # the check's own module
+            return name
         for statement in module.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -139,7 +151,7 @@ class GuardCollections(VisitorBasedCodemodCommand):
                     for alias in small.names:
                         if alias.evaluated_name == owner:
                             return f"{alias.evaluated_alias or owner}.{name}"
-        AddImportsVisitor.add_needed_import(self.context, owner, name)
+        self.imports.append(f"from {owner} import {name}")
         return name
 
     def _absolute(self, node: cst.ImportFrom) -> str | None:
@@ -154,6 +166,22 @@ class GuardCollections(VisitorBasedCodemodCommand):
             return None
         base = ".".join(parts[:len(parts) - (dots - 1)])
         return f"{base}.{module}" if module else base
+
+
+def _with_imports(body: list, imports: list[str]) -> list:
+    """``body`` with ``imports`` after its leading imports (or docstring)."""
+    at = 1 if body and _is_docstring(body[0]) else 0
+    for i, statement in enumerate(body):
+        if isinstance(statement, cst.SimpleStatementLine) and all(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):
+            at = i + 1
+        elif i >= at:
+            break
+    added = [cst.parse_statement(f"{line}\n") for line in imports]
+    rest = body[at:]
+    if rest and at == (1 if body and _is_docstring(body[0]) else 0) and not rest[0].leading_lines:
+        rest = [rest[0].with_changes(leading_lines=[cst.EmptyLine()]), *rest[1:]]  # a new import block
+    return [*body[:at], *added, *rest]
 
 
 def _is_docstring(node) -> bool:
@@ -182,19 +210,22 @@ def render(text: str, path: str, actions) -> str:
     if not targets:
         return text
     try:
-        module = _parse(text)
+        wrapper = _wrapper(text)
     except cst.ParserSyntaxError:
         return text
     from consentlint.engine import module_name_of
 
     name, package = module_name_of(Path(path))
     context = CodemodContext(filename=path, full_module_name=name, full_package_name=package)
-    try:
-        return GuardCollections(context, targets, package).transform_module(module).code
-    except SkipFile:
-        return text
+    command = GuardCollections(context, targets, package)
+    command.context = replace(context, wrapper=wrapper, metadata_manager=None)
+    return wrapper.visit(command).code
 
 
 @lru_cache(maxsize=8)
-def _parse(text: str) -> cst.Module:
-    return cst.parse_module(text)
+def _wrapper(text: str) -> MetadataWrapper:
+    """The file parsed and its metadata resolved once, for all its fixes
+    (each fix alone, for the reports, then all of them)."""
+    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    wrapper.resolve_many(GuardCollections.METADATA_DEPENDENCIES)
+    return wrapper
