@@ -20,7 +20,7 @@ from libcst.codemod import CodemodContext, CodemodTest
 
 from conftest import FIXTURES, ROOT
 from consentlint import cli, fixes
-from consentlint.findings import DISPLAY_ONLY, SAFE, UNSAFE
+from consentlint.findings import APPLICABILITIES, DISPLAY_ONLY, SAFE, UNSAFE
 from consentlint.fixes import noqa
 from consentlint.fixes.python import GuardCollections
 from consentlint.rules import RULES
@@ -208,6 +208,40 @@ class TestGuardCollections(CodemodTest):
                 phone = request.POST["phone"] if privacy.has_consent("identity.phone") else None  # the form's field
                 return phone
         """, (4, 13, "identity.phone"))
+
+    def test_the_import_goes_after_the_docstring_and_future_imports(self):
+        self.guard('''
+            """Tracking."""
+            from __future__ import annotations
+
+            def track():
+                gps.start()
+        ''', '''
+            """Tracking."""
+            from __future__ import annotations
+            from app.privacy import has_consent
+
+            def track():
+                if not has_consent("location"):
+                    return
+                gps.start()
+        ''', (5, 5, "location"))
+
+    def test_an_unpacking_assignment_is_wrapped(self):
+        self.guard("""
+            from app import privacy
+
+            def view():
+                lat, lon = gps.latest()
+                return lat
+        """, """
+            from app import privacy
+
+            def view():
+                if privacy.has_consent("location"):
+                    lat, lon = gps.latest()
+                return lat
+        """, (4, 16, "location"))
 
     def test_neighbours_share_a_guard_and_comments_stay_above_it(self):
         self.guard("""
@@ -421,7 +455,7 @@ def test_sarif_fixes_validate(demo):
 
 def test_rules_say_whether_they_fix(capsys):
     for code, module in RULES.items():
-        assert set(getattr(module, "FIXES", ())) <= {SAFE, UNSAFE, DISPLAY_ONLY}
+        assert set(getattr(module, "FIXES", ())) <= set(APPLICABILITIES)
     assert cli.main(["rule"]) == 0
     listing = capsys.readouterr().out
     assert re.search(r"^PDC101 .* \[fix: safe\]$", listing, re.M)

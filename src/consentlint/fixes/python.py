@@ -197,6 +197,9 @@ def _guarded_value(node, condition):
     small = node.body[0]
     if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
         return None
+    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+    if any(isinstance(t, (cst.Tuple, cst.List)) for t in targets):  # (None cannot be unpacked)
+        return None
     if condition is None:
         return node
     value = cst.IfExp(test=condition, body=small.value, orelse=cst.Name("None"),

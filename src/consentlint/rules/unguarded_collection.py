@@ -55,8 +55,9 @@ consent check that Python code can import (its module is a file of the
 project), adding the import; when the function does nothing but collect, it
 returns early at its top instead, and an assignment keeps its name defined
 (`phone = request.POST["phone"] if has_consent("identity.phone") else None`).
-Java, Kotlin, JavaScript and TypeScript get no code fix yet. In every language, a display-only
-suggestion: `# noqa: PDC201 -- TODO reason` (write the reason).
+Java, Kotlin, JavaScript and TypeScript get no code fix yet. In every
+language, a display-only suggestion: `# noqa: PDC201 -- TODO reason` (write
+the reason).
 
 ## Configuration
 Name the app's consent functions in the manifest's `[consent]` table (`checks`,
