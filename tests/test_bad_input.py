@@ -272,6 +272,8 @@ def test_a_form_feed_is_no_line_end(tmp_path):
      "parser could not read Flow type annotations at 'type'; the rest of the file was analysed"),
     ("typescript/pdc001_grammar_gap_tagged_template.tsx",
      "parser could not read a tagged template with type arguments; the rest of the file was analysed"),
+    ("typescript/pdc001_grammar_gap_typeof_import.ts",
+     "parser could not read a `typeof import(...)` type at '>()'; the rest of the file was analysed"),
     ("javascript/pdc001_syntax_error.js", "syntax error: missing ')'"),  # the app's own mistake
 ])
 def test_valid_code_the_grammar_cannot_read_is_said_so(name, message):

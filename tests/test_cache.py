@@ -150,3 +150,32 @@ def test_cache_that_cannot_be_created_is_skipped(project, tmp_path):
     proc = run("check", ".", "--format", "json", "--exit-zero", "--cache-dir", blocker, cwd=project)
     assert proc.stderr == "" and json.loads(proc.stdout) == cold
     assert blocker.read_text() == ""
+
+
+def test_catalogs_load_from_the_cache_until_a_catalog_file_changes(tmp_path, monkeypatch):
+    """Start-up parsed and checked every catalog file again (half of a one-file check)."""
+    from consentlint import engine, schema
+
+    extra = tmp_path / "checks"
+    extra.mkdir()
+    (extra / "mine.toml").write_text(
+        'language = "python"\n\n[[source]]\nid = "py-acme-locate"\napi = ["acme.geo.locate"]\n'
+        'kind = "call"\ncategory = "location.precise"\nreferences = ["https://example.com/acme"]\n', "utf-8")
+    settings = engine.Settings(None, catalog_dirs=(str(extra),), cache_dir=str(tmp_path / "cache"))
+    first = engine.Engine(settings).catalog
+    read = schema.read_toml
+
+    def refused(*args):
+        raise AssertionError("a catalog file was parsed again")
+
+    monkeypatch.setattr(schema, "read_toml", refused)
+    again = engine.Engine(settings).catalog
+    assert [s.id for s in again.sources] == [s.id for s in first.sources]
+    assert "acme.geo.locate" in again.for_language("python").sources
+    # an edit to a catalog file is a new key: parsed again, and the edit counts
+    monkeypatch.setattr(schema, "read_toml", read)
+    (extra / "mine.toml").write_text((extra / "mine.toml").read_text("utf-8").replace("locate", "where"), "utf-8")
+    edited = engine.Engine(settings).catalog
+    assert "acme.geo.where" in edited.for_language("python").sources
+    assert "acme.geo.locate" not in edited.for_language("python").sources
+    assert len(list((tmp_path / "cache" / "catalogs").iterdir())) == 1  # (only the newest is kept)

@@ -427,11 +427,11 @@ def test_a_negative_category_arg_is_reported_at_its_key(demo):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("check", "--format", "xml"), "argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'sarif', 'github')"),
+    (("check", "--format", "xml"), "argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'sarif', 'github', 'junit', 'gitlab')"),
     (("check", "--jobs", "x"), "argument --jobs/-j: invalid int value: 'x'"),
     (("check", "--no-such-flag"), "unrecognized arguments: --no-such-flag"),
-    (("inventory", "--format", "sarif"), "argument --format: invalid choice: 'sarif' (choose from 'text', 'markdown', 'json')"),
-    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'rule', 'catalog')"),
+    (("inventory", "--format", "sarif"), "argument --format: invalid choice: 'sarif' (choose from 'text', 'markdown', 'json', 'html')"),
+    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate' (choose from 'check', 'inventory', 'export', 'rule', 'server', 'init', 'catalog')"),
 ])
 def test_a_bad_option_is_one_line_not_the_whole_usage(tmp_path, args, message):
     """argparse printed the usage text before the error (issue 12, item 5)."""

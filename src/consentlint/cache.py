@@ -15,6 +15,8 @@ file whose ``stat`` is unchanged is not read again (the change time moves on
 every write and cannot be set back). An entry is only kept when the file was
 read well after its last change (``SETTLED_NS``), so two
 writes within one tick of the file system's clock are never mistaken for one.
+``catalogs/`` holds the catalogs as last loaded and checked (keyed by the
+tool and the bytes of every catalog file), so start-up parses no TOML.
 ``runs/`` holds the results of the project stage, keyed by everything it
 reads (the tool, the settings, the manifest's text and every file's facts
 key): a re-run of an unchanged project, or a one-file check in a project
@@ -51,21 +53,26 @@ _GRAMMARS = ("tree-sitter", "tree-sitter-python", "tree-sitter-java", "tree-sitt
 def tool_key() -> bytes:
     """What identifies the lowering code: the version, the sources of the
     package (a development checkout changes without a new version) and the
-    tree-sitter and grammar versions."""
-    import importlib.metadata  # slow to import: only when a cache is used
+    installed tree-sitter binding and grammars, by their files' names, sizes
+    and modification times (``importlib.metadata`` took a tenth of a second
+    to import; a reinstalled or upgraded wheel rewrites those files)."""
+    import importlib.util
 
     from consentlint import __version__
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=20)
     package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.scm")]):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.scm"), *package.rglob("*.json")]):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     for name in _GRAMMARS:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=-".encode())
+        spec = importlib.util.find_spec(name.replace("-", "_"))
+        folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+        digest.update(f"\0{name}".encode())
+        for path in sorted(folder.iterdir()) if folder is not None else ():
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.digest()
 
 
@@ -161,6 +168,23 @@ class FactsCache:
 
     def store(self, key: str, value) -> None:
         self._write(self.facts / key[:2] / key[2:], value)
+
+    # ------------------------------------------------------ compiled catalogs
+
+    def load_catalog(self, key: str):
+        """The catalogs as loaded and checked once before (``catalog.Catalog``), or None."""
+        return self._read(self.folder / "catalogs" / key)
+
+    def store_catalog(self, key: str, catalog) -> None:
+        """Keep loaded catalogs (only the newest: an edit to a catalog file makes a new key)."""
+        folder = self.folder / "catalogs"
+        try:
+            for stale in folder.iterdir() if folder.is_dir() else ():
+                if stale.name != key:
+                    stale.unlink()
+        except OSError:
+            pass
+        self._write(folder / key, catalog)
 
     def _read(self, path: Path):
         try:

@@ -136,6 +136,12 @@ class LanguageCatalog:
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
     exits: frozenset = frozenset()  # apis that close or exit the app
+    # runtime-permission requests: api -> (argument listing the permissions, varargs from there)
+    permission_requests: dict = field(default_factory=dict)
+    consent_records: dict = field(default_factory=dict)  # SDK privacy-agreement api -> argument true when agreed
+    app_starts: frozenset = frozenset()  # framework methods run at app start (Application.onCreate)
+    initialisers: frozenset = frozenset()  # calls whose one argument is the initial value (useState)
+    setting_writes: dict = field(default_factory=dict)  # api -> (key argument, value argument)
     account_creations: frozenset = frozenset()  # apis that create a user account
     # keyed reads with a default: api -> (key argument, default argument), and
     # the same by method name on receivers of unknown type
@@ -188,6 +194,20 @@ class LanguageCatalog:
                 found[name] = flow
         return {n: f for n, f in found.items() if n not in clash}
 
+    @cached_property
+    def permission_categories(self) -> dict:
+        """Each runtime permission a catalogued source needs -> the categories
+        of those sources, the one most of them collect first
+        (``ACCESS_FINE_LOCATION`` -> location.precise, ..., network.wifi)."""
+        found: dict[str, dict] = {}
+        for sources in self.sources.values():
+            for source in sources:
+                for permission in source.permissions:
+                    if source.category is not None:
+                        counts = found.setdefault(permission, {})
+                        counts[source.category] = counts.get(source.category, 0) + 1
+        return {p: tuple(sorted(c, key=lambda k: (-c[k], k))) for p, c in found.items()}
+
     def uri_of(self, qualname: str) -> str | None:
         """What a provider's URI constant starts with (CalendarContract.Events.CONTENT_URI
         -> content://com.android.calendar), or None."""
@@ -211,7 +231,8 @@ class LanguageCatalog:
         names += [c[0].rstrip(".") for c in self.constants]
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
-        names += [*self.exits, *self.default_reads, *self.account_creations]
+        names += [*self.exits, *self.default_reads, *self.account_creations, *self.permission_requests,
+                  *self.consent_records, *self.setting_writes]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -272,6 +293,11 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     callbacks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     releases: dict[str, set] = {lang: set() for lang in LANGUAGES}
     exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    requests: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    agreements: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    starts: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    initialisers: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    writes: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     accounts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     default_reads: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     default_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
@@ -345,6 +371,14 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
                 exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
+                requests[lang].update({api: (r["arg"], r.get("rest", False))
+                                       for r in raw.get("permission_request", ()) for api in r["api"]})
+                agreements[lang].update({api: r["granted_arg"]
+                                         for r in raw.get("consent_record", ()) for api in r["api"]})
+                starts[lang].update(api for a in raw.get("app_start", ()) for api in a["api"])
+                initialisers[lang].update(n for i in raw.get("initialiser", ()) for n in i["names"])
+                writes[lang].update({api: (w["key_arg"], w["value_arg"])
+                                     for w in raw.get("setting_write", ()) for api in w["api"]})
                 accounts[lang].update(api for a in raw.get("account_creation", ()) for api in a["api"])
                 for d in raw.get("default_read", ()):
                     default_reads[lang].update({api: (d["key_arg"], d["default_arg"]) for api in d.get("api", ())})
@@ -385,6 +419,11 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
             exits=frozenset(exits[lang]),
+            permission_requests=requests[lang],
+            consent_records=agreements[lang],
+            app_starts=frozenset(starts[lang]),
+            initialisers=frozenset(initialisers[lang]),
+            setting_writes=writes[lang],
             account_creations=frozenset(accounts[lang]),
             default_reads=default_reads[lang],
             default_methods=default_methods[lang],

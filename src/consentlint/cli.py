@@ -1,4 +1,4 @@
-"""Command line: ``consentlint check|inventory|rule|catalog``.
+"""Command line: ``consentlint check|inventory|rule|catalog|init|server``.
 
 stdout carries only the report; problems go to stderr as
 ``consentlint: error: ...``. Exit codes: 0 clean, 1 error-level findings,
@@ -105,17 +105,30 @@ def _parser() -> argparse.ArgumentParser:
     _fix_options(check)
 
     inventory = sub.add_parser("inventory", help="list every collection site by category (the data map)")
-    scan_options(inventory, ("text", "markdown", "json"), "text")
+    scan_options(inventory, ("text", "markdown", "json", "html"), "text")
+
+    export = sub.add_parser("export", help="the app's data map for an app store or data-map tool")
+    scan_options(export, EXPORTS, "play-data-safety")
+    export.add_argument("--template", type=Path, metavar="FILE",
+                        help="play-data-safety: the CSV the Play Console exports, filled in (default: only the rows "
+                             "this app answers)")
 
     rule = sub.add_parser("rule", help="explain a rule, or list all rules")
-    rule.add_argument("code", nargs="?", help="a code such as PDC201")
+    rule.add_argument("code", nargs="?", help="a code such as PDC201, or a name such as unguarded-collection")
+
+    sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
+
+    init = sub.add_parser("init", help="write a draft privacy-manifest.toml from what the code collects")
+    init.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH",
+                      help="the app's folder (default: .)")
+    init.add_argument("--force", action="store_true", help="replace an existing privacy-manifest.toml")
 
     catalog = sub.add_parser("catalog", help="list the known collecting APIs")
     catalog.add_argument("--catalog", type=Path, action="append", default=[], metavar="DIR")
     catalog.add_argument("--language", choices=("python", "java", "kotlin", "javascript", "typescript"))
     catalog.add_argument("--categories", action="store_true", help="list the category taxonomy instead")
     catalog.add_argument("--format", choices=("text", "json"), default="text")
-    parser.set_defaults(subparsers={"check": check, "inventory": inventory})
+    parser.set_defaults(subparsers={"check": check, "inventory": inventory, "export": export})
     return parser
 
 
@@ -130,10 +143,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
-        if args.command in ("check", "inventory"):
+        if args.command in ("check", "inventory", "export"):
             return _scan(_configured(parser, args, argv))
         if args.command == "rule":
             return _rule(args)
+        if args.command == "init":
+            from consentlint.init import write
+
+            written = write(args.path, force=args.force)
+            print(f"consentlint: wrote {written}; fill in its TODOs, then run `consentlint check`", file=sys.stderr)
+            return 0
+        if args.command == "server":
+            from consentlint.server import main as serve
+
+            return serve()
         return _catalog(args)
     except ConsentlintError as exc:
         print(f"consentlint: error: {exc}", file=sys.stderr)
@@ -265,6 +288,8 @@ def _scan(args, analyse_only: bool = False):
         if done is not None:
             return done
 
+    if args.command == "export":
+        return _export(args, result, manifest)
     if not is_check:
         from consentlint.report import inventory
 
@@ -296,7 +321,7 @@ def _scan(args, analyse_only: bool = False):
         output = reporter.render(result, report_suppressions=args.report_suppressions)
     else:
         output = reporter.render(result)
-    _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif"))
+    _write(output, _named(args, args.output, "--output"), args.output, json_like=args.format in ("json", "sarif", "gitlab"))
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
@@ -357,6 +382,27 @@ def _refused(args, paths) -> None:
     if not args.quiet:
         for path in paths:
             print(f"consentlint: warning: {path}: not fixed: the fixed file would not parse", file=sys.stderr)
+
+
+EXPORTS = ("play-data-safety", "xcprivacy", "fideslang")
+
+
+def _export(args, result, manifest) -> int:
+    """``consentlint export``: the data map in an app store's or a data-map tool's format."""
+    from consentlint import datamap
+
+    template = None
+    if args.template is not None:
+        if args.format != "play-data-safety":
+            raise ConfigError("--template is only for --format play-data-safety")
+        try:
+            template = args.template.read_text("utf-8-sig")
+        except OSError as exc:
+            raise ConfigError(f"{_named(args, args.template, '--template')}: {exc.strerror or exc}") from None
+    reporter = importlib.import_module(f"consentlint.report.{args.format.replace('-', '_')}")
+    _write(reporter.render(datamap.build(result, manifest), template), _named(args, args.output, "--output"),
+           args.output)
+    return 0
 
 
 def _color(args) -> bool:
@@ -426,14 +472,14 @@ def _write(text: str, shown: str, output: Path | None, json_like: bool = False) 
 
 
 def _rule(args) -> int:
-    from consentlint.rules import RULES, fixability, summary
+    from consentlint.rules import RULES, find, fixability, summary
 
     if args.code is None:
         for code, module in RULES.items():
             fix = fixability(module)
             print(f"{code}  {module.NAME:<24} {module.SEVERITY:<8} {summary(module)}" + (f" [fix: {fix}]" if fix else ""))
         return 0
-    module = RULES.get(args.code.upper())
+    module = find(args.code)
     if module is None:
         raise ConfigError(f"unknown rule {args.code!r} (see `consentlint rule`)")
     print(f"# {module.CODE} ({module.NAME})\n")

@@ -4,6 +4,7 @@ and 12): the manifest's consent checks, decorators and requests, and, with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from consentlint import facts as F
@@ -79,6 +80,17 @@ _TRUTHY = {"true": True, "1": True, "yes": True, "on": True, "y": True, "granted
            "false": False, "0": False, "no": False, "off": False, "n": False, "denied": False, "refused": False}
 
 
+def _truth(value) -> bool | None:
+    """What a stored or literal value means as a yes or a no."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _TRUTHY.get(value.strip().lower())
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return None
+
+
 class ConsentModel:
     """The guards of one language: built once per run from manifest and catalog."""
 
@@ -151,14 +163,41 @@ class ConsentModel:
         if found is None:
             return None
         _, true_is_yes = found
-        value = default.value
-        if isinstance(value, str):
-            value = _TRUTHY.get(value.strip().lower())
-        elif isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
-            value = bool(value)
-        if not isinstance(value, bool):
+        value = _truth(default.value)
+        if value is None:
             return None
         return (key.value, default.value) if value is true_is_yes else None
+
+    def granted_initial(self, initial: F.Initial) -> bool:
+        """Whether a consent-named declaration starts as the user's yes: a
+        literal, a catalogued state initialiser's argument (``useState(true)``),
+        a field's ``default``/``initial`` keyword, or a ticked checkbox."""
+        via = initial.via
+        if via and initial.kind != "checkbox" and ":" not in via and via not in self.catalog.initialisers:
+            return False
+        found = self.setting_guard(initial.name, initial.span.line)
+        return found is not None and _truth(initial.value) is found[1]
+
+    def granted_value(self, expr) -> bool | None:
+        """True when ``expr`` stands for the user's yes (``true``, ``"granted"``,
+        ``1``, a catalogued grant constant), False for a no, else None (a value
+        the user chose at run time)."""
+        if isinstance(expr, F.Lit):
+            return _truth(expr.value)
+        return self.grant_meaning(expr)
+
+    def platform_api(self, callee: str | None, table, index) -> str | None:
+        """The API of ``table`` (catalogued names) that ``callee`` is, or that
+        a project class inherits from a platform class (``finishAffinity()``
+        or ``requestPermissions(..)`` in an ``AppCompatActivity``)."""
+        if callee is None or callee in table:
+            return callee if callee in table else None
+        for api in index.inherited(callee) if index is not None else ():
+            owner, _, name = api.rpartition(".")
+            for candidate in (api, *(f"{sup}.{name}" for sup in self.catalog.supertypes.get(owner, ()))):
+                if candidate in table:
+                    return candidate
+        return None
 
     def read_names(self, call: F.Call) -> tuple[str, ...]:
         """The names of what ``call`` reads, as a consent-named value could be
@@ -171,7 +210,12 @@ class ConsentModel:
         if call.key:
             return (call.key,)
         if not call.args:
-            return (leaf_name(call.callee or call.text),)
+            leaf = leaf_name(call.callee or call.text)
+            owner = _owner_name(call)
+            if owner and _YES_GETTER.match(leaf):
+                # ``PrivacyConsentStore(context).isGranted()``: the class names the decision
+                return leaf, f"{owner}_{leaf}"
+            return (leaf,)
         first = call.args[0]
         return (first.value,) if type(first) is F.Lit and isinstance(first.value, str) else ()
 
@@ -243,6 +287,25 @@ class ConsentModel:
 
 
 _UNSEEN = object()
+# getters that answer yes or no about their object, and say nothing of what
+# without it (``isGranted``, ``isAccepted``, ``hasAgreed``, ``get``)
+_YES_GETTER = re.compile(r"^(is|has|get)?_?(granted|accepted|agreed|allowed|given|enabled|value|get|yes)$", re.I)
+
+
+def _owner_name(call: F.Call) -> str | None:
+    """The class a getter is called on, as its last name: of the callee
+    (``pkg.PrivacyConsentStore.isGranted``) or of the receiver as written
+    (``ConsentStore.getInstance(ctx).isGranted()``: ``ConsentStore``)."""
+    if call.callee is not None and "." in call.callee.rpartition("#")[2]:
+        owner = leaf_name(call.callee.rpartition(".")[0])
+        if owner[:1].isupper():
+            return owner
+    receiver = call.receiver
+    while type(receiver) is F.Call and receiver.receiver is not None:
+        receiver = receiver.receiver
+    text = receiver.text if type(receiver) is F.Call else receiver.name if type(receiver) is F.Name else ""
+    owner = leaf_name(text) if text else ""
+    return owner if owner[:1].isupper() else None
 
 
 def leaf_name(name: str) -> str:

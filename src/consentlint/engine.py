@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from consentlint import budget
+from consentlint import budget, bundles, startup
 from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
@@ -95,14 +95,14 @@ class Lowered:
 class Engine:
     def __init__(self, settings: Settings, catalog: Catalog | None = None, manifest: Manifest | None = None):
         self.settings = settings
-        self.catalog = catalog or load_catalog(tuple(Path(d) for d in settings.catalog_dirs))
+        self.cache = FactsCache(Path(settings.cache_dir)) if settings.cache_dir else None
+        self._catalog_digest: str | None = None  # of the catalog files, read once
+        self.catalog = catalog or self._load_catalog()
         if manifest is None and settings.manifest_path:
             manifest = load_manifest(Path(settings.manifest_path))
         self.manifest = manifest
         self._languages: dict[str, tuple] = {}
-        self.cache = FactsCache(Path(settings.cache_dir)) if settings.cache_dir else None
         self._policy_keys: dict[str, bytes] = {}
-        self._catalog_digest: str | None = None  # of the catalog files, read once
 
     def language(self, name: str):
         """(catalog, consent model, interest) for a language."""
@@ -202,11 +202,31 @@ class Engine:
             parts.append(f"{display}\0{identity.key}".encode("utf-8", "surrogateescape"))
         return self.cache.key(*parts)
 
+    def _load_catalog(self) -> Catalog:
+        """The catalogs, from the cache when their files are as it saw them
+        (parsing and checking the TOML was half of a one-file check's start-up)."""
+        folders = tuple(Path(d) for d in self.settings.catalog_dirs)
+        if self.cache is None:
+            return load_catalog(folders)
+        key = None
+        try:
+            key = self.cache.key(b"catalogs", self._catalogs_digest().encode())
+        except OSError:  # (a folder that is not there: load_catalog says so)
+            pass
+        catalog = self.cache.load_catalog(key) if key is not None else None
+        if not isinstance(catalog, Catalog):
+            catalog = load_catalog(folders)
+            if key is not None:
+                self.cache.store_catalog(key, catalog)
+        return catalog
+
     def _catalogs_digest(self) -> str:
         if self._catalog_digest is None:
             digest = hashlib.blake2b(digest_size=20)
             for folder in (checks_dir(), *(Path(d) for d in self.settings.catalog_dirs)):
+                digest.update(f"\0{folder}\0".encode("utf-8", "surrogateescape"))
                 for toml in sorted(Path(folder).rglob("*.toml")):
+                    digest.update(toml.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
                     digest.update(toml.read_bytes())
             self._catalog_digest = digest.hexdigest()
         return self._catalog_digest
@@ -353,6 +373,9 @@ class Engine:
             catalog, model, _ = self.language(lowered.language)
             found = S.collections(lowered.result.path, sites, catalog, model, values, types)
             lowered.result.collections = S.by_callers(found, summaries, model)
+            lowered.result.bundles = bundles.find(lowered.facts, model, values, index)
+            lowered.result.started = startup.find(lowered.facts, model, index)
+            lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]
             lowered.result.used_names = frozenset(used)
         return [self._rules(lowered) for lowered in reported]
 
@@ -372,7 +395,9 @@ class Engine:
             return result
         problems = lowered.facts.problems
         ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest,
-                            refusals=tuple(result.refusals), defaults=tuple(result.defaults))
+                            refusals=tuple(result.refusals), defaults=tuple(result.defaults),
+                            started=tuple(result.started), initials=tuple(result.initials),
+                            bundles=tuple(result.bundles))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]

@@ -319,6 +319,24 @@ class ClassDecl(_Fact):
 
 
 @dataclass(frozen=True, slots=True)
+class Initial(_Fact):
+    """A consent-named declaration with a literal initial value: a field,
+    property, module or class variable (``analytics_consent = True``), a
+    parameter's default (``def record(consent=True)``), a state hook's initial
+    value (``useState(true)``, ``via`` names the call), a field declared with
+    a default (``BooleanField(default=True)``: ``via`` is ``BooleanField:default``)
+    or a pre-checked checkbox (``<input type="checkbox" defaultChecked>``:
+    ``via`` is the attribute). ``kind`` is ``variable``, ``parameter`` or
+    ``checkbox``; ``span`` is the name's (the attribute's for a checkbox)."""
+
+    name: str
+    value: object
+    span: Span
+    kind: str = "variable"
+    via: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SyntaxProblem(_Fact):
     span: Span
     message: str
@@ -340,6 +358,8 @@ class FileFacts(_Fact):
     # or through a setter): every write of them is a ``Store``. Qualified as
     # ``Store`` names them.
     private: tuple[str, ...] = ()
+    # consent-named declarations with a literal initial value (PDC203)
+    initials: tuple[Initial, ...] = ()
 
 
 # ------------------------------------------------------------------- walking

@@ -129,5 +129,8 @@ class FileResult:
     suppressed: list = field(default_factory=list)  # (Finding, reason or None), silenced by a noqa
     refusals: list = field(default_factory=list)  # (check, call, app exit, function): closes the app when refused
     defaults: list = field(default_factory=list)  # (call, setting, default, function): consent granted by default
+    started: list = field(default_factory=list)  # (call, api, start callback, function): consent recorded at start-up
+    initials: list = field(default_factory=list)  # facts.Initial: a consent-named declaration that starts as granted
+    bundles: list = field(default_factory=list)  # bundles.Bundle: one action asks for or grants several purposes
     accounts: list = field(default_factory=list)  # (api, line): a user account created here
     defines: frozenset[str] = frozenset()  # the manifest's [rights] handlers defined here

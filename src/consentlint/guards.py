@@ -50,6 +50,7 @@ class GuardAnalysis:
         self._breaks: list[bool] = []
         self._continues: list[bool] = []
         self._function = ""
+        self._left: frozenset | None = None  # checks refused on the path past the if just walked
         self._params: tuple[str, ...] = ()
         self._depth = 0
         self._after: set = set()  # guards established by helper calls just evaluated
@@ -280,10 +281,15 @@ class GuardAnalysis:
         return guards
 
     def _block(self, block: F.Block, state):
-        for stmt in block.stmts:
+        stmts = block.stmts
+        for i, stmt in enumerate(stmts):
             state = self._stmt(stmt, state)
             if state is None:
                 return None
+            if self._left is not None:
+                # one arm of an if left the function: what follows runs only on the other
+                left, self._left = self._left, None
+                self._refused(F.Block(stmts[i + 1:]), left)
         return state
 
     def _stmt(self, stmt, state):
@@ -322,8 +328,12 @@ class GuardAnalysis:
             if when_true != when_false:
                 self._refused(stmt.body, when_false - when_true - guards)
                 self._refused(stmt.orelse, when_true - when_false - guards)
-            return _join(self._block(stmt.body, (guards | when_true, env)),
-                         self._block(stmt.orelse, (guards | when_false, env)))
+            body = self._block(stmt.body, (guards | when_true, env))
+            orelse = self._block(stmt.orelse, (guards | when_false, env))
+            if when_true != when_false and (body is None) != (orelse is None):
+                # (``if (granted) return; exitProcess(0)``: the rest is the refused branch)
+                self._left = (when_true - when_false - guards) if body is None else (when_false - when_true - guards)
+            return _join(body, orelse)
         if kind is F.Exit:
             self._eval(stmt.value, guards, env)
             if stmt.kind == "return" and self._depth == 1 and self.on_return is not None:
@@ -396,19 +406,16 @@ class GuardAnalysis:
                 api = self._closes_app(node.callee)
                 if api is not None:
                     self.refusals.append((check, node, api, self._function))
+            elif type(node) is F.Exit and node.kind == "raise" and type(node.value) is F.Call \
+                    and node.value.callee is None and f"builtins.{node.value.text}" in self.model.catalog.exits:
+                # (Python) ``raise SystemExit(1)``: a builtin exception no import resolves
+                self.refusals.append((check, node.value, f"builtins.{node.value.text}", self._function))
 
     def _closes_app(self, callee: str | None) -> str | None:
         """The catalogued app exit ``callee`` is, or one a project class
         inherits (``finishAffinity()`` in an ``AppCompatActivity``)."""
-        exits = self.model.catalog.exits
-        if callee is None or callee in exits:
-            return callee
-        for api in self.summaries.index.inherited(callee) if self.summaries is not None else ():
-            owner, _, name = api.rpartition(".")
-            for candidate in (api, *(f"{sup}.{name}" for sup in self.model.catalog.supertypes.get(owner, ()))):
-                if candidate in exits:
-                    return candidate
-        return None
+        index = self.summaries.index if self.summaries is not None else None
+        return self.model.platform_api(callee, self.model.catalog.exits, index)
 
     # ------------------------------------------------------------ expressions
 
@@ -514,6 +521,10 @@ class GuardAnalysis:
                 when_empty = self.emptiness(expr, env)
                 if when_empty:
                     return _NONE, when_empty  # ``if missing_permissions(..): return``
+            caught = _caught(expr)
+            if caught is not None:
+                # true only when the wrapped expression ran and was true
+                return self._cond(caught, env, depth + 1)[0], _NONE
             return self._setting(expr)
         if kind is F.Name:
             if expr.local and env.get(expr.name) is not None:
@@ -561,6 +572,26 @@ class GuardAnalysis:
                     when_true, when_false = when_false, when_true
                 return (when_true, when_false) if expr.op == "eq" else (when_false, when_true)
         return _NONE, _NONE
+
+
+def _caught(call: F.Call):
+    """The expression a Kotlin ``runCatching { x }.getOrDefault(false)``
+    (``.getOrElse { false }``, ``.getOrNull()``) evaluates, when its value is
+    true only if ``x`` was: the lambda's one expression."""
+    name = leaf_name(call.text)
+    inner = call.receiver
+    if name not in ("getOrDefault", "getOrElse", "getOrNull") or type(inner) is not F.Call \
+            or leaf_name(inner.text) != "runCatching" or len(inner.args) != 1 or type(inner.args[0]) is not F.Lambda:
+        return None
+    if name != "getOrNull":
+        fallback = call.args[0] if len(call.args) == 1 else None
+        if type(fallback) is F.Lambda:  # getOrElse { false }
+            stmts = fallback.function.body.stmts
+            fallback = stmts[0].value if len(stmts) == 1 and type(stmts[0]) is F.Exit else None
+        if not (type(fallback) is F.Lit and fallback.value in (False, None)):
+            return None
+    stmts = inner.args[0].function.body.stmts
+    return stmts[0].value if len(stmts) == 1 and type(stmts[0]) is F.Exit and stmts[0].kind == "return" else None
 
 
 def any_of(parts) -> frozenset:

@@ -24,6 +24,16 @@ class DataDeclaration:
 
 
 @dataclass(frozen=True)
+class ThirdParty:
+    """A recipient of data (``[[third_party]]``): an SDK in the app or a service."""
+
+    id: str
+    name: str | None = None
+    sdk: tuple[str, ...] = ()
+    policy_url: str | None = None
+
+
+@dataclass(frozen=True)
 class ConsentCheck:
     """A function that answers "did the user consent to X?"."""
 
@@ -45,6 +55,7 @@ class Manifest:
     records: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()
     rights: tuple[tuple[str, str], ...] = ()
+    third_parties: tuple[ThirdParty, ...] = ()
     text: str = field(default="", compare=False, repr=False)
 
     @property
@@ -146,6 +157,8 @@ def load_manifest(path: Path) -> Manifest:
         records=tuple(consent.get("records", ())),
         settings=tuple(consent.get("settings", ())),
         rights=tuple(sorted(raw.get("rights", {}).items())),
+        third_parties=tuple(ThirdParty(t["id"], t.get("name"), tuple(t.get("sdk", ())), t.get("policy_url"))
+                            for t in raw.get("third_party", ())),
         text=text,
     )
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 from functools import cache
@@ -46,12 +47,44 @@ _LANGUAGES: dict[str, tree_sitter.Language] = {}  # grammar name -> language, of
 # file (`file`) or on a line (`line`) that matches is most likely the
 # parser's, and its message says so. Each has a `todo-ok: PDC001` fixture.
 _TAGGED_TEMPLATE_WITH_TYPES = (re.compile(rb"[\w$)\]]\s*<.*>\s*`"), "line", "a tagged template with type arguments")
+_TYPEOF_IMPORT = (re.compile(rb"\btypeof\s+import\s*\("), "line", "a `typeof import(...)` type")
 GRAMMAR_GAPS = {
     "javascript": ((re.compile(rb"\A\s*(?:(?://[^\n]*\n|/\*.*?\*/)\s*)*?(?://|/\*)[^\n]*?@flow\b", re.S),
                     "file", "Flow type annotations"),),
-    "typescript": (_TAGGED_TEMPLATE_WITH_TYPES,),
-    "tsx": (_TAGGED_TEMPLATE_WITH_TYPES,),
+    "typescript": (_TAGGED_TEMPLATE_WITH_TYPES, _TYPEOF_IMPORT),
+    "tsx": (_TAGGED_TEMPLATE_WITH_TYPES, _TYPEOF_IMPORT),
 }
+
+
+# Valid code a grammar cannot read, rewritten before parsing into code it
+# reads, byte for byte as long (so every offset holds): the Kotlin grammar
+# ends a class header at a line break, so a primary constructor on the lines
+# after the class name (`class Link\n@VisibleForTesting(..)\nconstructor(`)
+# broke the rest of the file; the line breaks between become spaces.
+_KT_CONSTRUCTOR = re.compile(rb"\n[ \t]*constructor[ \t]*\(")
+_KT_ANNOTATION_LINE = re.compile(rb"[ \t]*(?:@[\w.]+(?:\([^\n]*\))?[ \t]*)*\Z")
+_KT_CLASS_HEADER = re.compile(rb"\b(?:class|object)[ \t]+\w+(?:[ \t]*<[^\n{}]*>)?[ \t]*\Z")
+
+
+def rewritten(name: str, source: bytes) -> bytes:
+    """``source`` as ``parse`` gives it to the grammar (itself when nothing is rewritten)."""
+    if name != "kotlin" or b"constructor" not in source:
+        return source
+    out = None
+    for match in _KT_CONSTRUCTOR.finditer(source):
+        end = match.start()  # the line break before `constructor`
+        start = end
+        for _ in range(8):  # (annotation lines between the class name and the constructor)
+            line_start = source.rfind(b"\n", 0, start) + 1
+            line = source[line_start:start]
+            if _KT_CLASS_HEADER.search(line):
+                out = out if out is not None else bytearray(source)
+                out[start:end + 1] = source[start:end + 1].replace(b"\n", b" ")
+                break
+            if not _KT_ANNOTATION_LINE.match(line) or line_start == 0:
+                break
+            start = line_start - 1
+    return bytes(out) if out is not None else source
 
 
 def parse(name: str, source: bytes) -> Tree:
@@ -59,7 +92,9 @@ def parse(name: str, source: bytes) -> Tree:
     tree, with ERROR/MISSING nodes where the source is broken. Under a time
     budget (``budget.limit``) the parser stops at its end and this raises
     ``budget.OverBudget``: some grammars' error recovery takes minutes on a
-    few hundred bytes."""
+    few hundred bytes. Positions of a rewritten source (``rewritten``) are
+    right only from byte offsets: ``Positions(source, name)`` does that."""
+    source = rewritten(name, source)
     parser = _parser(name)
     if not budget.active():
         return parser.parse(source)
@@ -128,14 +163,22 @@ def text(node: Node) -> str:
 
 class Positions:
     """Converts tree-sitter points (row, UTF-8 byte column) to 1-based lines and
-    code-point columns, once per reported node."""
+    code-point columns, once per reported node. For a source ``parse``
+    rewrote (``grammar`` given), from byte offsets over the original lines."""
 
-    __slots__ = ("_ascii", "_lines", "_source")
+    __slots__ = ("_ascii", "_lines", "_source", "_starts")
 
-    def __init__(self, source: bytes):
+    def __init__(self, source: bytes, grammar: str | None = None):
         self._source = source
         self._ascii = source.isascii()
         self._lines: list[bytes] | None = None
+        self._starts: list[int] | None = None  # byte offset of each line, when rows must come from offsets
+        if grammar is not None and rewritten(grammar, source) is not source:
+            self._starts = [0, *(m.end() for m in re.finditer(rb"\n", source))]
+
+    def _point(self, offset: int) -> tuple[int, int]:
+        row = bisect.bisect_right(self._starts, offset) - 1
+        return row, offset - self._starts[row]
 
     def column(self, row: int, byte_column: int) -> int:
         if self._ascii:
@@ -146,7 +189,10 @@ class Positions:
         return len(line[:byte_column].decode("utf-8", "replace")) + 1
 
     def span(self, node: Node) -> Span:
-        (r1, c1), (r2, c2) = node.start_point, node.end_point
+        if self._starts is not None:
+            (r1, c1), (r2, c2) = self._point(node.start_byte), self._point(node.end_byte)
+        else:
+            (r1, c1), (r2, c2) = node.start_point, node.end_point
         return Span(r1 + 1, self.column(r1, c1), r2 + 1, self.column(r2, c2))
 
 

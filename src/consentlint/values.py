@@ -99,6 +99,29 @@ class Values:
                         self._names(value, _Context(spath, (function,)), depth + 1,
                                     seen | {("store", node.resolved)}, out)
 
+    def elements(self, expr, path: str, call: F.Call) -> tuple | None:
+        """The items of the one list ``expr`` is: a list or array literal
+        (``new String[]{A, B}``, ``arrayOf(A, B)``, ``[a, b]``), also through
+        a local or a field or constant written once with one. None when it is
+        not such a list, or may be another one (assigned twice, a parameter)."""
+        ctx_chain = self._chain_of(path, call)
+        for _ in range(MAX_DEPTH):
+            items = list_items(expr)
+            if items is not None:
+                return items
+            if type(expr) is not F.Name:
+                return None
+            if expr.resolved is not None and not expr.local:
+                values = [value for _, _, value in self._stores_of(expr.resolved)]
+            else:  # a local, or a Python global (the module body assigns it)
+                module = () if expr.local else tuple(
+                    f for f in self.files[path].functions if f.name == "<module>") if path in self.files else ()
+                values = next((v for v in (_assignments(f, expr.name) for f in (*ctx_chain, *module)) if v), [])
+            if len(values) != 1:
+                return None
+            expr = values[0]
+        return None
+
     # ------------------------------------------------------------ evaluation
 
     def _eval(self, expr, ctx: _Context, depth: int, seen: frozenset) -> frozenset[Text]:
@@ -264,6 +287,22 @@ class Values:
                         if type(stmt) is F.Store:
                             self._stores.setdefault(stmt.target, []).append((path, function, stmt.value))
         return self._stores.get(qualname, ())
+
+
+# calls that build a list of their arguments: Kotlin's (unqualified), Java's
+_LIST_BUILDERS = frozenset(("arrayOf", "listOf", "setOf", "mutableListOf", "arrayListOf", "mutableSetOf",
+                            "hashSetOf"))
+_LIST_FACTORIES = frozenset(("java.util.Arrays.asList", "java.util.List.of", "java.util.Set.of"))
+
+
+def list_items(expr) -> tuple | None:
+    """The items of a list or array literal, or of a call that builds one."""
+    if type(expr) is F.Seq:
+        return expr.items
+    if type(expr) is F.Call and expr.kind == "call" and not expr.keywords and (
+            expr.callee in _LIST_FACTORIES or (expr.receiver is None and expr.text in _LIST_BUILDERS)):
+        return expr.args
+    return None
 
 
 def _assignments(function: F.Function, name: str) -> list:

@@ -110,6 +110,7 @@ from dataclasses import replace
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
+from consentlint.frontends import initials
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
 
 _GLOBAL = "<global>"  # the global object: window, globalThis, self
@@ -262,7 +263,9 @@ class _Lowerer:
                 functions.extend(self._unit(unit))
         return F.FileFacts(path=path, language=self.catalog.language, module=self.modname,
                            imports=tuple(self.imports), functions=tuple(functions), problems=problems,
-                           classes=tuple(self.classes))
+                           classes=tuple(self.classes),
+                           initials=initials.extract(root, self.source, self.catalog.language, self.interest,
+                                                     self.positions))
 
     def _qual(self, name: str) -> str:
         """``./src/file#name`` at module level, ``<enclosing qualname>.name``

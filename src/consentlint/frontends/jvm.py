@@ -36,6 +36,7 @@ from dataclasses import replace
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
+from consentlint.frontends import initials
 from consentlint.frontends.names import Interest, Scope
 
 # methods whose result type is the class literal / type argument they are given
@@ -295,7 +296,7 @@ class JvmLowerer:
         self.any_hits: list[int] = []
         self.hot: set[bytes] = set()  # names of typed values: statements using them matter
         self.returns = catalog.returns or {}
-        self.positions = ts.Positions(source)
+        self.positions = ts.Positions(source, self.LANGUAGE)
         self.package = ""
         self.types: dict[str, str] = {}  # simple name -> qualified (imports)
         self.members: dict[str, str] = {}  # static imports: member -> qualified
@@ -373,7 +374,9 @@ class JvmLowerer:
                            classes=tuple(replace(c, private=False) if c.private and
                                          c.qualname.rpartition(".")[2] in self.named_classes else c
                                          for c in self.classes),
-                           private=tuple(f for f in self.private if f.rpartition(".")[2] not in self.written))
+                           private=tuple(f for f in self.private if f.rpartition(".")[2] not in self.written),
+                           initials=initials.extract(tree.root_node, self.source, self.LANGUAGE, self.interest,
+                                                     self.positions))
 
     def module_pass(self, root) -> None:  # pragma: no cover - per language
         raise NotImplementedError

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
+from consentlint.frontends import initials
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
 
 LANGUAGE = "python"
@@ -125,7 +126,8 @@ class _Lowerer:
         self.classes.sort(key=lambda c: (c.span.line, c.span.column))
         return F.FileFacts(path=path, language=LANGUAGE, module=self.module or None,
                            imports=tuple(self.imports), functions=tuple(functions), problems=problems,
-                           classes=tuple(self.classes))
+                           classes=tuple(self.classes),
+                           initials=initials.extract(root, self.source, LANGUAGE, self.interest, self.positions))
 
     def _prefix(self, cls: _Class | None) -> str:
         if cls is not None:

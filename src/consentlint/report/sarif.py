@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from consentlint import __version__
-from consentlint.rules import RULES, docs, summary
+from consentlint.rules import RULES, docs, docs_url, security_severity, summary
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/consentlint/consentlint"
@@ -64,7 +64,7 @@ def render(run) -> str:
 def rule(module) -> dict:
     sections = docs(module)
     text = (module.__doc__ or "").strip()
-    tags = ["privacy"]
+    tags = ["security", "privacy"]
     family = FAMILY_TAGS.get(module.CODE[:4])
     if family:
         tags.append(family)
@@ -74,9 +74,9 @@ def rule(module) -> dict:
         "shortDescription": {"text": summary(module)},
         "fullDescription": {"text": sections.get("what it does") or summary(module)},
         "help": {"text": text, "markdown": f"# {module.CODE} ({module.NAME})\n\n{text}"},
-        "helpUri": f"{INFORMATION_URI}#what-it-reports",
+        "helpUri": docs_url(module.CODE),
         "defaultConfiguration": {"level": module.SEVERITY},
-        "properties": {"tags": tags, "precision": "high"},
+        "properties": {"tags": tags, "precision": "high", "security-severity": security_severity(module)},
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consentlint.rules import (
+    bundled_consent,
     default_consent,
     forced_consent,
     manifest_problem,
@@ -37,6 +38,7 @@ RULES = {
         unguarded_collection,
         mismatched_consent,
         default_consent,
+        bundled_consent,
         forced_consent,
         sdk_before_consent,
         missing_account_deletion,
@@ -57,6 +59,9 @@ class FileContext:
     unused_suppressions: tuple = ()  # suppressions.Suppression that silenced nothing (PDC003)
     refusals: tuple = ()  # (check guard, call, app exit api, function): it closes the app where the check was refused
     defaults: tuple = ()  # (call, setting, default, function): a consent-named setting read with a granted default
+    started: tuple = ()  # (call, api, start callback, function): consent recorded as granted when the app starts
+    initials: tuple = ()  # facts.Initial: a consent-named field, state, parameter or checkbox that starts as granted
+    bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,45 @@ def selector_problem(selector: str) -> str | None:
     if selector != "ALL" and not any(code.startswith(selector) for code in RULES):
         return f"unknown rule selector {selector!r} (known codes: {', '.join(RULES)})"
     return None
+
+
+DOCS = "https://github.com/consentlint/consentlint/blob/main/docs/rules"
+
+
+def docs_url(code: str) -> str:
+    """The page that documents a rule (``docs/rules/PDC201.md``)."""
+    return f"{DOCS}/{code}.md"
+
+
+def find(name: str):
+    """The rule a code (``PDC201``, any case) or a name (``unguarded-collection``) stands for, or None."""
+    return RULES.get(name.upper()) or next((m for m in RULES.values() if m.NAME == name.lower()), None)
+
+
+# GitHub code scanning sorts alerts with a security tag by this score (0-10)
+_SECURITY_SEVERITY = {"error": "7.0", "warning": "3.0"}
+
+
+def security_severity(module) -> str:
+    """A rule's ``security-severity`` (SARIF): its own ``SECURITY_SEVERITY``, else by its level."""
+    return getattr(module, "SECURITY_SEVERITY", None) or _SECURITY_SEVERITY[module.SEVERITY]
+
+
+_SCOPES = {"file": "in the source file where it happens (judged over the whole project)",
+           "project": "once per project, when a scan covers the manifest's folder (or with `--project`)",
+           "run": "once per run"}
+
+
+def page(module) -> str:
+    """The rule's documentation page (``docs/rules/<code>.md``), from its docstring."""
+    text = (module.__doc__ or "").strip()
+    head, _, rest = text.partition("\n")
+    scope = _SCOPES[module.SCOPE]
+    return (f"# {module.CODE}: {module.NAME}\n\n{head}\n\n"
+            f"Default severity: **{module.SEVERITY}**. Reported {scope}. "
+            f"Explain it in a terminal with `consentlint rule {module.CODE}`; "
+            f"silence one site with `noqa: {module.CODE} -- reason`.\n"
+            f"{rest.rstrip()}\n")
 
 
 def docs(module) -> dict[str, str]:

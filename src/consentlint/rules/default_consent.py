@@ -1,4 +1,4 @@
-"""Consent that starts as granted: a consent-named setting read with a yes as its default.
+"""Consent that starts as granted: read with a yes as its default, declared as yes, or recorded at start-up.
 
 ## What it does
 Reports a read of a stored consent decision whose default, when the user has
@@ -8,6 +8,25 @@ True)`, or for an opt-out `getBoolean("analytics_opt_out", false)`. The setting
 is consent-named: the manifest's `[consent] settings`, or a name the catalog's
 consent-name patterns match (`consent`, `opt_in`, `allow_tracking`,
 `personalized_ads`, `do_not_track`, `同意`...). The finding is at the read.
+
+It reports a consent-named field, property, module or class variable, state
+or parameter declared with the user's yes: `analytics_consent = True`,
+`marketing_consent = models.BooleanField(default=True)`,
+`forms.BooleanField(initial=True)`, `var analyticsConsent = true`,
+`useState(true)`, `mutableStateOf(true)`, `def record(consent=True)`, and a
+pre-ticked consent box in JSX (`<input type="checkbox"
+name="marketing-consent" defaultChecked>`, `checked={true}`). Constants
+(`CONSENT_GRANTED = 1`) and a function's own locals are not reported. The
+finding is at the name (at `defaultChecked` for a box).
+
+It also reports consent recorded as given when the app starts: a `[consent]
+records` call, or an SDK's own privacy-agreement call
+(`AMapLocationClient.updatePrivacyAgree(context, true)`, Baidu's
+`setAgreePrivacy(true)`, Umeng's `submitPolicyGrantResult(context, true)`),
+with a fixed yes, that runs at every start: in `Application.onCreate` (or
+another app-start callback), directly, in a `try` or `runCatching`, or in an
+app function it calls, with no condition or early return before it; or at a
+Python or JS/TS module's top level. The finding is at the call.
 
 ## Why is this bad?
 Consent must be an affirmative act: silence, pre-ticked boxes or inactivity are
@@ -22,6 +41,10 @@ if (prefs.getBoolean("analytics_consent", true)) {
     analytics.start();
 }
 ```
+```python
+if settings.get("analytics_consent", True):
+    start_analytics()
+```
 
 ## Use instead
 ```java
@@ -29,18 +52,34 @@ if (prefs.getBoolean("analytics_consent", false)) {  // nobody agreed until they
     analytics.start();
 }
 ```
+```python
+if settings.get("analytics_consent", False):
+    start_analytics()
+```
+
+Record the SDK's agreement where the user agrees:
+```kotlin
+fun onPrivacyDialogAgreed() {
+    AMapLocationClient.updatePrivacyAgree(context, true)
+}
+```
 
 ## Configuration
 Consent-named settings: `[consent] settings` in the manifest, and the patterns
 of `checks/consent_names.toml`. The reads are the catalogs' `[[default_read]]`
-tables (`checks/`, and `--catalog` folders).
+tables, the state initialisers (`useState`) their `[[initialiser]]` tables, the
+SDK agreement calls their `[[consent_record]]` tables and the app-start
+callbacks their `[[app_start]]` tables (`checks/`, and `--catalog` folders);
+`[consent] records` names the app's own.
 
 ## References
 - GB/T 35273-2020 section 5.4
 - https://gdpr-info.eu/art-4-gdpr/
 - https://curia.europa.eu/juris/liste.jsf?num=C-673/17
+- https://lbs.amap.com/api/android-location-sdk/guide/create-project/dev-attention
 """
 
+from consentlint.consent import short_name
 from consentlint.findings import ERROR, Finding
 
 CODE = "PDC203"
@@ -54,6 +93,30 @@ def check(ctx):
         yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
                          f"`{setting}` is read with a default of {_shown(default)}: consent is granted until "
                          f"the user says no", api=call.callee or call.text, context=function)
+    for initial in ctx.initials:
+        api = initial.via if initial.kind == "checkbox" else initial.name
+        yield Finding.at(CODE, SEVERITY, ctx.path, initial.span, _declared(initial), api=api)
+    for call, api, start, function in ctx.started:
+        when = "at the module's top level" if start == "module" else f"in `{start}`"
+        yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
+                         f"`{short_name(api)}` records consent as given when the app starts ({when}), before the "
+                         f"user was asked", api=api, context=function)
+
+
+def _declared(initial) -> str:
+    """What a consent-named declaration starts as, in words."""
+    if initial.kind == "checkbox":
+        return f"the consent box `{initial.name}` starts ticked (`{initial.via}`): consent is given unless the " \
+               f"user unticks it"
+    call, _, keyword = initial.via.partition(":")
+    value = _shown(initial.value)
+    if not call:
+        what, how = ("parameter" if initial.kind == "parameter" else "value"), value
+    elif keyword:
+        what, how = "field", f"{call}({keyword}={value})"  # BooleanField(default=True)
+    else:
+        what, how = "state", f"{call}({value})"  # useState(true)
+    return f"the consent {what} `{initial.name}` starts as {how}: consent is granted until the user says no"
 
 
 def _shown(value) -> str:

@@ -2,10 +2,11 @@
 
 ## What it does
 Reports a call that exits or closes the app (`System.exit`, `finishAffinity`,
-`exitProcess`, `Process.killProcess`, `sys.exit`, `os._exit`, `window.close`,
-`BackHandler.exitApp`, Electron's `app.quit`) on the branch where a consent
-check, a consent-named setting or a runtime permission check came out refused:
-`if (!granted) { finishAffinity(); }`, or the `else` of `if (granted)`. The
+`exitProcess`, `Process.killProcess`, `sys.exit`, `os._exit`, `raise
+SystemExit`, `window.close`, `BackHandler.exitApp`, Electron's `app.quit`) on
+the branch where a consent check, a consent-named setting or a runtime
+permission check came out refused: `if (!granted) { finishAffinity(); }`, the
+`else` of `if (granted)`, or what follows `if (granted) return`. The
 check may sit behind the app's own helpers (`if (!hasLocationPermission())`),
 and the refusal may be the result of a permission request
 (`onRequestPermissionsResult`). The finding is at the closing call and names
@@ -59,7 +60,7 @@ SCOPE = "file"
 def check(ctx):
     for guard, call, api, function in ctx.refusals:
         yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
-                         f"refusing {_refused(guard)} closes the app (`{_closing(call, api)}()`)",
+                         f"refusing {_refused(guard)} closes the app (`{_closing(call, api)}`)",
                          api=api, context=function)
 
 
@@ -75,10 +76,13 @@ def _refused(guard) -> str:
 
 
 def _closing(call, api: str) -> str:
-    """The exit as written (``sys.exit``, ``BackHandler.exitApp``), or with
-    its class when written bare (``finishAffinity()``: ``Activity.finishAffinity``)."""
+    """The exit as written (``sys.exit()``, ``BackHandler.exitApp()``), with
+    its class when written bare (``finishAffinity()``: ``Activity.finishAffinity()``),
+    or the builtin exception raised (``raise SystemExit``)."""
+    if api.startswith("builtins."):
+        return f"raise {call.text}"
     if "." in call.text:
-        return call.text
+        return f"{call.text}()"
     owner, _, name = api.replace("#", ".").rpartition(".")
     cls = owner.rpartition(".")[2]
-    return f"{cls}.{name}" if cls[:1].isupper() else name
+    return f"{cls}.{name}()" if cls[:1].isupper() else f"{name}()"

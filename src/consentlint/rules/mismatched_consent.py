@@ -18,11 +18,31 @@ check is also how bundled consent sneaks in.
 if has_consent("camera"):
     gps.start()
 ```
+```kotlin
+if (Consent.isGranted("media.photos")) {
+    val here = manager.getLastKnownLocation(LocationManager.GPS_PROVIDER)
+}
+```
+```typescript
+if (hasConsent("analytics")) {
+  navigator.geolocation.getCurrentPosition(show);
+}
+```
 
 ## Use instead
 ```python
 if has_consent("location"):
     gps.start()
+```
+```kotlin
+if (Consent.isGranted("location")) {
+    val here = manager.getLastKnownLocation(LocationManager.GPS_PROVIDER)
+}
+```
+```typescript
+if (hasConsent("location")) {
+  navigator.geolocation.getCurrentPosition(show);
+}
 ```
 
 ## Configuration

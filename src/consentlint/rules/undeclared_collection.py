@@ -19,6 +19,12 @@ from plyer import gps
 
 gps.start()  # location.precise, but the manifest only declares camera use
 ```
+```java
+String number = telephony.getLine1Number();  // identity.phone, not in the manifest
+```
+```javascript
+const email = req.body.email;  // identity.email, not in the manifest
+```
 
 ## Use instead
 Declare the category, its purposes and who receives it:

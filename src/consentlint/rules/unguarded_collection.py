@@ -36,6 +36,16 @@ from plyer import gps
 def track():
     gps.start()
 ```
+```kotlin
+fun showPosition(manager: LocationManager) {
+    val here = manager.getLastKnownLocation(LocationManager.GPS_PROVIDER)
+}
+```
+```typescript
+export function locate() {
+  navigator.geolocation.getCurrentPosition(show);
+}
+```
 
 ## Use instead
 ```python
@@ -46,6 +56,21 @@ def track():
     if not has_consent("location"):
         return
     gps.start()
+```
+```kotlin
+fun showPosition(context: Context, manager: LocationManager) {
+    if (ContextCompat.checkSelfPermission(context, ACCESS_FINE_LOCATION) == PERMISSION_GRANTED) {
+        val here = manager.getLastKnownLocation(LocationManager.GPS_PROVIDER)
+    }
+}
+```
+```typescript
+import { hasConsent } from "./privacy";
+
+export function locate() {
+  if (!hasConsent("location")) return;
+  navigator.geolocation.getCurrentPosition(show);
+}
 ```
 
 ## Fix
