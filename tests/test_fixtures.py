@@ -21,7 +21,7 @@ from consentlint.frontends.jvm import kotlin_property
 from consentlint.manifest import find_manifest, group_by_manifest, load_manifest
 
 SINGLE = sorted(
-    p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in ("projects", "demo-app")
+    p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in ("projects", "demo-app", "fixes")
     for p in p.rglob("*") if p.suffix in FRONTENDS
 ) if FIXTURES.is_dir() else []
 PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir()) + [FIXTURES / "demo-app"]

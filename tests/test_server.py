@@ -49,6 +49,14 @@ def _cli_findings(app: Path, relative: str) -> list[tuple]:
                   for f in found if f["path"] == relative)
 
 
+def _applied(text: str, edit: T.TextEdit) -> str:
+    """``text`` with an LSP edit applied (ASCII text: characters are columns)."""
+    lines = text.splitlines(keepends=True) + [""]
+    start = sum(len(line) for line in lines[:edit.range.start.line]) + edit.range.start.character
+    end = sum(len(line) for line in lines[:edit.range.end.line]) + edit.range.end.character
+    return text[:start] + edit.new_text + text[end:]
+
+
 def _seen(client: LanguageClient, uri: str) -> list[tuple]:
     return sorted((d.code, d.range.start.line, d.range.start.character, d.range.end.character)
                   for d in client.diagnostics.get(uri, []))
@@ -131,14 +139,14 @@ async def test_quick_fixes_suppress_and_declare(client: LanguageClient, app: Pat
     actions = await client.text_document_code_action_async(T.CodeActionParams(
         T.TextDocumentIdentifier(uri), undeclared.range, T.CodeActionContext(diagnostics=[undeclared])))
     titles = [a.title for a in actions]
-    assert any(t.startswith("Suppress PDC101") for t in titles)
+    assert any(t.startswith("Suppress PDC101") for t in titles)  # (its rule offers no noqa: the server's)
     declare = next(a for a in actions if a.title.startswith("Declare "))
     manifest_uri = (app / "privacy-manifest.toml").as_uri()
     (edit,) = declare.edit.changes[manifest_uri]
     assert "[[data]]" in edit.new_text and 'purposes = ["TODO"]' in edit.new_text
     # applied and saved, the manifest is read again: that finding is gone
     manifest = app / "privacy-manifest.toml"
-    manifest.write_text(manifest.read_text("utf-8") + edit.new_text, "utf-8")
+    manifest.write_text(_applied(manifest.read_text("utf-8"), edit), "utf-8")
     client.text_document_did_save(T.DidSaveTextDocumentParams(T.TextDocumentIdentifier(manifest_uri)))
     await _published(client, uri)
     assert (undeclared.range.start.line, undeclared.range.start.character) not in [
@@ -152,13 +160,9 @@ async def test_noqa_quick_fix_silences_the_finding(client: LanguageClient, app: 
     target = next(d for d in client.diagnostics[uri] if d.code == "PDC201")
     actions = await client.text_document_code_action_async(T.CodeActionParams(
         T.TextDocumentIdentifier(uri), target.range, T.CodeActionContext(diagnostics=[target])))
-    suppress = next(a for a in actions if a.title.startswith("Suppress PDC201"))
+    suppress = next(a for a in actions if "noqa" in a.title)
     (edit,) = suppress.edit.changes[uri]
-    lines = path.read_text("utf-8").splitlines(keepends=True)
-    line = lines[edit.range.start.line]
-    cut = edit.range.start.character
-    lines[edit.range.start.line] = line[:cut] + edit.new_text + line[cut:]
-    await _change(client, uri, 2, "".join(lines))
+    await _change(client, uri, 2, _applied(path.read_text("utf-8"), edit))
     assert target.range.start.line not in [d.range.start.line for d in client.diagnostics[uri] if d.code == "PDC201"]
 
 
@@ -182,4 +186,25 @@ async def test_a_helper_in_another_open_buffer_guards(client: LanguageClient, ap
     await _change(client, helper_uri, 2, "from demo.privacy import has_consent\n\n\n"
                                          "def allowed():\n    return has_consent(\"location.precise\")\n")
     await _published(client, uri)  # (the other buffers are judged again too)
+    assert not [d for d in _seen(client, uri) if d[0] == "PDC201"]
+
+
+@pytest.mark.asyncio
+async def test_the_rules_fixes_are_code_actions_worked_out_on_the_buffer(client: LanguageClient, app: Path):
+    """The fix model (issue 17) reaches the editor: a guard around an unguarded
+    Python collection, computed on the unsaved buffer, not the file on disk."""
+    path = app / "demo" / "beacon.py"
+    path.write_text("", "utf-8")
+    text = "from plyer import gps\n\n\ndef start():\n    gps.start()\n"
+    uri = await _open(client, path, "python", text)
+    target = next(d for d in client.diagnostics[uri] if d.code == "PDC201")
+    actions = await client.text_document_code_action_async(T.CodeActionParams(
+        T.TextDocumentIdentifier(uri), target.range, T.CodeActionContext(diagnostics=[target])))
+    guard = next(a for a in actions if a.title.startswith("Guard it with"))
+    fixed = text
+    for edit in sorted(guard.edit.changes[uri], key=lambda e: (e.range.start.line, e.range.start.character),
+                       reverse=True):
+        fixed = _applied(fixed, edit)
+    assert "has_consent(" in fixed
+    await _change(client, uri, 2, fixed)
     assert not [d for d in _seen(client, uri) if d[0] == "PDC201"]

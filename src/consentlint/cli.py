@@ -141,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--project", action="store_true",
                        help="run project-scope rules (PDC002 unused consent functions, PDC102) "
                             "even when the paths do not cover the manifest's folder")
+    _fix_options(check)
 
     inventory = sub.add_parser("inventory", help="list every collection site by category (the data map)")
     scan_options(inventory, ("text", "markdown", "json", "html"), "text")
@@ -284,7 +285,9 @@ def _selected(select, ignore):
     return chosen
 
 
-def _scan(args) -> int:
+def _scan(args, analyse_only: bool = False):
+    """``check``, ``inventory`` and ``export``: the exit code (``analyse_only``:
+    the result, for the fix rounds)."""
     from consentlint.discovery import Discovery
 
     is_check = args.command == "check"
@@ -314,6 +317,13 @@ def _scan(args) -> int:
     result = _run_projects(args, found, stdin)
     result.findings = [f for f in result.findings if chosen(f.code)]
     result.suppressed = [(f, reason) for f, reason in result.suppressed if chosen(f.code)]
+    if analyse_only:
+        return result
+    if is_check and _fixing(args):
+        again = argparse.Namespace(**{**vars(args), "quiet": True})  # (its warnings were printed once)
+        result, done = _fix(args, result, lambda: _scan(again, analyse_only=True))
+        if done is not None:
+            return done
 
     if args.command == "export":
         return _export(args, result)
@@ -337,6 +347,10 @@ def _scan(args) -> int:
         result.findings, old = split(result.findings, known)
         result.baselined = len(old)
     reporter = importlib.import_module(f"consentlint.report.{args.format}")
+    if args.format in ("json", "sarif") or args.sarif_output is not None:
+        from consentlint.fixes import resolve
+
+        result.findings = resolve(result.findings)
     if args.format == "text":
         output = reporter.render(result, show_source=args.show_source, color=_color(args),
                                  report_suppressions=args.report_suppressions, summary=not args.quiet)
@@ -349,6 +363,63 @@ def _scan(args) -> int:
     if args.exit_zero:
         return 0
     return result.exit_code(fail_on_warning=args.fail_on == "warning")
+
+
+# ------------------------------------------------------------------ fixes (issue 17)
+
+FIX_ROUNDS = 4  # re-analyse after applying, until nothing changes or this many rounds
+
+
+def _fix_options(check) -> None:
+    fix = check.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply the unsafe fixes, which change what the code does (implies --fix)")
+    fix.add_argument("--diff", action="store_true",
+                     help="print the fixes as a unified diff and write nothing (exit 1 when there is something to fix)")
+    fix.add_argument("--fix-only", action="store_true", help="apply the fixes and report nothing else (exit 0)")
+
+
+def _fixing(args) -> bool:
+    return args.fix or args.unsafe_fixes or args.diff or args.fix_only
+
+
+def _fix(args, result, analyse):
+    """Apply (or, with ``--diff``, show) the fixes of ``result``'s findings,
+    re-analysing after each round; (the result after them, the exit code
+    when nothing more is to be reported)."""
+    from consentlint import fixes
+    from consentlint.findings import SAFE, UNSAFE
+
+    levels = (SAFE, UNSAFE) if args.unsafe_fixes else (SAFE,)
+    if args.diff:
+        changes, refused = fixes.plan(result.findings, levels)
+        _refused(args, refused)
+        _write(fixes.unified_diff(changes), _named(args, args.output, "--output"), args.output)
+        return result, 1 if changes else 0
+    fixed, seen = 0, set()
+    for _ in range(FIX_ROUNDS):
+        changes, refused = fixes.plan(result.findings, levels)
+        _refused(args, [p for p in refused if p not in seen])
+        seen.update(refused)
+        if not changes:
+            break
+        for change in changes:
+            fixes.write(change)
+        fixed += sum(len(c.findings) for c in changes)
+        result = analyse()
+    if not args.quiet:
+        left = sum(1 for f in result.findings if fixes.chosen(f, levels))
+        more = "" if args.unsafe_fixes else sum(1 for f in result.findings if fixes.chosen(f, (UNSAFE,)))
+        print(f"consentlint: fixed {fixed} findings" + (f", {left} fixable left" if left else "")
+              + (f" ({more} more with --unsafe-fixes)" if more else ""), file=sys.stderr)
+    return result, 0 if args.fix_only else None
+
+
+def _refused(args, paths) -> None:
+    if not args.quiet:
+        for path in paths:
+            print(f"consentlint: warning: {path}: not fixed: the fixed file would not parse", file=sys.stderr)
 
 
 EXPORTS = ("play-data-safety", "xcprivacy", "fideslang")
@@ -601,17 +672,20 @@ def _write(text: str, shown: str, output: Path | None, json_like: bool = False) 
 
 
 def _rule(args) -> int:
-    from consentlint.rules import RULES, find, summary
+    from consentlint.rules import RULES, find, fixability, summary
 
     if args.code is None:
         for code, module in RULES.items():
-            print(f"{code}  {module.NAME:<24} {module.SEVERITY:<8} {summary(module)}")
+            fix = fixability(module)
+            print(f"{code}  {module.NAME:<24} {module.SEVERITY:<8} {summary(module)}" + (f" [fix: {fix}]" if fix else ""))
         return 0
     module = find(args.code)
     if module is None:
         raise ConfigError(f"unknown rule {args.code!r} (see `consentlint rule`)")
     print(f"# {module.CODE} ({module.NAME})\n")
-    print(f"Default severity: {module.SEVERITY}. Scope: {module.SCOPE}.\n")
+    fix = fixability(module)
+    print(f"Default severity: {module.SEVERITY}. Scope: {module.SCOPE}. "
+          f"Fix: {fix or 'none'}.\n")
     print(module.__doc__.strip())
     return 0
 

@@ -10,6 +10,40 @@ from consentlint import facts as F
 ERROR = "error"
 WARNING = "warning"
 
+# How safe a fix is (README, "Fixes"): `--fix` applies safe ones, `--unsafe-fixes`
+# also unsafe ones (they change behaviour); display-only ones are suggestions.
+SAFE = "safe"
+UNSAFE = "unsafe"
+DISPLAY_ONLY = "display-only"
+APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text from (line, column) up to (end_line, end_column),
+    exclusive, 1-based code points as in spans, with ``text``."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A change that resolves a finding. The rule says what to do
+    (``action``: a writer's name and its arguments, read in ``fixes/``) in
+    which file (``path``); the edits that does are worked out only when a
+    fix is shown or applied (``fixes.resolve``), never during the scan."""
+
+    title: str
+    applicability: str  # SAFE | UNSAFE | DISPLAY_ONLY
+    path: str
+    action: tuple
+    edits: tuple[Edit, ...] = ()
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -28,6 +62,11 @@ class Finding:
     fingerprint: str = ""
     # other places that explain it: (path, span, message), e.g. an unguarded call path
     related: tuple = ()
+    fixes: tuple[Fix, ...] = ()  # the preferred one first
+
+    @property
+    def fix(self) -> Fix | None:
+        return self.fixes[0] if self.fixes else None
 
     @classmethod
     def at(cls, code: str, severity: str, path: str, span: F.Span, message: str, **extra) -> Finding:
@@ -35,11 +74,11 @@ class Finding:
                    code, severity, message, **extra)
 
     @classmethod
-    def at_site(cls, code: str, severity: str, site, message: str) -> Finding:
+    def at_site(cls, code: str, severity: str, site, message: str, fixes: tuple[Fix, ...] = ()) -> Finding:
         """A finding about a collection site (``sites.Collection``)."""
         related = tuple((step.path, step.span, f"`{step.name}`") for step in site.via if step.path)
         return cls.at(code, severity, site.path, site.span, message, category=site.category, api=site.api,
-                      catalog_id=site.source.id, context=site.function, related=related)
+                      catalog_id=site.source.id, context=site.function, related=related, fixes=fixes)
 
     def sort_key(self):
         return (self.path, self.line, self.column, self.code, self.message)

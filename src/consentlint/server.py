@@ -9,8 +9,10 @@ The manifest, when open, shows the project-scope findings that point into it
 (PDC002, PDC102, ...), or why it cannot be read.
 
 Hover on a collection site tells its category, the catalog entry and how it
-is guarded. Quick fixes: a ``noqa`` with a reason placeholder on any finding,
-and a ``[[data]]`` entry in the manifest for an undeclared category (PDC101).
+is guarded. Quick fixes are the rules' own (``Finding.fixes``: a ``[[data]]``
+entry for an undeclared category, a guard around a Python collection, ...),
+worked out against the open buffers, and a ``noqa`` with a reason
+placeholder for a finding whose rule offers none.
 Saving or changing the manifest, a configuration file or a catalog file
 reloads everything; a source file changed on disk (a checkout) is read again.
 Positions are sent in the encoding the client negotiated (UTF-16 by default).
@@ -369,30 +371,68 @@ def describe(site, manifest) -> str:
 @server.feature(T.TEXT_DOCUMENT_CODE_ACTION,
                 T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix]))
 def _code_actions(ls: ConsentlintServer, params: T.CodeActionParams) -> list[T.CodeAction]:
+    """The fixes the rules offer for each diagnostic (``Finding.fixes``,
+    worked out against the open buffers), and a ``noqa`` for any finding
+    whose rule offers none."""
     path = _path(params.text_document.uri)
     if path is None:
         return []
-    project = ls.project_of(path)
+    result = ls.project_of(path).results.get(path)
     document = ls.workspace.get_text_document(params.text_document.uri)
     actions = []
     for diagnostic in params.context.diagnostics:
         if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
             continue
-        line = diagnostic.range.start.line
-        noqa = noqa_edit(document.lines[line] if line < len(document.lines) else "", Path(path).suffix,
-                         diagnostic.code)
-        if noqa is not None:
-            column, text = noqa
-            at = ls._position(document.lines, line + 1, column)
-            actions.append(T.CodeAction(
-                title=f"Suppress {diagnostic.code} on this line (noqa, with a reason to fill in)",
-                kind=T.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                edit=T.WorkspaceEdit(changes={document.uri: [T.TextEdit(T.Range(at, at), text)]})))
-        if diagnostic.code == "PDC101" and project.manifest_path is not None and project.error is None:
-            action = _declare(project, path, diagnostic)
+        finding = _finding_at(ls, document, result, diagnostic)
+        fixes = finding.fixes if finding is not None else ()
+        for fix in fixes:
+            action = _action(ls, fix, diagnostic)
             if action is not None:
                 actions.append(action)
+        if not any("noqa" in fix.title for fix in fixes):
+            line = diagnostic.range.start.line
+            noqa = noqa_edit(document.lines[line] if line < len(document.lines) else "", Path(path).suffix,
+                             diagnostic.code)
+            if noqa is not None:
+                column, text = noqa
+                at = ls._position(document.lines, line + 1, column)
+                actions.append(T.CodeAction(
+                    title=f"Suppress {diagnostic.code} on this line (noqa, with a reason to fill in)",
+                    kind=T.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                    edit=T.WorkspaceEdit(changes={document.uri: [T.TextEdit(T.Range(at, at), text)]})))
     return actions
+
+
+def _finding_at(ls, document, result, diagnostic):
+    """The finding a diagnostic of ``document`` was made from."""
+    for finding in result.findings if result is not None else ():
+        if finding.code != diagnostic.code:
+            continue
+        start = ls._position(document.lines, finding.line, finding.column)
+        if (start.line, start.character) == (diagnostic.range.start.line, diagnostic.range.start.character):
+            return finding
+    return None
+
+
+def _action(ls: ConsentlintServer, fix, diagnostic: T.Diagnostic) -> T.CodeAction | None:
+    """A fix as a code action: its edits worked out against the text of the
+    file it changes as the editor holds it (an open buffer, else the disk)."""
+    from consentlint import fixes
+
+    target = os.path.abspath(fix.path)
+    uri = from_fs_path(target)
+    document = ls.workspace.text_documents.get(uri)
+    old = document.source if document is not None else fixes.read(target)
+    if old is None:
+        return None
+    new = fixes.render(target, old, [fix.action])
+    if new == old or (fix.applicability != "display-only" and not fixes.parses(target, new)):
+        return None
+    lines = old.splitlines(keepends=True) or [""]
+    edits = [T.TextEdit(T.Range(ls._position(lines, e.line, e.column), ls._position(lines, e.end_line, e.end_column)),
+                        e.text) for e in fixes.edits(target, old, new)]
+    return T.CodeAction(title=fix.title, kind=T.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                        is_preferred=fix.applicability == "safe", edit=T.WorkspaceEdit(changes={uri: edits}))
 
 
 def noqa_edit(line: str, suffix: str, code: str) -> tuple[int, str] | None:
@@ -412,26 +452,6 @@ def noqa_edit(line: str, suffix: str, code: str) -> tuple[int, str] | None:
         return at + len(marker) + len(codes) + 1, f", {code}"
     stripped = text.rstrip()
     return len(stripped) + 1, f"  {opener} noqa: {code} -- TODO: why this is allowed"
-
-
-def _declare(project: Project, path: str, diagnostic: T.Diagnostic) -> T.CodeAction | None:
-    """A `[[data]]` entry for the undeclared category of a PDC101 finding."""
-    result = project.results.get(path)
-    line = diagnostic.range.start.line + 1
-    category = next((f.category for f in (result.findings if result else ()) if f.code == "PDC101"
-                     and f.line == line and f.category), None)
-    if category is None:
-        return None
-    manifest = project.manifest_path
-    text = manifest.read_text("utf-8")
-    lines = text.splitlines()
-    where = Path(path).relative_to(project.root).as_posix() if project.root else Path(path).name
-    entry = (("\n" if text and not text.endswith("\n") else "") + "\n"
-             f"# collected in {where}:{line}\n[[data]]\ncategory = \"{category}\"\npurposes = [\"TODO\"]\n")
-    end = T.Position(len(lines), 0)
-    return T.CodeAction(
-        title=f"Declare {category} in {MANIFEST_NAME}", kind=T.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-        edit=T.WorkspaceEdit(changes={from_fs_path(str(manifest)): [T.TextEdit(T.Range(end, end), entry)]}))
 
 
 def main() -> int:

@@ -12,7 +12,18 @@ def finding(f) -> dict:
         "path": f.path, "line": f.line, "column": f.column, "end_line": f.end_line,
         "end_column": f.end_column, "code": f.code, "severity": f.severity, "message": f.message,
         "category": f.category, "api": f.api, "catalog_id": f.catalog_id, "fingerprint": f.fingerprint,
+        "fix": fix(f.fix) if f.fix is not None else None,
+        "fixes": [fix(x) for x in f.fixes],
     }
+
+
+def fix(x) -> dict:
+    """A fix: ``applicability`` safe, unsafe or display-only; each edit
+    replaces the text from (line, column) up to (end_line, end_column),
+    exclusive, with ``text``."""
+    return {"title": x.title, "applicability": x.applicability,
+            "edits": [{"path": e.path, "line": e.line, "column": e.column, "end_line": e.end_line,
+                       "end_column": e.end_column, "text": e.text} for e in x.edits]}
 
 
 # how a site is guarded (DESIGN section 7), from the kind of its guard

@@ -102,10 +102,28 @@ def result(f, index: dict[str, int], suppressed: bool, reason: str | None) -> di
         if reason:
             suppression["justification"] = reason
         out["suppressions"] = [suppression]
+    fixes = [fix(x) for x in f.fixes if x.edits]
+    if fixes:
+        out["fixes"] = fixes
     properties = {k: v for k, v in (("category", f.category), ("api", f.api), ("catalogId", f.catalog_id)) if v}
     if properties:
         out["properties"] = properties
     return out
+
+
+def fix(x) -> dict:
+    """A SARIF fix: one artifact change per file, its applicability (safe,
+    unsafe, display-only) as a property."""
+    changes: dict[str, list] = {}
+    for e in x.edits:
+        changes.setdefault(e.path, []).append({
+            "deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line,
+                              "endColumn": e.end_column},
+            "insertedContent": {"text": e.text}})
+    return {"description": {"text": x.title},
+            "artifactChanges": [{"artifactLocation": artifact(path), "replacements": replacements}
+                                for path, replacements in changes.items()],
+            "properties": {"applicability": x.applicability}}
 
 
 def region(f) -> dict:

@@ -143,3 +143,10 @@ def docs(module) -> dict[str, str]:
 
 def summary(module) -> str:
     return docs(module)["summary"].splitlines()[0].strip()
+
+
+def fixability(module) -> str | None:
+    """What fixes a rule can offer (its ``FIXES``: safe, unsafe, display-only;
+    its docstring's "Fix" section says what they do), or None."""
+    levels = getattr(module, "FIXES", ())
+    return ", ".join(levels) if levels else None

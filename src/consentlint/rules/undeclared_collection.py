@@ -34,6 +34,11 @@ category = "location.precise"
 purposes = ["navigation"]
 ```
 
+## Fix
+Safe: adds a `[[data]]` entry for the category to the manifest, with
+`purposes = ["TODO"]` and a comment naming where it is collected (comments and
+order of the manifest are kept). Fill in the purposes.
+
 ## Configuration
 `--manifest FILE` picks the manifest; by default the nearest
 `privacy-manifest.toml` upward from the first path is used.
@@ -43,12 +48,15 @@ purposes = ["navigation"]
 - https://support.google.com/googleplay/android-developer/answer/10787469
 """
 
-from consentlint.findings import ERROR, Finding
+import os
+
+from consentlint.findings import ERROR, SAFE, Finding, Fix
 
 CODE = "PDC101"
 NAME = "undeclared-collection"
 SEVERITY = ERROR
 SCOPE = "file"
+FIXES = (SAFE,)
 
 
 def check(ctx):
@@ -56,4 +64,15 @@ def check(ctx):
         if ctx.manifest is not None and ctx.manifest.declaration(site.category) is not None:
             continue
         yield Finding.at_site(CODE, SEVERITY, site,
-                         f"`{site.text}` collects {site.category}, which the manifest does not declare")
+                              f"`{site.text}` collects {site.category}, which the manifest does not declare",
+                              fixes=_fixes(ctx.manifest, site))
+
+
+def _fixes(manifest, site) -> tuple[Fix, ...]:
+    if manifest is None:
+        return ()
+    # (the path as seen from the manifest's folder, however the scan was started)
+    path = os.path.relpath(os.path.abspath(site.path), manifest.root).replace(os.sep, "/")
+    where = f"{path}:{site.span.line} (`{site.text}`)"
+    return (Fix(f"Declare {site.category} in the manifest", SAFE, str(manifest.path),
+                ("manifest.declare", site.category, where)),)

@@ -73,6 +73,17 @@ export function locate() {
 }
 ```
 
+## Fix
+Unsafe (it changes what the code does), in Python: wraps the collecting
+statement in `if has_consent("location.precise"):` with the manifest's first
+consent check that Python code can import (its module is a file of the
+project), adding the import; when the function does nothing but collect, it
+returns early at its top instead, and an assignment keeps its name defined
+(`phone = request.POST["phone"] if has_consent("identity.phone") else None`).
+Java, Kotlin, JavaScript and TypeScript get no code fix yet. In every
+language, a display-only suggestion: `# noqa: PDC201 -- TODO reason` (write
+the reason).
+
 ## Configuration
 Name the app's consent functions in the manifest's `[consent]` table (`checks`,
 `decorators`, `requests`); set `basis` on a `[[data]]` entry for data collected
@@ -83,12 +94,16 @@ under another legal basis (contract, legal-obligation, emergency, public).
 - https://gdpr-info.eu/art-7-gdpr/
 """
 
-from consentlint.findings import ERROR, Finding
+import os
+from functools import lru_cache
+
+from consentlint.findings import DISPLAY_ONLY, ERROR, UNSAFE, Finding, Fix
 
 CODE = "PDC201"
 NAME = "unguarded-collection"
 SEVERITY = ERROR
 SCOPE = "file"
+FIXES = (UNSAFE, DISPLAY_ONLY)
 
 
 def check(ctx):
@@ -97,4 +112,38 @@ def check(ctx):
             via = f" (via {' -> '.join(step.name for step in site.via)})" if site.via else ""
             yield Finding.at_site(CODE, SEVERITY, site,
                                   f"`{site.text}` collects {site.category} on a path that no consent check "
-                                  f"for it guards{via}")
+                                  f"for it guards{via}", fixes=_fixes(ctx.manifest, site))
+
+
+def _fixes(manifest, site) -> tuple[Fix, ...]:
+    fixes = []
+    check = python_check(manifest) if site.source.languages == ("python",) else None
+    if check is not None:
+        call = f'{check.rpartition(".")[2]}("{site.category}")'
+        fixes.append(Fix(f"Guard it with `if {call}:`", UNSAFE, site.path,
+                         ("python.guard", site.span.line, site.span.column, site.category, check)))
+    fixes.append(Fix(f"Suppress it with `noqa: {CODE}` (write the reason)", DISPLAY_ONLY, site.path,
+                     ("noqa.add", site.span.line, CODE)))
+    return tuple(fixes)
+
+
+def python_check(manifest) -> str | None:
+    """The manifest's first consent check that Python code can import and
+    call with the category first: a dotted name whose module is a file of
+    the project (so it is not a Java or Kotlin name)."""
+    if manifest is None:
+        return None
+    return _python_check(str(manifest.root), tuple((c.function, c.category_arg) for c in manifest.checks))
+
+
+@lru_cache(maxsize=64)
+def _python_check(root: str, checks: tuple) -> str | None:
+    for function, category_arg in checks:
+        module, dot, name = function.rpartition(".")
+        if category_arg != 0 or not dot or "#" in function or "/" in function or not name.isidentifier():
+            continue
+        base = module.replace(".", os.sep)
+        if any(os.path.isfile(os.path.join(root, folder, base + tail))
+               for folder in ("", "src") for tail in (".py", os.sep + "__init__.py")):
+            return function
+    return None

@@ -21,6 +21,10 @@ category = "contacts"   # nothing reads the address book any more
 Remove the entry, or, if the collection happens in code consentlint does not
 scan (a native SDK, a server), keep it and suppress this code for the manifest.
 
+## Fix
+Unsafe (the collection may happen where consentlint does not look): removes
+the `[[data]]` entry from the manifest, keeping its other comments and order.
+
 ## Configuration
 Runs only when the scan covers the manifest's whole folder (or with
 `--project`), not for explicit file lists.
@@ -31,12 +35,13 @@ Runs only when the scan covers the manifest's whole folder (or with
 
 from consentlint import facts as F
 from consentlint import taxonomy
-from consentlint.findings import WARNING, Finding
+from consentlint.findings import UNSAFE, WARNING, Finding, Fix
 
 CODE = "PDC102"
 NAME = "unused-declaration"
 SEVERITY = WARNING
 SCOPE = "project"
+FIXES = (UNSAFE,)
 
 
 def check(ctx):
@@ -47,4 +52,6 @@ def check(ctx):
         if not any(taxonomy.covers(decl.category, c) for c in collected):
             yield Finding.at(CODE, SEVERITY, ctx.manifest_display, F.Span(decl.line, 1, decl.line, 1),
                              f"the manifest declares {decl.category}, but nothing in the scanned code collects it",
-                             category=decl.category, context=f"data:{decl.category}")
+                             category=decl.category, context=f"data:{decl.category}",
+                             fixes=(Fix(f"Remove the declaration of {decl.category}", UNSAFE, str(ctx.manifest.path),
+                                        ("manifest.undeclare", decl.category)),))

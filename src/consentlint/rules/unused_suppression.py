@@ -23,6 +23,10 @@ if has_consent("location"):
     gps.start()
 ```
 
+## Fix
+Safe: removes the code from the comment, and the whole `noqa` comment (with
+its reason) when no code is left.
+
 ## Configuration
 Suppressions use explicit codes: a bare `# noqa` silences no PDC finding.
 Ignore this code (`--ignore PDC003`) to keep stale suppressions. Under flake8,
@@ -34,12 +38,13 @@ which handles `noqa` itself, this code is not reported.
 """
 
 from consentlint import facts as F
-from consentlint.findings import WARNING, Finding
+from consentlint.findings import SAFE, WARNING, Finding, Fix
 
 CODE = "PDC003"
 NAME = "unused-suppression"
 SEVERITY = WARNING
 SCOPE = "file"
+FIXES = (SAFE,)
 
 
 def check(ctx):
@@ -48,4 +53,6 @@ def check(ctx):
     for s in ctx.unused_suppressions:
         span = F.Span(s.line, s.column, s.line, s.column + len(s.code))
         yield Finding.at(CODE, SEVERITY, path, span, f"`noqa: {s.code}` suppresses nothing on this line",
-                         context=f"noqa:{s.code}")
+                         context=f"noqa:{s.code}",
+                         fixes=(Fix(f"Remove `{s.code}` from the `noqa` comment", SAFE, path,
+                                    ("noqa.remove", s.line, s.column, s.code)),))
