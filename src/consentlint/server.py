@@ -168,6 +168,19 @@ class ConsentlintServer(LanguageServer):
             document = self.workspace.get_text_document(from_fs_path(path))
             self.project_of(path).open(path, document.source)
 
+    def files_changed(self, paths) -> None:
+        """Files saved or changed on disk: a manifest, configuration or catalog
+        file reloads everything; a source file is read again. Then every open
+        buffer is judged again."""
+        paths = [p for p in paths if p is not None]
+        if any(Path(p).name in RELOADS or Path(p).suffix == ".toml" for p in paths):
+            self.reload()
+        else:
+            for path in paths:
+                for project in self.projects.values():
+                    project.changed_on_disk(os.path.abspath(path))
+        self.publish_all()
+
     def schedule(self) -> None:
         """Judge the open buffers again once edits pause."""
         if self._pending is not None:
@@ -286,16 +299,7 @@ def _did_change(ls: ConsentlintServer, params: T.DidChangeTextDocumentParams) ->
 
 @server.feature(T.TEXT_DOCUMENT_DID_SAVE)
 def _did_save(ls: ConsentlintServer, params: T.DidSaveTextDocumentParams) -> None:
-    fs_path = to_fs_path(params.text_document.uri)
-    if fs_path is None:
-        return
-    if Path(fs_path).name in RELOADS or Path(fs_path).suffix == ".toml":
-        ls.reload()
-    else:
-        path = os.path.abspath(fs_path)
-        for project in ls.projects.values():
-            project.changed_on_disk(path)
-    ls.publish_all()
+    ls.files_changed([to_fs_path(params.text_document.uri)])
 
 
 @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
@@ -311,14 +315,7 @@ def _did_close(ls: ConsentlintServer, params: T.DidCloseTextDocumentParams) -> N
 
 @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def _watched(ls: ConsentlintServer, params: T.DidChangeWatchedFilesParams) -> None:
-    paths = [p for p in (to_fs_path(change.uri) for change in params.changes) if p is not None]
-    if any(Path(p).name in RELOADS or Path(p).suffix == ".toml" for p in paths):
-        ls.reload()
-    else:
-        for path in paths:
-            for project in ls.projects.values():
-                project.changed_on_disk(os.path.abspath(path))
-    ls.publish_all()
+    ls.files_changed([to_fs_path(change.uri) for change in params.changes])
 
 
 @server.feature(T.TEXT_DOCUMENT_HOVER)
