@@ -179,3 +179,40 @@ def test_catalogs_load_from_the_cache_until_a_catalog_file_changes(tmp_path, mon
     assert "acme.geo.where" in edited.for_language("python").sources
     assert "acme.geo.locate" not in edited.for_language("python").sources
     assert len(list((tmp_path / "cache" / "catalogs").iterdir())) == 1  # (only the newest is kept)
+
+
+def test_settled_project_is_known_by_its_files_stat(project, monkeypatch, tmp_path):
+    """A project whose files all have the ``stat`` they had at a scan before
+    is that scan's project: its results are read without reading a file or
+    working out a facts key (``snapshots/``). Files written too recently to
+    tell two writes apart make no snapshot; a file rewritten since (same size
+    and modification time) is looked at again."""
+    fresh = report(project)
+    assert not (project / FOLDER / "snapshots").exists()  # just copied: not settled
+    time.sleep(SETTLED_NS / 1e9 + 0.2)
+    assert report(project) == fresh
+    assert len(list((project / FOLDER / "snapshots").iterdir())) == 1
+
+    from consentlint import cli, engine
+
+    def identify(*_, **__):
+        raise AssertionError("a file was identified")
+
+    monkeypatch.chdir(project)
+    out = tmp_path / "out.json"
+    with monkeypatch.context() as patched:
+        patched.setattr(engine.Engine, "identify", identify)
+        cli.main(["check", ".", "--format", "json", "--exit-zero", "-o", str(out)])
+        assert json.loads(out.read_text()) == fresh
+        one = "src/com/acme/data/Backup.java"
+        cli.main(["check", one, "--format", "json", "--exit-zero", "-o", str(out)])
+        assert json.loads(out.read_text())["findings"] == [f for f in fresh["findings"] if f["path"] == one]
+    source = project / "src/com/acme/data/Backup.java"
+    before = source.stat()
+    text = source.read_text()
+    query = "resolver.query(calls, null, null, null, null);"
+    source.write_text(text.replace(query, "resolver.hashCode();".ljust(len(query))))
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edited = report(project)
+    assert ("src/com/acme/data/Backup.java", 23) not in {(f["path"], f["line"]) for f in edited["findings"]}
+    assert edited == report(project, "--no-cache")

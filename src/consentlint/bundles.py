@@ -56,9 +56,13 @@ def find(facts: F.FileFacts, model, values, index) -> list[Bundle]:
     requests = model.catalog.permission_requests
     if not (records or asks or requests or model.catalog.setting_writes):
         return []
-    found = []
     leaves = frozenset(leaf_name(api) for api in requests)
     writes = model.catalog.setting_writes
+    callees = facts.callees
+    if callees.isdisjoint(records) and callees.isdisjoint(asks) and callees.isdisjoint(writes) and (
+            not leaves or leaves.isdisjoint(leaf_name(c) for c in callees)):
+        return []  # (every form is made of calls of these)
+    found = []
     for function in F.functions_in(facts.functions, lambdas=True):
         if records or writes:
             blocks = [function.body.stmts]

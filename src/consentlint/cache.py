@@ -21,6 +21,9 @@ tool and the bytes of every catalog file), so start-up parses no TOML.
 reads (the tool, the settings, the manifest's text and every file's facts
 key): a re-run of an unchanged project, or a one-file check in a project
 scanned before, reads its findings from there (the newest ``RUNS_KEPT``).
+``snapshots/`` maps the ``stat`` of every file of a project (and the run
+key's other parts) to its run key, so such a run need not even read the
+files' stats entries or work out their facts keys.
 
 Entries live in ``<project>/.consentlint_cache/`` (``--cache-dir``;
 ``--no-cache`` turns it off). Writes go through a temporary file and an atomic
@@ -76,8 +79,18 @@ def tool_key() -> bytes:
     return digest.digest()
 
 
-def _stamp(stat: os.stat_result) -> tuple:
+def stamp(stat: os.stat_result) -> tuple:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev
+
+
+def _keep_newest(folder: Path, count: int) -> None:
+    """Remove all but the ``count`` newest entries of ``folder``."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in entries[count:]:
+            stale.unlink()
+    except OSError:
+        pass
 
 
 class FactsCache:
@@ -85,9 +98,10 @@ class FactsCache:
         self.folder = Path(folder)
         self.facts = self.folder / "facts"
         self.runs = self.folder / "runs"
+        self.snapshots = self.folder / "snapshots"
         self.writable = True
         self.hits = self.misses = 0
-        self._stats: dict | None = None  # path -> (*_stamp(stat), digest)
+        self._stats: dict | None = None  # path -> (*stamp(stat), digest)
         self._stats_changed = False
 
     # ------------------------------------------------------ content digests
@@ -98,7 +112,7 @@ class FactsCache:
         if self._stats is None:
             self._stats = self._read_stats()
         entry = self._stats.get(path)
-        if entry is not None and entry[:-1] == _stamp(stat):
+        if entry is not None and entry[:-1] == stamp(stat):
             return entry[-1]
         return None
 
@@ -109,7 +123,7 @@ class FactsCache:
         if self._stats is None:
             self._stats = self._read_stats()
         if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS:
-            entry = (*_stamp(stat), digest)
+            entry = (*stamp(stat), digest)
             if self._stats.get(path) != entry:
                 self._stats[path] = entry
                 self._stats_changed = True
@@ -141,12 +155,20 @@ class FactsCache:
         if isinstance(old, dict):
             results = {**old, **results}
         self._write(self.runs / key, results)
-        try:
-            entries = sorted(self.runs.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for stale in entries[RUNS_KEPT:]:
-                stale.unlink()
-        except OSError:
-            pass
+        _keep_newest(self.runs, RUNS_KEPT)
+
+    def load_snapshot(self, key: str) -> str | None:
+        """The run key a project snapshot (``Engine.snapshot_key``) was seen with, or None."""
+        value = self._read(self.snapshots / key)
+        return value if isinstance(value, str) else None
+
+    def store_snapshot(self, key: str, run_key: str) -> None:
+        """Remember that the project as ``key`` shows it has the results of
+        ``run_key``; the oldest snapshots beyond ``RUNS_KEPT`` go."""
+        if self.load_snapshot(key) == run_key:
+            return
+        self._write(self.snapshots / key, run_key)
+        _keep_newest(self.snapshots, RUNS_KEPT)
 
     # ------------------------------------------------------ facts
 

@@ -19,6 +19,7 @@ import importlib
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
 from consentlint import treesitter as ts
-from consentlint.cache import FactsCache
+from consentlint.cache import SETTLED_NS, FactsCache, stamp
 from consentlint.catalog import Catalog, load_catalog
 from consentlint.catalog_files import checks_dir
 from consentlint.consent import ConsentModel
@@ -202,6 +203,38 @@ class Engine:
             parts.append(f"{display}\0{identity.key}".encode("utf-8", "surrogateescape"))
         return self.cache.key(*parts)
 
+    def snapshot_key(self, files: list[Path]) -> str | None:
+        """The key of the project as the ``stat`` of its files shows it (as
+        git's index does): the run key's other parts, and each file's path,
+        real folder, Python package and ``stat`` (size, modification and
+        change times, inode). A project whose files all match a snapshot of a
+        run before is that run's project, known without reading a file or
+        working out a facts key. None without a cache, or when a file cannot
+        be looked at or changed too recently to tell two writes apart
+        (``SETTLED_NS``)."""
+        if self.cache is None:
+            return None
+        manifest = self.manifest
+        parts = [b"snapshot", repr(replace(self.settings, cache_dir=None)).encode(), self._catalogs_digest().encode(),
+                 (f"{manifest.path}\0{manifest.text}" if manifest is not None else "").encode("utf-8", "surrogateescape")]
+        now = time.time_ns()
+        folders: dict[str, str] = {}
+        entries = []
+        try:
+            for path in files:
+                absolute = os.path.abspath(path)
+                folder, name = os.path.split(absolute)
+                if folder not in folders:
+                    folders[folder] = f"{_real_folder(folder)}\0{_package_of(folder)}"
+                stat = os.stat(absolute)
+                if now - max(stat.st_mtime_ns, stat.st_ctime_ns) <= SETTLED_NS:
+                    return None
+                entries.append(f"{display_path(path)}\0{absolute}\0{folders[folder]}\0{stamp(stat)}")
+        except (OSError, ValueError):
+            return None
+        parts += [e.encode("utf-8", "surrogateescape") for e in sorted(entries)]
+        return self.cache.key(*parts)
+
     def _load_catalog(self) -> Catalog:
         """The catalogs, from the cache when their files are as it saw them
         (parsing and checking the TOML was half of a one-file check's start-up)."""
@@ -286,7 +319,7 @@ class Engine:
             with budget.limit(seconds):
                 with budget.limit(parse_seconds):
                     tree = ts.parse(grammar, data)
-                lowered.facts = frontend.extract(data, tree, display, module, package, catalog, interest)
+                lowered.facts = F.with_callees(frontend.extract(data, tree, display, module, package, catalog, interest))
                 if self.settings.suppressions and b"noqa" in data:
                     from consentlint import suppressions
 
@@ -313,11 +346,19 @@ class Engine:
         # what untyped JS/TS parameters hold, from registrations and callers
         types = ParamTypes((f.facts for f in analysable), index, catalogs)
 
+        by_callee: dict = {}  # (callee, language) -> whether it collects (asked once per callee)
+
         def collects(call, language):
             sources = catalogs[language].sources
             if call.callee is None:
                 return bool(types.resolved(call) or S.returned_members(call, catalogs[language], index))
-            return call.callee in sources or any(api in sources for api in index.inherited(call.callee))
+            hit = by_callee.get((call.callee, language))
+            if hit is None:
+                hit = by_callee[call.callee, language] = call.callee in sources or any(
+                    api in sources for api in index.inherited(call.callee))
+            return hit
+
+        callbacks_of: dict = {}  # (callees, language) -> (callee, its callback entry) or None
 
         def started(call, language):
             callbacks = catalogs[language].callbacks
@@ -325,8 +366,13 @@ class Engine:
                 return ()
             # (a method of what a project call returns: getBackupTask().execute(..))
             callees = (call.callee,) if call.callee is not None else index.returned_callees(call)
-            found = next(((callee, callbacks[a]) for callee in callees
-                          for a in (callee, *index.inherited(callee)) if a in callbacks), None)
+            if not callees:
+                return ()
+            found = callbacks_of.get((callees, language), False)
+            if found is False:
+                found = callbacks_of[callees, language] = next(
+                    ((callee, callbacks[a]) for callee in callees
+                     for a in (callee, *index.inherited(callee)) if a in callbacks), None)
             if found is None:
                 return ()
             callee, (on, runs) = found
@@ -349,9 +395,14 @@ class Engine:
         relevant |= {q for q in summaries.checking
                      if paths is None or any(i.path in paths for i in index.functions.get(q, ()))}
 
+        wanted: dict[int, bool] = {}  # id(function) -> needed (the functions live until the run ends)
+
         def needed(function):
-            return function.name.startswith("<") or any(
-                f.qualname in relevant for f in F.functions_in((function,)))
+            hit = wanted.get(id(function))
+            if hit is None:
+                hit = wanted[id(function)] = function.name.startswith("<") or any(
+                    f.qualname in relevant for f in F.functions_in((function,)))
+            return hit
 
         analysed = []
         for lowered in analysable:
@@ -648,13 +699,23 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     ``stdin`` is the text of the one file in ``files`` (an editor's buffer,
     ``check - --stdin-filename``), judged instead of what is on disk."""
     named = {_in_real_folder(p) for p in files} if context else set()
-    # (a named file is not context again)
-    items = [*files, *(p for p in context if _in_real_folder(p) not in named)]
+    # (a named file is not context again; only a file of the same name can be one)
+    names = {os.path.basename(p) for p in named}
+    items = [*files, *(p for p in context if os.path.basename(p) not in names or _in_real_folder(p) not in named)]
     cache = engine.cache
-    identities = [engine.identify(p, display_path(p)) for p in items] if cache is not None else None
-    key = engine.run_key(items, identities) if stdin is None else None
     reported = [display_path(p) for p in files]
+    # a project whose files' stat match a snapshot is known by it: no file is
+    # read and no facts key worked out (a one-file check in a large project)
+    snapshot = engine.snapshot_key(items) if stdin is None else None
+    key = cache.load_snapshot(snapshot) if snapshot is not None else None
     known = cache.load_run(key, reported) if key is not None else None
+    identities = None
+    if known is None and cache is not None:
+        identities = [engine.identify(p, display_path(p)) for p in items]
+        key = engine.run_key(items, identities) if stdin is None else None
+        known = cache.load_run(key, reported) if key is not None else None
+        if known is not None and snapshot is not None:
+            cache.store_snapshot(snapshot, key)
     if known is not None:  # the project is as a scan left it: its results stand
         results = [known[path] for path in reported]
     else:
@@ -666,6 +727,8 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
         results = engine.judge(lowered, report=len(files))
         if key is not None:
             cache.store_run(key, dict(zip(reported, results)))
+            if snapshot is not None:
+                cache.store_snapshot(snapshot, key)
     if cache is not None:
         cache.save_stats()
     out = RunResult(files=len(files))

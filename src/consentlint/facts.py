@@ -16,7 +16,7 @@ or ``\n``, as Python and editors count them (``lf_line_ends``, ``source_lines``)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Union
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -360,9 +360,20 @@ class FileFacts(_Fact):
     private: tuple[str, ...] = ()
     # consent-named declarations with a literal initial value (PDC203)
     initials: tuple[Initial, ...] = ()
+    # every callee a call in the file resolves to (nested functions and
+    # lambdas too), so the project stage can pass over a file that calls
+    # nothing it looks for without walking it (``with_callees``)
+    callees: frozenset[str] = frozenset()
 
 
 # ------------------------------------------------------------------- walking
+
+
+def with_callees(facts: FileFacts) -> FileFacts:
+    """``facts`` with ``callees`` filled in (one walk, at lowering: cached with the facts)."""
+    found = {node.callee for function in facts.functions
+             for node in walk(function.body, enter=(Lambda, Def)) if type(node) is Call and node.callee is not None}
+    return replace(facts, callees=frozenset(found))
 
 
 def _children(node):

@@ -108,7 +108,8 @@ def find_manifest(start: Path) -> Path | None:
 
 
 def group_by_manifest(files, seeds=()) -> dict[Path | None, list[Path]]:
-    """``files`` by the manifest nearest to each (None: none above it), in
+    """``files`` (discovered files, never folders) by the manifest nearest to
+    each (None: none above it), in
     input order within a group; each of ``seeds`` (the paths a scan names)
     starts its manifest's group, so a manifest governing a named folder
     without source files still has its project-scope rules run. Each folder
@@ -136,15 +137,20 @@ def group_by_manifest(files, seeds=()) -> dict[Path | None, list[Path]]:
             nearest[below] = found
         return found
 
-    def manifest_of(path: Path) -> Path | None:
+    real: dict[str, str] = {}
+
+    def manifest_of(path: Path, maybe_folder: bool = False) -> Path | None:
         # a file belongs to the folder it is in (a symlink to a file elsewhere
-        # too); that folder by its real path (os.path.realpath never raises on a loop)
-        folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
-        return in_folder(os.path.realpath(folder))
+        # too); that folder by its real path (os.path.realpath never raises on
+        # a loop), resolved once per folder (it costs ~20 us a call)
+        folder = path if maybe_folder and os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+        if folder not in real:
+            real[folder] = os.path.realpath(folder)
+        return in_folder(real[folder])
 
     groups: dict[Path | None, list[Path]] = {}
     for seed in seeds:
-        groups.setdefault(manifest_of(seed), [])
+        groups.setdefault(manifest_of(seed, maybe_folder=True), [])
     for path in files:
         groups.setdefault(manifest_of(path), []).append(path)
     return groups

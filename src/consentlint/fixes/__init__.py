@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import ast
 import difflib
+import importlib
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from consentlint.findings import Edit, Finding, Fix
-from consentlint.fixes import manifest, noqa, python
-
-# writer by action prefix, in the order a file's actions are applied (a noqa
-# edit stays on its line, so the positions the others use still hold)
-WRITERS = {"noqa": noqa, "manifest": manifest, "python": python}
+# writer modules (``consentlint.fixes.<prefix>``) by action prefix, in the
+# order a file's actions are applied (a noqa edit stays on its line, so the
+# positions the others use still hold); each is imported when a fix needs it
+# (libcst takes longer to import than a one-file check takes to run)
+WRITERS = ("noqa", "manifest", "python")
 BOM = "\ufeff"
 
 
@@ -52,11 +53,11 @@ def chosen(finding: Finding, applicabilities) -> Fix | None:
 
 def render(path: str, text: str, actions) -> str:
     """``text`` (of the file at ``path``) after ``actions``."""
-    for prefix, writer in WRITERS.items():
+    for prefix in WRITERS:
         mine = [a for a in actions if a[0].partition(".")[0] == prefix]
         if mine:
             try:
-                text = writer.render(text, path, mine)
+                text = importlib.import_module(f"consentlint.fixes.{prefix}").render(text, path, mine)
             except Exception:  # noqa: BLE001 -- a writer's bug costs its fix, never the report or the run
                 continue
     return text
