@@ -18,10 +18,12 @@ MAX_HOPS = 8  # re-exports followed from one name
 MAX_BY_NAME = 4  # project methods one name may stand for when the receiver is unknown
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class FunctionInfo:
     """A named project function (lambdas and anonymous classes are not named:
-    they run where they are handed to, with the guards in force there)."""
+    they run where they are handed to, with the guards in force there). One
+    per function, compared and hashed by identity (by value, a set of them
+    hashed every fact of their bodies)."""
 
     function: F.Function
     path: str
