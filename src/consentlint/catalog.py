@@ -27,6 +27,7 @@ class Constraint:
     key: tuple[str, ...] | None = None
     equals: tuple | None = None
     uri: tuple[str, ...] | None = None  # a URI under one of these
+    text: tuple[str, ...] | None = None  # a string equal to one of these, followed across the project
     columns: tuple[str, ...] | None = None  # names columns (constants) of one of these classes
     ignore_case: bool = False
     value_type: str | None = None  # "absent" | "not-string"
@@ -47,6 +48,9 @@ class Source:
     references: tuple[str, ...]
     notes: str = ""
     sdk: str | None = None  # the third-party SDK the call starts, which then collects by itself
+    # in place of a category: a purpose the call needs consent for ("install-apps":
+    # PDC501); ``category`` then holds it, and the site is no collection
+    purpose: str | None = None
     # (fields) a method of the reading class, ``{key}`` the field, whose return
     # value the framework stores in place of the field's (Django's clean_<field>)
     replaced_by: str | None = None
@@ -337,14 +341,14 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             for i, s in enumerate(raw.get("source", ())):
                 where = ("source", i)
                 _unique(path, text, where, s["id"], seen_ids)
-                given = [k for k in ("category", "categories") if k in s] + (["fields"] if s.get("fields") else [])
+                given = [k for k in ("category", "categories", "purpose") if k in s] + (["fields"] if s.get("fields") else [])
                 if len(given) != 1 or ("categories" in s and "sdk" not in s):
                     line = schema.locate(text, where + ("id",))
                     raise CatalogError(f"{path}:{line}: key source[{i}]: give exactly one of 'category', "
-                                       f"'fields = true' or, with 'sdk', 'categories'")
-                categories = s.get("categories") or [s.get("category")]
+                                       f"'purpose', 'fields = true' or, with 'sdk', 'categories'")
+                categories = s.get("categories") or [s.get("category") or s.get("purpose")]
                 for j, category in enumerate(categories):
-                    if category is not None:
+                    if category is not None and "purpose" not in s:
                         key = ("categories", j) if "categories" in s else ("category",)
                         _check_category(path, text, where + key, category, valid)
                     sources.append(Source(
@@ -353,7 +357,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                         where=tuple(_constraint(c) for c in s.get("where", ())),
                         permissions=tuple(s.get("permissions", ())),
                         references=tuple(s.get("references", ())), notes=s.get("notes", ""), sdk=s.get("sdk"),
-                        replaced_by=s.get("replaced_by"),
+                        replaced_by=s.get("replaced_by"), purpose=s.get("purpose"),
                     ))
             for i, c in enumerate(raw.get("permission_check", ())):
                 _unique(path, text, ("permission_check", i), c["id"], seen_ids)
@@ -496,6 +500,7 @@ def _constraint(raw: dict) -> Constraint:
         key=tuple(raw["key"]) if "key" in raw else None,
         equals=tuple(raw["equals"]) if "equals" in raw else None,
         uri=tuple(raw["uri"]) if "uri" in raw else None,
+        text=tuple(raw["text"]) if "text" in raw else None,
         columns=tuple(raw["columns"]) if "columns" in raw else None,
         ignore_case=raw.get("ignore_case", False), value_type=raw.get("value_type"),
     )

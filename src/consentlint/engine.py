@@ -372,7 +372,10 @@ class Engine:
                 continue
             catalog, model, _ = self.language(lowered.language)
             found = S.collections(lowered.result.path, sites, catalog, model, values, types)
-            lowered.result.collections = S.by_callers(found, summaries, model)
+            found = S.by_callers(found, summaries, model)
+            # sites for a purpose (installing apps: PDC501) are no collection
+            lowered.result.collections = [c for c in found if c.source.purpose is None]
+            lowered.result.installs = [c for c in found if c.source.purpose is not None]
             lowered.result.bundles = bundles.find(lowered.facts, model, values, index)
             lowered.result.started = startup.find(lowered.facts, model, index)
             lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]
@@ -397,7 +400,7 @@ class Engine:
         ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest,
                             refusals=tuple(result.refusals), defaults=tuple(result.defaults),
                             started=tuple(result.started), initials=tuple(result.initials),
-                            bundles=tuple(result.bundles))
+                            bundles=tuple(result.bundles), installs=tuple(result.installs))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]
