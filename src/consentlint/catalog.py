@@ -143,6 +143,10 @@ class LanguageCatalog:
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
     exits: frozenset = frozenset()  # apis that close or exit the app
+    launcher_exits: frozenset = frozenset()  # of those, the ones that do only in the launcher activity (finish)
+    # SDKs that start by themselves unless the AndroidManifest says not to:
+    # (id, sdk, apis, categories, ((meta-data, value that turns it off), ...))
+    auto_starts: tuple = ()
     # runtime-permission requests: api -> (argument listing the permissions, varargs from there)
     permission_requests: dict = field(default_factory=dict)
     consent_records: dict = field(default_factory=dict)  # SDK privacy-agreement api -> argument true when agreed
@@ -302,6 +306,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
     requests: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     agreements: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    launcher_exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    auto_starts: dict[str, list] = {lang: [] for lang in LANGUAGES}
     starts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     initialisers: dict[str, set] = {lang: set() for lang in LANGUAGES}
     writes: dict[str, dict] = {lang: {} for lang in LANGUAGES}
@@ -359,6 +365,10 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                         references=tuple(s.get("references", ())), notes=s.get("notes", ""), sdk=s.get("sdk"),
                         replaced_by=s.get("replaced_by"), purpose=s.get("purpose"),
                     ))
+            for i, a in enumerate(raw.get("auto_start", ())):
+                _unique(path, text, ("auto_start", i), a["id"], seen_ids)
+                for j, category in enumerate(a["categories"]):
+                    _check_category(path, text, ("auto_start", i, "categories", j), category, valid)
             for i, c in enumerate(raw.get("permission_check", ())):
                 _unique(path, text, ("permission_check", i), c["id"], seen_ids)
                 checks.append(PermissionCheck(
@@ -380,6 +390,11 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
                 exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
+                launcher_exits[lang].update(api for e in raw.get("app_exit", ()) if e.get("launcher")
+                                            for api in e["api"])
+                auto_starts[lang] += [(a["id"], a["sdk"], frozenset(a["api"]), tuple(a["categories"]),
+                                       tuple((o["meta_data"], o["value"]) for o in a["off"]))
+                                      for a in raw.get("auto_start", ())]
                 requests[lang].update({api: (r["arg"], r.get("rest", False))
                                        for r in raw.get("permission_request", ()) for api in r["api"]})
                 agreements[lang].update({api: r["granted_arg"]
@@ -428,6 +443,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
             exits=frozenset(exits[lang]),
+            launcher_exits=frozenset(launcher_exits[lang]),
+            auto_starts=tuple(auto_starts[lang]),
             permission_requests=requests[lang],
             consent_records=agreements[lang],
             app_starts=frozenset(starts[lang]),

@@ -65,6 +65,7 @@ class FileContext:
     initials: tuple = ()  # facts.Initial: a consent-named field, state, parameter or checkbox that starts as granted
     bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
     installs: tuple = ()  # sites.Collection for the purpose install-apps (PDC501)
+    auto_started: tuple = ()  # (call, api, sdk, categories, function): an SDK the AndroidManifest lets start with the app
 
 
 @dataclass(frozen=True)
