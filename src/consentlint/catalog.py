@@ -151,6 +151,9 @@ class LanguageCatalog:
     permission_requests: dict = field(default_factory=dict)
     consent_records: dict = field(default_factory=dict)  # SDK privacy-agreement api -> argument true when agreed
     app_starts: frozenset = frozenset()  # framework methods run at app start (Application.onCreate)
+    # calls whose function argument runs at start: api -> (its argument, the
+    # argument that must be an empty array literal, or None): useEffect(fn, [])
+    app_start_calls: dict = field(default_factory=dict)
     initialisers: frozenset = frozenset()  # calls whose one argument is the initial value (useState)
     setting_writes: dict = field(default_factory=dict)  # api -> (key argument, value argument)
     account_creations: frozenset = frozenset()  # apis that create a user account
@@ -243,7 +246,8 @@ class LanguageCatalog:
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
         names += [*self.exits, *self.default_reads, *self.account_creations, *self.permission_requests,
-                  *self.consent_records, *self.setting_writes]
+                  *self.consent_records, *self.setting_writes, *self.app_start_calls]
+        names += [api for entry in self.auto_starts for api in entry[2]]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -307,6 +311,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     requests: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     agreements: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     launcher_exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    start_calls: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     auto_starts: dict[str, list] = {lang: [] for lang in LANGUAGES}
     starts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     initialisers: dict[str, set] = {lang: set() for lang in LANGUAGES}
@@ -399,7 +404,9 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                                        for r in raw.get("permission_request", ()) for api in r["api"]})
                 agreements[lang].update({api: r["granted_arg"]
                                          for r in raw.get("consent_record", ()) for api in r["api"]})
-                starts[lang].update(api for a in raw.get("app_start", ()) for api in a["api"])
+                starts[lang].update(api for a in raw.get("app_start", ()) if "callback_arg" not in a for api in a["api"])
+                start_calls[lang].update({api: (a["callback_arg"], a.get("once_when_empty_arg"))
+                                          for a in raw.get("app_start", ()) if "callback_arg" in a for api in a["api"]})
                 initialisers[lang].update(n for i in raw.get("initialiser", ()) for n in i["names"])
                 writes[lang].update({api: (w["key_arg"], w["value_arg"])
                                      for w in raw.get("setting_write", ()) for api in w["api"]})
@@ -447,6 +454,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             auto_starts=tuple(auto_starts[lang]),
             permission_requests=requests[lang],
             consent_records=agreements[lang],
+            app_start_calls=start_calls[lang],
             app_starts=frozenset(starts[lang]),
             initialisers=frozenset(initialisers[lang]),
             setting_writes=writes[lang],

@@ -30,11 +30,40 @@ def find(facts: F.FileFacts, model, index) -> list[tuple]:
     for function in facts.functions:
         start = _start(function, facts.language, model, index)
         if start is not None:
-            for call, inner in _now(function, index, 0, set()):
-                api = _granting(call, model, agreements, records, index)
-                if api is not None:
-                    out.append((call, api, start, inner.qualname))
+            out += _granted_in(function, start, model, agreements, records, index)
+    if model.catalog.app_start_calls:
+        for call, _ in F.calls_in(facts.functions):
+            callback = _start_callback(call, model, index)
+            if callback is not None:
+                out += _granted_in(callback, f"a mount-only effect, `{call.text}(.., [])`", model, agreements,
+                                   records, index)
     return out
+
+
+def _granted_in(function, start, model, agreements, records, index) -> list[tuple]:
+    out = []
+    for call, inner in _now(function, index, 0, set()):
+        api = _granting(call, model, agreements, records, index)
+        if api is not None:
+            out.append((call, api, start, inner.qualname))
+    return out
+
+
+def _start_callback(call: F.Call, model, index) -> F.Function | None:
+    """The function ``call`` hands over to run at start (catalog
+    ``[[app_start]]`` with ``callback_arg``): ``useEffect(fn, [])``'s ``fn``."""
+    starts = model.catalog.app_start_calls
+    api = next((a for a in (call.callee, *index.inherited(call.callee)) if a in starts), None) \
+        if call.callee is not None else None
+    if api is None:
+        return None
+    at, empty = starts[api]
+    if at >= len(call.args) or type(call.args[at]) is not F.Lambda:
+        return None
+    if empty is not None and not (empty < len(call.args) and type(call.args[empty]) is F.Lit
+                                  and call.args[empty].value == ()):
+        return None
+    return call.args[at].function
 
 
 def _start(function: F.Function, language: str, model, index) -> str | None:
