@@ -6,8 +6,11 @@ the app) is catalog data and the rules' business.
 
 The manifest of a source file is the nearest ``AndroidManifest.xml`` in the
 file's folder or a folder above it (``app/src/main/AndroidManifest.xml`` for
-``app/src/main/java/...``), up to the project root. A manifest that cannot be
-read or parsed gives no facts."""
+``app/src/main/java/...``), up to the project root, merged as the Android
+build merges it with the manifests of the other modules of its Gradle build
+(the folder with ``settings.gradle``): their meta-data and launchers are
+added, the nearest's own values win. A manifest that cannot be read or
+parsed gives no facts."""
 
 from __future__ import annotations
 
@@ -38,12 +41,16 @@ def find(source: str | Path, root: str | Path | None = None) -> AndroidManifest 
     return _find(str(folder), str(stop) if stop is not None else None)
 
 
+_SETTINGS = ("settings.gradle", "settings.gradle.kts")
+_SKIP = frozenset(("build", ".git", ".gradle", "node_modules", "intermediates", "generated"))
+
+
 @lru_cache(maxsize=256)
 def _find(folder: str, stop: str | None) -> AndroidManifest | None:
     here = Path(folder)
     candidate = here / NAME
     if candidate.is_file():
-        return read(str(candidate))
+        return _merged(str(candidate))
     if stop is not None and (folder == stop or not folder.startswith(stop + os.sep)):
         return None
     parent = here.parent
@@ -53,6 +60,47 @@ def _find(folder: str, stop: str | None) -> AndroidManifest | None:
 
 
 @lru_cache(maxsize=64)
+def _merged(path: str) -> AndroidManifest | None:
+    """The manifest at ``path`` with those of the other modules of its build."""
+    own = read(path)
+    if own is None:
+        return None
+    others = [m for m in map(read, _modules(path)) if m is not None and m.path != own.path]
+    if not others:
+        return own
+    meta: dict = {}
+    for other in others:
+        meta.update(other.meta_data)
+    meta.update(own.meta_data)
+    launchers = own.launchers.union(*(m.launchers for m in others))
+    return AndroidManifest(own.path, own.package, meta, launchers, own.line)
+
+
+def _modules(path: str) -> list[str]:
+    """The other ``AndroidManifest.xml`` files of the Gradle build ``path`` is
+    in (below the nearest folder above it with a settings file)."""
+    folder = Path(path).parent
+    for _ in range(8):
+        if any((folder / name).is_file() for name in _SETTINGS):
+            break
+        if folder.parent == folder:
+            return []
+        folder = folder.parent
+    else:
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        # (a folder with a settings file of its own is another build)
+        dirnames[:] = [d for d in dirnames if d not in _SKIP and not d.startswith(".")
+                       and not any(os.path.isfile(os.path.join(dirpath, d, n)) for n in _SETTINGS)]
+        if NAME in filenames:
+            found.append(os.path.join(dirpath, NAME))
+        if len(found) > 200:
+            break
+    return sorted(found)
+
+
+@lru_cache(maxsize=256)
 def read(path: str) -> AndroidManifest | None:
     try:
         if os.path.getsize(path) > _MAX_BYTES:

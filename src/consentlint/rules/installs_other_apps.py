@@ -94,7 +94,7 @@ def check(ctx):
         mismatched = f"; the check here is for something else: {site.guard.describe()}" \
             if site.status == "mismatched" else ""
         finding = Finding.at_site(CODE, SEVERITY, site,
-                                  f"`{_called(site.api)}` installs another app on a path that no consent check "
+                                  f"`{_called(site.api)}` installs an app package on a path that no consent check "
                                   f"for install-apps guards{via}{mismatched}")
         yield replace(finding, category=None)
 
