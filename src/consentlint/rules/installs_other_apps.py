@@ -40,11 +40,10 @@ RNFetchBlob.android.actionViewIntent(path, "application/vnd.android.package-arch
 
 ## Use instead
 ```java
-void onUpdateDownloaded(File apk) {
-    if (!Consent.isGranted("install-apps")) return;  // the user agreed to install it
-    Intent intent = new Intent(Intent.ACTION_VIEW);
-    intent.setDataAndType(FileProvider.getUriForFile(this, AUTHORITY, apk), "application/vnd.android.package-archive");
-    startActivity(intent);
+void onPartnerAppDownloaded(Uri apk) {
+    if (Consent.isGranted("install-apps")) {  // the user agreed to install it
+        startActivity(new Intent(Intent.ACTION_VIEW).setDataAndType(apk, APK_MIME));
+    }
 }
 ```
 ```kotlin
