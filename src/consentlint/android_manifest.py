@@ -156,3 +156,9 @@ def is_launcher(manifest: AndroidManifest, cls: str) -> bool:
     """Whether the class ``cls`` (qualified) is a launcher activity of
     ``manifest`` (a name relative to an unknown package matches by its end)."""
     return any(cls == name or (name.startswith(".") and cls.endswith(name)) for name in manifest.launchers)
+
+
+def forget() -> None:
+    """Read the manifests afresh (each run: an editor's session outlives edits)."""
+    for cached in (_find, _merged, read):
+        cached.cache_clear()

@@ -306,6 +306,7 @@ class Engine:
         files (all by default; the others are the project around them)."""
         reported = files if report is None else files[:report]
         analysable = [f for f in files if f.facts is not None]
+        android_manifest.forget()
         index = ProjectIndex(f.facts for f in analysable)
         models = {lang: self.language(lang)[1] for lang in {f.language for f in analysable}}
         summaries = Summaries(index, models)
