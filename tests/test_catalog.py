@@ -109,7 +109,8 @@ def test_every_catalog_entry_is_hit_by_a_fixture():
         manifest = find_manifest(path)
         if manifest not in engines:
             engines[manifest] = engine.Engine(engine.Settings(str(manifest) if manifest else None))
-        hit |= {c.source.id for c in engines[manifest].analyze_file(path, path.as_posix()).collections}
+        result = engines[manifest].analyze_file(path, path.as_posix())
+        hit |= {c.source.id for c in (*result.collections, *result.installs)}
     languages = {lang for lang, _, _ in FRONTENDS.values()}
     missing = sorted(s.id for s in catalog.sources if set(s.languages) & languages and s.id not in hit)
     assert not missing, f"catalog entries no fixture hits: {missing}"

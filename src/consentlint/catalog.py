@@ -27,6 +27,7 @@ class Constraint:
     key: tuple[str, ...] | None = None
     equals: tuple | None = None
     uri: tuple[str, ...] | None = None  # a URI under one of these
+    text: tuple[str, ...] | None = None  # a string equal to one of these, followed across the project
     columns: tuple[str, ...] | None = None  # names columns (constants) of one of these classes
     ignore_case: bool = False
     value_type: str | None = None  # "absent" | "not-string"
@@ -47,6 +48,9 @@ class Source:
     references: tuple[str, ...]
     notes: str = ""
     sdk: str | None = None  # the third-party SDK the call starts, which then collects by itself
+    # in place of a category: a purpose the call needs consent for ("install-apps":
+    # PDC501); ``category`` then holds it, and the site is no collection
+    purpose: str | None = None
     # (fields) a method of the reading class, ``{key}`` the field, whose return
     # value the framework stores in place of the field's (Django's clean_<field>)
     replaced_by: str | None = None
@@ -139,10 +143,17 @@ class LanguageCatalog:
     callbacks: dict = field(default_factory=dict)  # trigger api -> ("receiver" | argument index, methods it runs)
     releases: frozenset = frozenset()  # apis that take back a callback handed over earlier
     exits: frozenset = frozenset()  # apis that close or exit the app
+    launcher_exits: frozenset = frozenset()  # of those, the ones that do only in the launcher activity (finish)
+    # SDKs that start by themselves unless the AndroidManifest says not to:
+    # (id, sdk, apis, categories, ((meta-data, value that turns it off), ...))
+    auto_starts: tuple = ()
     # runtime-permission requests: api -> (argument listing the permissions, varargs from there)
     permission_requests: dict = field(default_factory=dict)
     consent_records: dict = field(default_factory=dict)  # SDK privacy-agreement api -> argument true when agreed
     app_starts: frozenset = frozenset()  # framework methods run at app start (Application.onCreate)
+    # calls whose function argument runs at start: api -> (its argument, the
+    # argument that must be an empty array literal, or None): useEffect(fn, [])
+    app_start_calls: dict = field(default_factory=dict)
     initialisers: frozenset = frozenset()  # calls whose one argument is the initial value (useState)
     setting_writes: dict = field(default_factory=dict)  # api -> (key argument, value argument)
     account_creations: frozenset = frozenset()  # apis that create a user account
@@ -235,7 +246,8 @@ class LanguageCatalog:
         names += [cls for cls, _ in self.uris]  # classes whose *URI constants are known (a star import finds them)
         names += list(self.class_loaders)
         names += [*self.exits, *self.default_reads, *self.account_creations, *self.permission_requests,
-                  *self.consent_records, *self.setting_writes]
+                  *self.consent_records, *self.setting_writes, *self.app_start_calls]
+        names += [api for entry in self.auto_starts for api in entry[2]]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -298,6 +310,9 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
     requests: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     agreements: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    launcher_exits: dict[str, set] = {lang: set() for lang in LANGUAGES}
+    start_calls: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    auto_starts: dict[str, list] = {lang: [] for lang in LANGUAGES}
     starts: dict[str, set] = {lang: set() for lang in LANGUAGES}
     initialisers: dict[str, set] = {lang: set() for lang in LANGUAGES}
     writes: dict[str, dict] = {lang: {} for lang in LANGUAGES}
@@ -337,14 +352,14 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             for i, s in enumerate(raw.get("source", ())):
                 where = ("source", i)
                 _unique(path, text, where, s["id"], seen_ids)
-                given = [k for k in ("category", "categories") if k in s] + (["fields"] if s.get("fields") else [])
+                given = [k for k in ("category", "categories", "purpose") if k in s] + (["fields"] if s.get("fields") else [])
                 if len(given) != 1 or ("categories" in s and "sdk" not in s):
                     line = schema.locate(text, where + ("id",))
                     raise CatalogError(f"{path}:{line}: key source[{i}]: give exactly one of 'category', "
-                                       f"'fields = true' or, with 'sdk', 'categories'")
-                categories = s.get("categories") or [s.get("category")]
+                                       f"'purpose', 'fields = true' or, with 'sdk', 'categories'")
+                categories = s.get("categories") or [s.get("category") or s.get("purpose")]
                 for j, category in enumerate(categories):
-                    if category is not None:
+                    if category is not None and "purpose" not in s:
                         key = ("categories", j) if "categories" in s else ("category",)
                         _check_category(path, text, where + key, category, valid)
                     sources.append(Source(
@@ -353,8 +368,12 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                         where=tuple(_constraint(c) for c in s.get("where", ())),
                         permissions=tuple(s.get("permissions", ())),
                         references=tuple(s.get("references", ())), notes=s.get("notes", ""), sdk=s.get("sdk"),
-                        replaced_by=s.get("replaced_by"),
+                        replaced_by=s.get("replaced_by"), purpose=s.get("purpose"),
                     ))
+            for i, a in enumerate(raw.get("auto_start", ())):
+                _unique(path, text, ("auto_start", i), a["id"], seen_ids)
+                for j, category in enumerate(a["categories"]):
+                    _check_category(path, text, ("auto_start", i, "categories", j), category, valid)
             for i, c in enumerate(raw.get("permission_check", ())):
                 _unique(path, text, ("permission_check", i), c["id"], seen_ids)
                 checks.append(PermissionCheck(
@@ -376,11 +395,18 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                                         for api in c["trigger"]})
                 releases[lang].update(api for r in raw.get("release", ()) for api in r["api"])
                 exits[lang].update(api for e in raw.get("app_exit", ()) for api in e["api"])
+                launcher_exits[lang].update(api for e in raw.get("app_exit", ()) if e.get("launcher")
+                                            for api in e["api"])
+                auto_starts[lang] += [(a["id"], a["sdk"], frozenset(a["api"]), tuple(a["categories"]),
+                                       tuple((o["meta_data"], o["value"]) for o in a["off"]))
+                                      for a in raw.get("auto_start", ())]
                 requests[lang].update({api: (r["arg"], r.get("rest", False))
                                        for r in raw.get("permission_request", ()) for api in r["api"]})
                 agreements[lang].update({api: r["granted_arg"]
                                          for r in raw.get("consent_record", ()) for api in r["api"]})
-                starts[lang].update(api for a in raw.get("app_start", ()) for api in a["api"])
+                starts[lang].update(api for a in raw.get("app_start", ()) if "callback_arg" not in a for api in a["api"])
+                start_calls[lang].update({api: (a["callback_arg"], a.get("once_when_empty_arg"))
+                                          for a in raw.get("app_start", ()) if "callback_arg" in a for api in a["api"]})
                 initialisers[lang].update(n for i in raw.get("initialiser", ()) for n in i["names"])
                 writes[lang].update({api: (w["key_arg"], w["value_arg"])
                                      for w in raw.get("setting_write", ()) for api in w["api"]})
@@ -424,8 +450,11 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             callbacks=callbacks[lang],
             releases=frozenset(releases[lang]),
             exits=frozenset(exits[lang]),
+            launcher_exits=frozenset(launcher_exits[lang]),
+            auto_starts=tuple(auto_starts[lang]),
             permission_requests=requests[lang],
             consent_records=agreements[lang],
+            app_start_calls=start_calls[lang],
             app_starts=frozenset(starts[lang]),
             initialisers=frozenset(initialisers[lang]),
             setting_writes=writes[lang],
@@ -496,6 +525,7 @@ def _constraint(raw: dict) -> Constraint:
         key=tuple(raw["key"]) if "key" in raw else None,
         equals=tuple(raw["equals"]) if "equals" in raw else None,
         uri=tuple(raw["uri"]) if "uri" in raw else None,
+        text=tuple(raw["text"]) if "text" in raw else None,
         columns=tuple(raw["columns"]) if "columns" in raw else None,
         ignore_case=raw.get("ignore_case", False), value_type=raw.get("value_type"),
     )

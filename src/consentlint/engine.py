@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from consentlint import budget, bundles, startup
+from consentlint import android_manifest, budget, bundles, startup
 from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
@@ -339,6 +339,7 @@ class Engine:
         files (all by default; the others are the project around them)."""
         reported = files if report is None else files[:report]
         analysable = [f for f in files if f.facts is not None]
+        android_manifest.forget()
         index = ProjectIndex(f.facts for f in analysable)
         models = {lang: self.language(lang)[1] for lang in {f.language for f in analysable}}
         summaries = Summaries(index, models)
@@ -411,7 +412,9 @@ class Engine:
             summaries.add_sites(sites, lowered.language)
             summaries.add_stores(analysis.stores)
             analysed.append((lowered, sites, analysis.used | summaries.used))
-            lowered.result.refusals = _unique_calls(analysis.refusals)
+            android = self._android_manifest(lowered)
+            lowered.result.refusals = [r for r in _unique_calls(analysis.refusals)
+                                       if startup.closes_app(r, catalogs[lowered.language], android)]
             lowered.result.defaults = _unique_calls(summaries.defaults.get(lowered.facts.path, []))
             lowered.result.accounts = [(call.callee, call.span.line)
                                        for call, _ in _unique_calls(summaries.accounts.get(lowered.facts.path, []))]
@@ -423,12 +426,23 @@ class Engine:
                 continue
             catalog, model, _ = self.language(lowered.language)
             found = S.collections(lowered.result.path, sites, catalog, model, values, types)
-            lowered.result.collections = S.by_callers(found, summaries, model)
+            found = S.by_callers(found, summaries, model)
+            # sites for a purpose (installing apps: PDC501) are no collection
+            lowered.result.collections = [c for c in found if c.source.purpose is None]
+            lowered.result.installs = [c for c in found if c.source.purpose is not None]
             lowered.result.bundles = bundles.find(lowered.facts, model, values, index)
             lowered.result.started = startup.find(lowered.facts, model, index)
+            lowered.result.auto_started = startup.auto_started(lowered.facts, catalog, index,
+                                                               self._android_manifest(lowered))
             lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]
             lowered.result.used_names = frozenset(used)
         return [self._rules(lowered) for lowered in reported]
+
+    def _android_manifest(self, lowered: Lowered):
+        """The ``AndroidManifest.xml`` of a Java or Kotlin file, or None."""
+        if lowered.language not in ("java", "kotlin"):
+            return None
+        return android_manifest.find(lowered.path, self._root())
 
     def _defines(self, facts: F.FileFacts, index: ProjectIndex) -> frozenset[str]:
         """The manifest's `[rights]` handlers that ``facts`` define (a
@@ -448,7 +462,8 @@ class Engine:
         ctx = R.FileContext(result.path, problems, tuple(result.collections), self.manifest,
                             refusals=tuple(result.refusals), defaults=tuple(result.defaults),
                             started=tuple(result.started), initials=tuple(result.initials),
-                            bundles=tuple(result.bundles))
+                            bundles=tuple(result.bundles), installs=tuple(result.installs),
+                            auto_started=tuple(result.auto_started))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]

@@ -133,4 +133,6 @@ class FileResult:
     initials: list = field(default_factory=list)  # facts.Initial: a consent-named declaration that starts as granted
     bundles: list = field(default_factory=list)  # bundles.Bundle: one action asks for or grants several purposes
     accounts: list = field(default_factory=list)  # (api, line): a user account created here
+    installs: list = field(default_factory=list)  # sites.Collection for a purpose: installs another app (PDC501)
+    auto_started: list = field(default_factory=list)  # (call, api, sdk, categories, function): starts with the app
     defines: frozenset[str] = frozenset()  # the manifest's [rights] handlers defined here

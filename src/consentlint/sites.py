@@ -154,6 +154,13 @@ def _holds(constraint: Constraint, call: F.Call, project=None) -> bool:
                 return False
             found = project[0](value) if project is not None else _literal_texts(value)
             return any(t.under(prefix) for t in found for prefix in constraint.uri)
+        if constraint.text is not None:
+            if value is _ABSENT:
+                return False
+            found = project[0](value) if project is not None else _literal_texts(value)
+            fold = str.lower if constraint.ignore_case else str
+            accepted = {fold(a) for a in constraint.text}
+            return any(t.whole and fold(t.text) in accepted for t in found)
         if constraint.columns is not None:
             if value is _ABSENT:
                 return False

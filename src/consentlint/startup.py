@@ -10,6 +10,7 @@ functions it calls so. The user was asked nothing before it ran."""
 
 from __future__ import annotations
 
+from consentlint import android_manifest
 from consentlint import facts as F
 
 MAX_DEPTH = 3  # project functions followed from the start callback
@@ -29,11 +30,40 @@ def find(facts: F.FileFacts, model, index) -> list[tuple]:
     for function in facts.functions:
         start = _start(function, facts.language, model, index)
         if start is not None:
-            for call, inner in _now(function, index, 0, set()):
-                api = _granting(call, model, agreements, records, index)
-                if api is not None:
-                    out.append((call, api, start, inner.qualname))
+            out += _granted_in(function, start, model, agreements, records, index)
+    if model.catalog.app_start_calls:
+        for call, _ in F.calls_in(facts.functions):
+            callback = _start_callback(call, model, index)
+            if callback is not None:
+                out += _granted_in(callback, f"a mount-only effect, `{call.text}(.., [])`", model, agreements,
+                                   records, index)
     return out
+
+
+def _granted_in(function, start, model, agreements, records, index) -> list[tuple]:
+    out = []
+    for call, inner in _now(function, index, 0, set()):
+        api = _granting(call, model, agreements, records, index)
+        if api is not None:
+            out.append((call, api, start, inner.qualname))
+    return out
+
+
+def _start_callback(call: F.Call, model, index) -> F.Function | None:
+    """The function ``call`` hands over to run at start (catalog
+    ``[[app_start]]`` with ``callback_arg``): ``useEffect(fn, [])``'s ``fn``."""
+    starts = model.catalog.app_start_calls
+    api = next((a for a in (call.callee, *index.inherited(call.callee)) if a in starts), None) \
+        if call.callee is not None else None
+    if api is None:
+        return None
+    at, empty = starts[api]
+    if at >= len(call.args) or type(call.args[at]) is not F.Lambda:
+        return None
+    if empty is not None and not (empty < len(call.args) and type(call.args[empty]) is F.Lit
+                                  and call.args[empty].value == ()):
+        return None
+    return call.args[at].function
 
 
 def _start(function: F.Function, language: str, model, index) -> str | None:
@@ -130,3 +160,56 @@ def _expr(expr):
 
 def _exits(block: F.Block) -> bool:
     return any(type(s) is F.Exit for s in F.walk(block, expressions=False))
+
+
+def auto_started(facts: F.FileFacts, catalog, index, android) -> list[tuple]:
+    """``(call, api, sdk, categories, function)`` for the first use in
+    ``facts`` of each SDK that starts collecting with the app (catalog
+    ``[[auto_start]]``: Firebase Analytics, the Facebook SDK) while the app's
+    ``AndroidManifest.xml`` (``android``, see ``android_manifest``) does not
+    turn that off. Without a manifest nothing is known, and nothing is said;
+    a meta-data value written as a resource or placeholder is not known
+    either, and counts as off."""
+    if android is None or not catalog.auto_starts:
+        return []
+    pending = [a for a in catalog.auto_starts if not _off(a[4], android.meta_data)]
+    out = []
+    for call, chain in sorted(F.calls_in(facts.functions), key=lambda c: (c[0].span.line, c[0].span.column)):
+        if not pending or call.callee is None:
+            continue
+        apis = (call.callee, *index.inherited(call.callee))
+        for entry in list(pending):
+            api = next((a for a in apis if a in entry[2]), None)
+            if api is not None:
+                pending.remove(entry)
+                out.append((call, api, entry[1], entry[3], chain[0].qualname))
+    return out
+
+
+def _off(settings, meta: dict) -> bool:
+    for name, value in settings:
+        if name in meta and (meta[name] is None or meta[name].strip().lower() == value):
+            return True
+    return False
+
+
+def closes_app(refusal, catalog, android) -> bool:
+    """Whether a refusal's closing call closes the app: every catalogued app
+    exit does, except those that do only from the launcher activity
+    (``Activity.finish``), which count when called bare or on ``this`` in a
+    method of the class the app's ``AndroidManifest.xml`` launches."""
+    _, call, api, function = refusal
+    if api not in catalog.launcher_exits:
+        return True
+    if android is None or (call.receiver is not None and not _this(call.receiver)):
+        return False
+    owner = function
+    while owner:
+        owner = owner.rpartition(".")[0]
+        if android_manifest.is_launcher(android, owner):
+            return True
+    return False
+
+
+def _this(expr) -> bool:
+    return type(expr) is F.Name and expr.name == "this"

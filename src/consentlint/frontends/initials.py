@@ -222,15 +222,22 @@ def _javascript(node, in_function, interest, positions, out) -> None:
 
 def _checkbox(node, interest, positions, out) -> None:
     """``<input type="checkbox" name="marketing-consent" defaultChecked>``
-    (or ``checked``, ``checked={true}``): a box that starts ticked."""
+    (or ``checked``, ``checked={true}``): a box that starts ticked; and a
+    switch held on whose change sets a consent-named state
+    (``<Switch value={true} onValueChange={setAnalyticsConsent}>``)."""
     name = node.child_by_field_name("name")
-    if name is None or ts.text(name) != "input":
+    if name is None:
         return
     attrs = {}
     for attr in node.children_by_field_name("attribute"):
         parts = attr.named_children
         if attr.type == "jsx_attribute" and parts:
             attrs[ts.text(parts[0])] = (parts[0], parts[1] if len(parts) > 1 else None)
+    if ts.text(name).rpartition(".")[2] in _SWITCHES:
+        _switch(attrs, interest, positions, out)
+        return
+    if ts.text(name) != "input":
+        return
     kind = attrs.get("type")
     if kind is None or kind[1] is None or _jsx_value(kind[1]) != "checkbox":
         return
@@ -242,6 +249,48 @@ def _checkbox(node, interest, positions, out) -> None:
             attr_name, value = attrs[key]
             if value is None or _jsx_value(value) is True:
                 out.append(F.Initial(label, True, positions.span(attr_name), "checkbox", key))
+
+
+# components whose ``value`` (or ``checked``) is on/off and whose change
+# handler receives the new value: React Native's Switch, community check boxes
+_SWITCHES = frozenset(("Switch", "CheckBox", "Checkbox", "Toggle"))
+_ON = ("value", "checked", "isChecked", "isOn")
+_HANDLERS = ("onValueChange", "onChange", "onToggle", "onPress")
+
+
+def _switch(attrs, interest, positions, out) -> None:
+    """A switch shown on (``value={true}``, a literal) whose change handler
+    is the setter of a consent-named state (``setAnalyticsConsent``, also in
+    an arrow function that calls it): the state it stands for starts as yes."""
+    on = next((k for k in _ON if k in attrs and attrs[k][1] is not None and _jsx_value(attrs[k][1]) is True), None)
+    if on is None:
+        return
+    for key in _HANDLERS:
+        if key in attrs and attrs[key][1] is not None:
+            state = _set_state(attrs[key][1])
+            if state is not None and interest.consent_named(state):
+                out.append(F.Initial(state, True, positions.span(attrs[on][0]), "checkbox", on))
+                return
+
+
+def _set_state(node) -> str | None:
+    """The state a handler sets: ``setAnalyticsConsent`` (or ``v =>
+    setAnalyticsConsent(v)``) sets ``analyticsConsent``."""
+    if node.type == "jsx_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    if node.type == "arrow_function":
+        body = node.child_by_field_name("body")
+        if body is None or body.type != "call_expression":
+            return None
+        node = body.child_by_field_name("function")
+        if node is None:
+            return None
+    if node.type != "identifier":
+        return None
+    text = ts.text(node)
+    if len(text) > 3 and text.startswith("set") and text[3].isupper():
+        return text[3].lower() + text[4:]
+    return None
 
 
 def _jsx_value(node):

@@ -1391,6 +1391,8 @@ class _Lowerer:
             target = self._expr(left, scope) if left is not None and left.type != "identifier" else None
             items = tuple(e for e in (value, target) if e is not None and not isinstance(e, (F.Name, F.Lit)))
             return F.Seq(items) if items else None
+        if t == "array" and not node.named_child_count:
+            return F.Lit(())  # an empty array (the dependencies of a mount-only effect)
         if t == "object":
             return self._seq([p.child_by_field_name("value") if p.type == "pair" else p
                               for p in node.named_children], scope)

@@ -13,6 +13,7 @@ from consentlint.rules import (
     bundled_consent,
     default_consent,
     forced_consent,
+    installs_other_apps,
     manifest_problem,
     mismatched_consent,
     missing_account_deletion,
@@ -43,6 +44,7 @@ RULES = {
         sdk_before_consent,
         missing_account_deletion,
         missing_correction,
+        installs_other_apps,
     )
 }
 
@@ -62,6 +64,8 @@ class FileContext:
     started: tuple = ()  # (call, api, start callback, function): consent recorded as granted when the app starts
     initials: tuple = ()  # facts.Initial: a consent-named field, state, parameter or checkbox that starts as granted
     bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
+    installs: tuple = ()  # sites.Collection for the purpose install-apps (PDC501)
+    auto_started: tuple = ()  # (call, api, sdk, categories, function): an SDK the AndroidManifest lets start with the app
 
 
 @dataclass(frozen=True)

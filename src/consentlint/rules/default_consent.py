@@ -97,7 +97,8 @@ def check(ctx):
         api = initial.via if initial.kind == "checkbox" else initial.name
         yield Finding.at(CODE, SEVERITY, ctx.path, initial.span, _declared(initial), api=api)
     for call, api, start, function in ctx.started:
-        when = "at the module's top level" if start == "module" else f"in `{start}`"
+        when = "at the module's top level" if start == "module" else f"in {start}" if start.startswith("a ") \
+            else f"in `{start}`"
         yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
                          f"`{short_name(api)}` records consent as given when the app starts ({when}), before the "
                          f"user was asked", api=api, context=function)

@@ -14,7 +14,9 @@ the check.
 
 Closing one screen (`Activity.finish()`) is not reported: a screen that exists
 only to scan a code may close when the camera is refused, while the rest of
-the app goes on.
+the app goes on. The launcher activity (the `MAIN`/`LAUNCHER` activity of
+the nearest `AndroidManifest.xml`, often the splash screen that shows the
+privacy dialog) is the exception: its `finish()` on itself closes the app.
 
 ## Why is this bad?
 Consent that cannot be refused without losing the whole app is forced, not
@@ -58,7 +60,8 @@ if (!(await hasConsent("location"))) {
 
 ## Configuration
 The closing calls are the catalogs' `[[app_exit]]` tables (`checks/`, and
-`--catalog` folders).
+`--catalog` folders); `launcher = true` marks those that close the app only
+from the launcher activity.
 
 ## References
 - GB/T 35273-2020 section 5.3

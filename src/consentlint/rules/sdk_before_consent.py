@@ -11,6 +11,13 @@ finding names them and the function the SDK is started in. Calls that the
 vendor documents as collecting nothing (Umeng's `UMConfigure.preInit`) are not
 reported.
 
+SDKs that start by themselves when the app starts (Firebase Analytics, the
+Facebook SDK) are reported at the app's first use of them in a file
+(`FirebaseAnalytics.getInstance`) when the nearest `AndroidManifest.xml` does
+not turn the automatic start off (`firebase_analytics_collection_enabled`,
+`com.facebook.sdk.AutoInitEnabled` or `AutoLogAppEventsEnabled` set to
+`false`); no consent check can guard what ran before the app's code.
+
 ## Why is this bad?
 Third-party SDKs that collect device identifiers, location or usage as soon
 as they start are the most frequent finding of China's MIIT app campaigns
@@ -65,7 +72,8 @@ onConsent(() => gtag("config", "G-XXXXXXX"));  // started from the banner's "agr
 
 ## Configuration
 The SDKs and their start calls are catalog sources with `sdk` and
-`categories` (`checks/`, and `--catalog` folders); consent checks as for PDC201
+`categories`, the self-starting ones `[[auto_start]]` tables with the manifest
+meta-data that turns them off (`checks/`, and `--catalog` folders); consent checks as for PDC201
 (`[consent]` in the manifest, consent-named settings, runtime permissions).
 
 ## References
@@ -99,3 +107,8 @@ def check(ctx):
         yield Finding.at_site(CODE, SEVERITY, site,
                               f"`{short_name(site.api)}` starts {site.source.sdk}, which collects {categories}, on a path "
                               f"that no consent check for them guards{where}{via}")
+    for call, api, sdk, categories, function in ctx.auto_started:
+        yield Finding.at(CODE, SEVERITY, ctx.path, call.span,
+                         f"{sdk} collects {', '.join(categories)} from the app's start, before any consent: "
+                         f"the AndroidManifest.xml does not turn its automatic start off (`{short_name(api)}`)",
+                         api=api, context=function)
