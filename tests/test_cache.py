@@ -216,3 +216,21 @@ def test_settled_project_is_known_by_its_files_stat(project, monkeypatch, tmp_pa
     edited = report(project)
     assert ("src/com/acme/data/Backup.java", 23) not in {(f["path"], f["line"]) for f in edited["findings"]}
     assert edited == report(project, "--no-cache")
+
+
+def test_android_manifest_edit_is_not_served_stale(tmp_path):
+    """The project stage reads ``AndroidManifest.xml`` (an SDK turned off
+    there, the launcher activity): an edit to it alone is another run, warm
+    or settled."""
+    project = tmp_path / "app"
+    shutil.copytree(FIXTURES / "projects" / "android-manifest", project)
+    time.sleep(SETTLED_NS / 1e9 + 0.2)
+    quiet = report(project)
+    tracking = "quiet/src/main/java/com/acme/quiet/Tracking.kt"
+    assert (tracking, 7) not in {(f["path"], f["line"]) for f in quiet["findings"]}
+    assert report(project) == quiet  # from the snapshot
+    manifest = project / "quiet/src/main/AndroidManifest.xml"
+    manifest.write_text(manifest.read_text().replace('android:value="false"', 'android:value="true"'))
+    loud = report(project)
+    assert (tracking, 7, "PDC206") in {(f["path"], f["line"], f["code"]) for f in loud["findings"]}
+    assert loud == report(project, "--no-cache")

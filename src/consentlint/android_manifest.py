@@ -36,27 +36,41 @@ class AndroidManifest:
 
 def find(source: str | Path, root: str | Path | None = None) -> AndroidManifest | None:
     """The manifest that governs the source file ``source``, or None."""
+    nearest = _nearest(*_start(source, root))
+    return _merged(nearest) if nearest is not None else None
+
+
+def sources(source: str | Path, root: str | Path | None = None) -> tuple[str, ...]:
+    """The ``AndroidManifest.xml`` files that ``find`` reads for the source
+    file ``source`` (the nearest and the other modules of its build): what
+    a cached result for that file depends on besides the source files."""
+    nearest = _nearest(*_start(source, root))
+    return (nearest, *_modules(nearest)) if nearest is not None else ()
+
+
+def _start(source, root) -> tuple[str, str | None]:
+    """Where the search for ``source``'s manifest starts and stops."""
     folder = Path(source).resolve().parent
-    stop = Path(root).resolve() if root is not None else None
-    return _find(str(folder), str(stop) if stop is not None else None)
+    return str(folder), str(Path(root).resolve()) if root is not None else None
 
 
 _SETTINGS = ("settings.gradle", "settings.gradle.kts")
 _SKIP = frozenset(("build", ".git", ".gradle", "node_modules", "intermediates", "generated"))
 
 
-@lru_cache(maxsize=256)
-def _find(folder: str, stop: str | None) -> AndroidManifest | None:
-    here = Path(folder)
-    candidate = here / NAME
-    if candidate.is_file():
-        return _merged(str(candidate))
+@lru_cache(maxsize=None)  # (once per folder and run: ``forget``)
+def _nearest(folder: str, stop: str | None) -> str | None:
+    """The ``AndroidManifest.xml`` in ``folder`` or the nearest folder above
+    it, up to ``stop``."""
+    candidate = os.path.join(folder, NAME)
+    if os.path.isfile(candidate):
+        return candidate
     if stop is not None and (folder == stop or not folder.startswith(stop + os.sep)):
         return None
-    parent = here.parent
-    if parent == here:
+    parent = os.path.dirname(folder)
+    if parent == folder:
         return None
-    return _find(str(parent), stop)
+    return _nearest(parent, stop)
 
 
 @lru_cache(maxsize=64)
@@ -76,7 +90,8 @@ def _merged(path: str) -> AndroidManifest | None:
     return AndroidManifest(own.path, own.package, meta, launchers, own.line)
 
 
-def _modules(path: str) -> list[str]:
+@lru_cache(maxsize=64)
+def _modules(path: str) -> tuple[str, ...]:
     """The other ``AndroidManifest.xml`` files of the Gradle build ``path`` is
     in (below the nearest folder above it with a settings file)."""
     folder = Path(path).parent
@@ -84,10 +99,10 @@ def _modules(path: str) -> list[str]:
         if any((folder / name).is_file() for name in _SETTINGS):
             break
         if folder.parent == folder:
-            return []
+            return ()
         folder = folder.parent
     else:
-        return []
+        return ()
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         # (a folder with a settings file of its own is another build)
@@ -97,7 +112,7 @@ def _modules(path: str) -> list[str]:
             found.append(os.path.join(dirpath, NAME))
         if len(found) > 200:
             break
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 @lru_cache(maxsize=256)
@@ -160,5 +175,5 @@ def is_launcher(manifest: AndroidManifest, cls: str) -> bool:
 
 def forget() -> None:
     """Read the manifests afresh (each run: an editor's session outlives edits)."""
-    for cached in (_find, _merged, read):
+    for cached in (_nearest, _modules, _merged, read):
         cached.cache_clear()

@@ -192,45 +192,63 @@ class Engine:
 
     def run_key(self, files: list[Path], identities: list[Identity] | None) -> str | None:
         """The key of the project stage's results for ``files``: the tool,
-        the settings, the catalogs, the manifest's text and every file's
-        facts key (None without a cache, or when a file's key is unknown)."""
+        the settings, the catalogs, the manifest's text, every file's facts
+        key and the Android manifests' bytes (None without a cache, or when
+        a file's key is unknown)."""
         if identities is None or any(i.key is None for i in identities):
             return None
-        manifest = self.manifest
-        parts = [repr(replace(self.settings, cache_dir=None)).encode(), self._catalogs_digest().encode(),
-                 (f"{manifest.path}\0{manifest.text}" if manifest is not None else "").encode("utf-8", "surrogateescape")]
+        parts = self._run_inputs()
         for display, identity in sorted(zip(map(display_path, files), identities), key=lambda pair: pair[0]):
             parts.append(f"{display}\0{identity.key}".encode("utf-8", "surrogateescape"))
+        for path in self._android_manifests(files):  # (read by the project stage: PDC205, PDC206)
+            try:
+                content = hashlib.blake2b(Path(path).read_bytes(), digest_size=20).hexdigest()
+            except OSError:
+                content = "unreadable"
+            parts.append(f"android\0{path}\0{content}".encode("utf-8", "surrogateescape"))
         return self.cache.key(*parts)
+
+    def _run_inputs(self) -> list[bytes]:
+        """What the project stage reads besides the source files and the
+        Android manifests: the settings, the catalogs and the manifest's text."""
+        manifest = self.manifest
+        return [repr(replace(self.settings, cache_dir=None)).encode(), self._catalogs_digest().encode(),
+                (f"{manifest.path}\0{manifest.text}" if manifest is not None else "").encode("utf-8", "surrogateescape")]
+
+    def _android_manifests(self, files: list[Path]) -> list[str]:
+        """The ``AndroidManifest.xml`` files the project stage reads for ``files``' Java and Kotlin files."""
+        found: set[str] = set()
+        for path in files:
+            entry = FRONTENDS.get(Path(path).suffix)
+            if entry is not None and entry[0] in ("java", "kotlin"):
+                found.update(android_manifest.sources(path, self._root()))
+        return sorted(found)
 
     def snapshot_key(self, files: list[Path]) -> str | None:
         """The key of the project as the ``stat`` of its files shows it (as
         git's index does): the run key's other parts, and each file's path,
         real folder, Python package and ``stat`` (size, modification and
-        change times, inode). A project whose files all match a snapshot of a
+        change times, inode), and the ``stat`` of the Android manifests the
+        project stage reads. A project whose files all match a snapshot of a
         run before is that run's project, known without reading a file or
         working out a facts key. None without a cache, or when a file cannot
         be looked at or changed too recently to tell two writes apart
         (``SETTLED_NS``)."""
         if self.cache is None:
             return None
-        manifest = self.manifest
-        parts = [b"snapshot", repr(replace(self.settings, cache_dir=None)).encode(), self._catalogs_digest().encode(),
-                 (f"{manifest.path}\0{manifest.text}" if manifest is not None else "").encode("utf-8", "surrogateescape")]
+        parts = [b"snapshot", *self._run_inputs()]
         now = time.time_ns()
         folders: dict[str, str] = {}
         entries = []
         try:
             for path in files:
                 absolute = os.path.abspath(path)
-                folder, name = os.path.split(absolute)
+                folder = os.path.dirname(absolute)
                 if folder not in folders:
                     folders[folder] = f"{_real_folder(folder)}\0{_package_of(folder)}"
-                stat = os.stat(absolute)
-                if now - max(stat.st_mtime_ns, stat.st_ctime_ns) <= SETTLED_NS:
-                    return None
-                entries.append(f"{display_path(path)}\0{absolute}\0{folders[folder]}\0{stamp(stat)}")
-        except (OSError, ValueError):
+                entries.append(f"{display_path(path)}\0{absolute}\0{folders[folder]}\0{_settled(absolute, now)}")
+            entries += [f"android\0{path}\0{_settled(path, now)}" for path in self._android_manifests(files)]
+        except (OSError, ValueError, _Unsettled):
             return None
         parts += [e.encode("utf-8", "surrogateescape") for e in sorted(entries)]
         return self.cache.key(*parts)
@@ -549,6 +567,18 @@ def _suppress(result: FileResult, findings: list[Finding], lines: list[str], fou
     return result
 
 
+class _Unsettled(Exception):
+    """A file changed too recently to tell two writes apart by ``stat``."""
+
+
+def _settled(path: str, now: int) -> tuple:
+    """The ``stat`` stamp of ``path``; ``_Unsettled`` when it changed within ``SETTLED_NS`` of ``now``."""
+    stat = os.stat(path)
+    if now - max(stat.st_mtime_ns, stat.st_ctime_ns) <= SETTLED_NS:
+        raise _Unsettled(path)
+    return stamp(stat)
+
+
 @lru_cache(maxsize=4096)
 def _real_folder(folder: str) -> str:
     """A folder's real path, once per folder (realpath costs ~20 us a call)."""
@@ -719,6 +749,7 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     items = [*files, *(p for p in context if os.path.basename(p) not in names or _in_real_folder(p) not in named)]
     cache = engine.cache
     reported = [display_path(p) for p in files]
+    android_manifest.forget()  # (read afresh for the keys: an editor's session outlives edits)
     # a project whose files' stat match a snapshot is known by it: no file is
     # read and no facts key worked out (a one-file check in a large project)
     snapshot = engine.snapshot_key(items) if stdin is None else None
