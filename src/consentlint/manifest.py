@@ -109,11 +109,11 @@ def find_manifest(start: Path) -> Path | None:
 
 def group_by_manifest(files, seeds=()) -> dict[Path | None, list[Path]]:
     """``files`` (discovered files, never folders) by the manifest nearest to
-    each (None: none above it), in
-    input order within a group; each of ``seeds`` (the paths a scan names)
-    starts its manifest's group, so a manifest governing a named folder
-    without source files still has its project-scope rules run. Each folder
-    is looked at once, however many files are in it or below it."""
+    each (None: none above it), in input order within a group; each of
+    ``seeds`` (the paths a scan names, files or folders) starts its
+    manifest's group, so a manifest governing a named folder without source
+    files still has its project-scope rules run. Each folder is looked at
+    once, however many files are in it or below it."""
     nearest: dict[str, Path | None] = {}
 
     def in_folder(folder: str) -> Path | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from consentlint.findings import Edit, Finding, Fix
+
 # writer modules (``consentlint.fixes.<prefix>``) by action prefix, in the
 # order a file's actions are applied (a noqa edit stays on its line, so the
 # positions the others use still hold); each is imported when a fix needs it
