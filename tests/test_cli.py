@@ -280,7 +280,7 @@ def test_a_file_the_parser_gives_up_on_is_pdc001_in_errors_and_the_run_goes_on(t
     (tmp_path / "a.py").write_text("from plyer import gps\ngps.start()\n")
     proc = run("check", "--format", "json", "--no-cache", ".", cwd=tmp_path, check=1)
     doc = json.loads(proc.stdout)
-    assert doc["errors"] == [{"path": "Stuck.kt", "message": "parser gave up after 0.5 s: not analysed"}]
+    assert doc["errors"] == [{"path": "Stuck.kt", "message": "parser gave up after 0.5 s of CPU time: not analysed"}]
     assert [(f["path"], f["code"], f["severity"]) for f in doc["findings"]] == [
         ("Stuck.kt", "PDC001", "warning"), ("a.py", "PDC201", "error")]
 

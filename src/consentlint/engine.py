@@ -65,7 +65,7 @@ class Settings:
     # the project's folder (DESIGN section 7) when no manifest gives one: JS/TS
     # modules are named by their path from it (None: no project, no module names)
     project_root: str | None = None
-    # seconds each file's parse and lowering may take (budget.py); reading is bounded by size
+    # CPU seconds each file's parse and lowering may take (budget.py); reading is bounded by size
     budget: float = budget.SECONDS
 
 
@@ -345,9 +345,13 @@ class Engine:
                     lowered.noqa = suppressions.scan(text, language, lambda i: ts.is_comment_at(tree, text, i))
         except RecursionError:
             return self._unreadable(str(path), display, "too deeply nested to analyse")
-        except budget.OverBudget:
-            message = (f"parser gave up after {round(parse_seconds, 1):g} s" if tree is None
-                       else f"analysis stopped after {seconds:g} s (the time budget per file)")
+        except budget.OverBudget as over:
+            if over.stalled:  # the wall-clock ceiling: no CPU spent, but no progress either
+                message = f"analysis stalled for {budget.wall_seconds(seconds if tree else parse_seconds):g} s"
+            elif tree is None:
+                message = f"parser gave up after {round(parse_seconds, 1):g} s of CPU time"
+            else:
+                message = f"analysis stopped after {seconds:g} s of CPU time (the time budget per file)"
             return self._unreadable(str(path), display, f"{message}: not analysed")
         return lowered
 

@@ -105,7 +105,7 @@ def parse(name: str, source: bytes) -> Tree:
     except ValueError:  # what the binding raises for a cancelled parse
         parser.reset()
         if budget.expired():
-            raise budget.OverBudget from None
+            raise budget.over() from None
         raise
     _check_budget()
     # the same tree again, over the buffer (no edits: reused, ~10% of a parse):
@@ -124,7 +124,7 @@ def _check_budget() -> None:
     """After a call into C: a budget that ran out there (the timer does not
     raise inside it) is noticed here."""
     if budget.expired():
-        raise budget.OverBudget
+        raise budget.over()
 
 
 @cache

@@ -3,13 +3,14 @@
 ## What it does
 Reports a file that cannot be read, is not UTF-8 text (binary, another
 encoding), is too large (over 5 MB), takes longer than the time budget per
-file (3 s: some grammars' error recovery takes minutes on a few hundred bytes),
-or has syntax errors. For a syntax error it reports the first broken spot;
-whatever the parser could recover from the rest of the file is still analysed,
-and the run goes on with the other files. Where the error is valid code a
-grammar is known not to read (Flow type annotations in a `// @flow` file, a
-TSX tagged template with type arguments), the message says the parser could
-not read it.
+file (3 s of CPU time, so a busy machine drops nothing, and 60 s of wall-clock
+time for a file that stalls: some grammars' error recovery takes minutes on a
+few hundred bytes), or has syntax errors. For a syntax error it reports the
+first broken spot; whatever the parser could recover from the rest of the file
+is still analysed, and the run goes on with the other files. Where the error
+is valid code a grammar is known not to read (Flow type annotations in a
+`// @flow` file, a TSX tagged template with type arguments), the message says
+the parser could not read it.
 
 ## Why is this bad?
 A file consentlint cannot read is a file whose collection sites it cannot
