@@ -539,9 +539,9 @@ class JvmLowerer:
             if (qualified in self.prefixes and qualified not in self.catalog.sources) or _class_like(name):
                 # a nested class, a package segment or a catalogued constant group
                 return Value(F.Name(name, resolved=qualified), qualified, True)
-            var_const = self._class_constant(base.type, name)
-            if var_const is not None:
-                return var_const
+            member = self._class_member(base.type, name)
+            if member is not None:
+                return member
             return Value(F.Name(name, resolved=qualified), self.returns.get(qualified))
         sources = self.catalog.sources.get(qualified)
         if sources and any(s.kind == "read" for s in sources):
@@ -565,11 +565,15 @@ class JvmLowerer:
             return Value(read if base.expr is None or type(base.expr) is F.Name else F.Seq((base.expr, read)))
         return Value(base.expr)
 
-    def _class_constant(self, qualname: str, name: str) -> Value | None:
+    def _class_member(self, qualname: str, name: str) -> Value | None:
+        """``Cls.name`` of a class declared in this file: a constant's value,
+        or a static field read with its declared type (``App.api.registerApp``)."""
         for cls_scope in self.class_scopes.get(qualname, ()):
             var = cls_scope.names.get(name)
             if var is not None and var.has_const:
                 return Value(F.Lit(var.const))
+            if var is not None and var.field is not None and var.type is not None:
+                return Value(F.Name(name, resolved=var.field), var.type)
         return None
 
     def method_callee(self, receiver: Value | None, name: str, project: bool = True) -> str | None:
