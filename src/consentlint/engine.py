@@ -219,7 +219,7 @@ class Engine:
         """The ``AndroidManifest.xml`` files the project stage reads for ``files``' Java and Kotlin files."""
         found: set[str] = set()
         for path in files:
-            entry = FRONTENDS.get(Path(path).suffix)
+            entry = FRONTENDS.get(os.path.splitext(path)[1])
             if entry is not None and entry[0] in ("java", "kotlin"):
                 found.update(android_manifest.sources(path, self._root()))
         return sorted(found)
