@@ -58,9 +58,9 @@ GRAMMAR_GAPS = {
 
 # Valid code a grammar cannot read, rewritten before parsing into code it
 # reads, byte for byte as long (so every offset holds; ``repaired``, tried
-# only on a file whose tree has an error, keeps every line break). Kotlin (the newest
-# official grammar, 1.1.0, still fails on each; each has a fixture in
-# fixtures/kotlin/regression_grammar_gaps.kt):
+# only on a file whose tree has an error, keeps every line break). Kotlin
+# (the newest official grammar, 1.1.0, still fails on each; each is in
+# fixtures/kotlin/regression_grammar_gaps.kt and tests/test_bad_input.py):
 # - the grammar ends a class header at a line break, so a primary constructor
 #   on the lines after the class name (`class Link\n@VisibleForTesting(..)\n
 #   constructor(`, also with a KDoc between) broke the rest of the file; the
@@ -118,8 +118,12 @@ def _one_line_objects(source: bytes, out: bytearray) -> None:
             elif c in (0x22, 0x27):  # a string: not followed
                 i = line_end
             i += 1
-        if i < line_end and source[i - 1] in (0x20, 0x09) and source[:i].rstrip()[-1:] not in (b"{", b";"):
-            out[i - 1] = 0x3B  # ;
+        if i < line_end and source[i - 1] in (0x20, 0x09):
+            last = i - 1
+            while last > 0 and source[last] in (0x20, 0x09):
+                last -= 1
+            if source[last] not in (0x7B, 0x3B):  # not `{ }`, nor a terminator already
+                out[i - 1] = 0x3B  # ;
 
 
 _KT_MODIFIERS = {b"open", b"override", b"sealed", b"final", b"external", b"abstract", b"lateinit", b"infix",
