@@ -67,6 +67,15 @@ class Flow:
     span: F.Span  # the sink call's identifier
     function: str  # the function the sink call is in
     url: str | None = None  # (network) the http:// URL it goes to
+    text: str = ""  # the sink call as written (``logger.info``, ``print``)
+
+    @property
+    def shown(self) -> str:
+        """The sink as messages name it: as written when that names its
+        receiver (``logger.info``, ``print``), else ``Log.i``."""
+        if "." in self.text or self.api.startswith("builtins."):
+            return self.text
+        return short_name(self.api)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,7 @@ class _SinkHit:
     function: str
     url: str | None
     hops: tuple[Hop, ...]  # from the parameter to the sink
+    text: str = ""
 
     @property
     def key(self):
@@ -200,7 +210,7 @@ class DataFlow:
         key = (origin.path, origin.span, origin.category, hit.key)
         if key not in self.flows:
             self.flows[key] = Flow(origin, (hops + hit.hops)[:MAX_HOPS], hit.sink, hit.api, hit.path, hit.span,
-                                   hit.function, hit.url)
+                                   hit.function, hit.url, hit.text)
 
 
 class _Run:
@@ -396,7 +406,7 @@ class _Run:
                 url = self._cleartext(sink, call)
                 if url is None:
                     continue
-            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, ())
+            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, (), call.text)
             self._reach(data, hit)
         return result
 
@@ -448,7 +458,7 @@ class _Run:
                 hits = self.summary.sinks.setdefault(label.index, {})
                 if hit.key not in hits:
                     hits[hit.key] = _SinkHit(hit.sink, hit.api, hit.path, hit.span, hit.function, hit.url,
-                                             (*path, *hit.hops)[:MAX_HOPS])
+                                             (*path, *hit.hops)[:MAX_HOPS], hit.text)
             else:
                 self.flow.add_flow(label, path, hit)
 
