@@ -350,7 +350,12 @@ class _Run:
             self.block(function.body, inner)
 
     def call(self, call: F.Call, env: dict) -> dict:
+        if call.kind == "read" and call.receiver is None and call.callee is None and call.text in env:
+            return env[call.text]  # (JS) the root of a member chain on a parameter: the local itself
         receiver = self.expr(call.receiver, env)
+        if call.receiver is None and call.callee is None and "." in call.text:
+            # (JS) a method of a local, as written (trail.push(..))
+            receiver = env.get(call.text.partition(".")[0], {})
         args = [self.expr(a, env) if not _functions(a) else {} for a in call.args]
         keywords = [(k, self.expr(v, env) if not _functions(v) else {}) for k, v in call.keywords]
         lambdas = [f for a in (*call.args, *(v for _, v in call.keywords)) for f in _functions(a)]
@@ -378,6 +383,8 @@ class _Run:
             elif into == "receiver":
                 result = _union(result, data)
                 name = _root_local(call.receiver)
+                if name is None and call.receiver is None and call.callee is None and "." in call.text:
+                    name = call.text.partition(".")[0]
                 if name is not None and data:
                     env[name] = _union(env.get(name), data)
             elif into == "callback" and data:
