@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from consentlint.rules import (
     bundled_consent,
+    cleartext_transmission,
     default_consent,
     forced_consent,
     installs_other_apps,
@@ -46,6 +47,7 @@ RULES = {
         sdk_before_consent,
         missing_account_deletion,
         missing_correction,
+        cleartext_transmission,
         personal_data_logged,
         installs_other_apps,
     )
