@@ -88,7 +88,7 @@ class Finding:
         origin = flow.origin
         steps = ((origin.path, origin.span, f"collects {origin.category} (`{_short(origin.api)}`)"),
                  *((h.path, h.span, h.message) for h in flow.hops),
-                 (flow.path, flow.span, f"reaches `{_short(flow.api)}`"))
+                 (flow.path, flow.span, f"reaches `{flow.shown}`"))
         return cls.at(code, severity, flow.path, flow.span, message, category=origin.category, api=flow.api,
                       catalog_id=flow.sink.id, context=flow.function, flow=steps)
 

@@ -67,6 +67,15 @@ class Flow:
     span: F.Span  # the sink call's identifier
     function: str  # the function the sink call is in
     url: str | None = None  # (network) the http:// URL it goes to
+    text: str = ""  # the sink call as written (``logger.info``, ``print``)
+
+    @property
+    def shown(self) -> str:
+        """The sink as messages name it: as written when that names its
+        receiver (``logger.info``, ``print``), else ``Log.i``."""
+        if "." in self.text or self.api.startswith("builtins."):
+            return self.text
+        return short_name(self.api)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,7 @@ class _SinkHit:
     function: str
     url: str | None
     hops: tuple[Hop, ...]  # from the parameter to the sink
+    text: str = ""
 
     @property
     def key(self):
@@ -170,8 +180,7 @@ class DataFlow:
             if position + offset < len(function.params):
                 name = function.params[position + offset]
                 env[name] = {**env.get(name, {}), origin: ()}
-        for _ in range(2):  # (twice: a value assigned later in a loop)
-            run.block(function.body, env)
+        run.block(function.body, env)
         self.summaries[key] = summary
         return summary.state() != before, run.changed
 
@@ -200,7 +209,7 @@ class DataFlow:
         key = (origin.path, origin.span, origin.category, hit.key)
         if key not in self.flows:
             self.flows[key] = Flow(origin, (hops + hit.hops)[:MAX_HOPS], hit.sink, hit.api, hit.path, hit.span,
-                                   hit.function, hit.url)
+                                   hit.function, hit.url, hit.text)
 
 
 class _Run:
@@ -228,8 +237,10 @@ class _Run:
             self.expr(stmt.expr, env)
         elif kind is F.Assign:
             value = self.expr(stmt.value, env)
-            if value:
-                env[stmt.target] = _union(env.get(stmt.target), value)
+            if value:  # (flow-sensitive: a new value replaces the old)
+                env[stmt.target] = value
+            else:
+                env.pop(stmt.target, None)
         elif kind is F.Store:
             value = self.expr(stmt.value, env)
             if value:
@@ -240,19 +251,38 @@ class _Run:
                 _merge(self.summary.returns, value)
         elif kind is F.If:
             self.expr(stmt.test, env)
-            self.block(stmt.body, env)
-            self.block(stmt.orelse, env)
+            body, orelse = dict(env), dict(env)
+            self.block(stmt.body, body)
+            self.block(stmt.orelse, orelse)
+            _replace(env, _join(body, orelse))
         elif kind is F.Loop:
             self.expr(stmt.test, env)
-            self.block(stmt.body, env)
+            for _ in range(2):  # (a value assigned late in the body reaches its start the next time)
+                inner = dict(env)
+                self.block(stmt.body, inner)
+                _replace(env, _join(env, inner))
             self.block(stmt.orelse, env)
         elif kind is F.Choice:
             self.expr(stmt.subject, env)
+            arms = []
             for arm in stmt.arms:
-                self.block(arm, env)
+                inner = dict(env)
+                self.block(arm, inner)
+                arms.append(inner)
+            if not stmt.exhaustive:
+                arms.append(dict(env))
+            _replace(env, _join(*arms))
         elif kind is F.Try:
-            for part in (stmt.body, *stmt.handlers, stmt.orelse, stmt.final):
-                self.block(part, env)
+            before = dict(env)
+            self.block(stmt.body, env)
+            handled = []
+            for handler in stmt.handlers:
+                inner = _join(before, env)  # (the body may stop anywhere)
+                self.block(handler, inner)
+                handled.append(inner)
+            self.block(stmt.orelse, env)
+            _replace(env, _join(env, *handled))
+            self.block(stmt.final, env)
 
     def _store(self, target: str, value: dict) -> None:
         owner = target.rpartition(".")[0]
@@ -336,11 +366,15 @@ class _Run:
         if listener is not None and listener[0] < len(function.params):
             name = function.params[listener[0]]
             inner[name] = _union(inner.get(name), {listener[1]: ()})
-        for _ in range(2):
-            self.block(function.body, inner)
+        self.block(function.body, inner)
 
     def call(self, call: F.Call, env: dict) -> dict:
+        if call.kind == "read" and call.receiver is None and call.callee is None and call.text in env:
+            return env[call.text]  # (JS) the root of a member chain on a parameter: the local itself
         receiver = self.expr(call.receiver, env)
+        if call.receiver is None and call.callee is None and "." in call.text:
+            # (JS) a method of a local, as written (trail.push(..))
+            receiver = env.get(call.text.partition(".")[0], {})
         args = [self.expr(a, env) if not _functions(a) else {} for a in call.args]
         keywords = [(k, self.expr(v, env) if not _functions(v) else {}) for k, v in call.keywords]
         lambdas = [f for a in (*call.args, *(v for _, v in call.keywords)) for f in _functions(a)]
@@ -368,6 +402,8 @@ class _Run:
             elif into == "receiver":
                 result = _union(result, data)
                 name = _root_local(call.receiver)
+                if name is None and call.receiver is None and call.callee is None and "." in call.text:
+                    name = call.text.partition(".")[0]
                 if name is not None and data:
                     env[name] = _union(env.get(name), data)
             elif into == "callback" and data:
@@ -396,7 +432,7 @@ class _Run:
                 url = self._cleartext(sink, call)
                 if url is None:
                     continue
-            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, ())
+            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, (), call.text)
             self._reach(data, hit)
         return result
 
@@ -448,7 +484,7 @@ class _Run:
                 hits = self.summary.sinks.setdefault(label.index, {})
                 if hit.key not in hits:
                     hits[hit.key] = _SinkHit(hit.sink, hit.api, hit.path, hit.span, hit.function, hit.url,
-                                             (*path, *hit.hops)[:MAX_HOPS])
+                                             (*path, *hit.hops)[:MAX_HOPS], hit.text)
             else:
                 self.flow.add_flow(label, path, hit)
 
@@ -495,8 +531,14 @@ class _Run:
             return None
         values = self.flow.values
         texts = values.texts(expr, self.path, call) if values is not None else ()
-        if not texts and type(expr) is F.Lit and isinstance(expr.value, str):
-            return expr.value if expr.value.startswith("http://") else None
+        if not texts:
+            # a literal, or a string built from one (Python's lowering of ``API + "/x"``)
+            first = expr
+            while type(first) in (F.Seq, F.Concat) and first.items:
+                first = first.items[0]
+            if type(first) is F.Lit and isinstance(first.value, str) and first.value.lower().startswith("http://"):
+                return first.value
+            return None
         for text in sorted(texts, key=lambda t: t.text):
             if text.text.lower().startswith("http://"):
                 return text.text
@@ -531,6 +573,20 @@ def _leaf(text: str) -> str:
 def _add(out: dict, label, hops: tuple) -> None:
     if label not in out:
         out[label] = tuple(hops)[:MAX_HOPS]
+
+
+def _join(*envs) -> dict:
+    """Locals after branches: what any of them holds."""
+    out: dict = {}
+    for env in envs:
+        for name, value in env.items():
+            out[name] = _union(out.get(name), value)
+    return out
+
+
+def _replace(env: dict, new: dict) -> None:
+    env.clear()
+    env.update(new)
 
 
 def _merge(into: dict, value: dict) -> None:

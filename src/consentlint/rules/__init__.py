@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from consentlint.rules import (
     bundled_consent,
+    cleartext_transmission,
     default_consent,
     forced_consent,
     installs_other_apps,
@@ -22,6 +23,7 @@ from consentlint.rules import (
     missing_policy,
     sdk_before_consent,
     undeclared_collection,
+    undeclared_sharing,
     unguarded_collection,
     unreadable_source,
     unused_declaration,
@@ -37,6 +39,7 @@ RULES = {
         undeclared_collection,
         unused_declaration,
         missing_policy,
+        undeclared_sharing,
         unguarded_collection,
         mismatched_consent,
     personal_data_logged,
@@ -46,6 +49,7 @@ RULES = {
         sdk_before_consent,
         missing_account_deletion,
         missing_correction,
+        cleartext_transmission,
         personal_data_logged,
         installs_other_apps,
     )

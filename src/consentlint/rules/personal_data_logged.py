@@ -60,7 +60,6 @@ nothing.
 - https://cwe.mitre.org/data/definitions/532.html
 """
 
-from consentlint.consent import short_name
 from consentlint.findings import ERROR, Finding
 from consentlint.rules.flow_messages import origin_text
 
@@ -74,5 +73,5 @@ def check(ctx):
     for flow in ctx.flows:
         if flow.sink.kind == "log":
             yield Finding.at_flow(CODE, SEVERITY, flow,
-                                  f"{origin_text(flow, ctx.path)} reaches the log call `{short_name(flow.api)}`")
+                                  f"{origin_text(flow, ctx.path)} reaches the log call `{flow.shown}`")
 
