@@ -445,7 +445,7 @@ class Engine:
         values = Values([f.facts for f in analysable], summaries, catalogs)
         # where collected data goes: computed over the whole project, so a
         # one-file scan sees the flows through the other files
-        dataflow = DataFlow([f.facts for f in analysable], index, catalogs, values) \
+        dataflow = DataFlow([f.facts for f in analysable], index, catalogs, values, summaries) \
             if any(c.sinks for c in catalogs.values()) else None
         shown = {id(f) for f in reported}
         for lowered, sites, used in analysed:

@@ -120,7 +120,7 @@ _EMPTY = _Summary().state()
 class DataFlow:
     """Every flow of the project, computed once (``flows_in`` by sink file)."""
 
-    def __init__(self, files, index, catalogs: dict, values=None):
+    def __init__(self, files, index, catalogs: dict, values=None, summaries=None):
         self.index = index
         self.catalogs = catalogs
         self.values = values
@@ -137,24 +137,56 @@ class DataFlow:
         for function, path, language in index.unnamed:
             units.append((f"{path}\0{function.qualname}", function, path, language))
         self._units = {key: (function, path, language) for key, function, path, language in units}
-        work = list(self._units)
+        # Demand-driven: data starts only in functions with a possible
+        # collection site (``summaries``' superset), a listener override or
+        # code outside named functions; from there the analysis reaches the
+        # project functions that data (or a parameter that may hold it) is
+        # passed to, the callers of a function that returns or stores
+        # collected data, and the code of a class whose field holds it.
+        # Every other function can hold no collected data: not analysed
+        # (it was half of the project stage). Without ``summaries``: all.
+        self._callers_of = summaries.callers_of if summaries is not None else {}
+        work = list(self._units) if summaries is None else self._starts(summaries, index.unnamed)
+        self._work, self._queued = work, set(work)
         visits: dict[str, int] = {}
-        queued = set(work)
         while work:
             key = work.pop()
-            queued.discard(key)
+            self._queued.discard(key)
             visits[key] = visits.get(key, 0) + 1
             if visits[key] > MAX_VISITS:
                 continue
             function, path, language = self._units[key]
-            changed, fields = self._analyse(key, function, path, language)
+            changed, concrete, fields = self._analyse(key, function, path, language)
             again = set(self._callers.get(key, ())) if changed else set()
+            if concrete:  # every caller gets collected data back, analysed before or not
+                again |= self._callers_of.get(key, set())
             for field in fields:
                 again |= self._readers.get(field, set())
+                if summaries is not None:  # the code of its class (and what is nested in it) may read it
+                    prefix = field.rpartition(".")[0] + "."
+                    again.update(k for k in self._units if k.startswith(prefix))
             for other in again:
-                if other not in queued and other in self._units:
-                    queued.add(other)
-                    work.append(other)
+                self.demand(other)
+
+    def _starts(self, summaries, unnamed) -> list[str]:
+        """The functions data can start in."""
+        starts = [key for key in summaries.collecting if key in self._units]
+        starts += [f"{path}\0{function.qualname}" for function, path, _ in unnamed]
+        methods = {api.rpartition(".")[2]: None for catalog in self.catalogs.values()
+                   for api in catalog.data_flows.listeners}
+        if methods:
+            seen = set(starts)
+            for key, (function, path, language) in self._units.items():
+                if function.name in methods and key not in seen \
+                        and self._listener(function, self.catalogs[language], path) is not None:
+                    starts.append(key)
+        return list(dict.fromkeys(starts))
+
+    def demand(self, key: str) -> None:
+        """Analyse ``key`` (again): data reaches it, or what it gets back changed."""
+        if key not in self._queued and key in self._units:
+            self._queued.add(key)
+            self._work.append(key)
 
     def flows_in(self, path: str) -> list[Flow]:
         """The flows whose sink is in ``path``, one per (source, sink), in source order of the sink."""
@@ -182,7 +214,9 @@ class DataFlow:
                 env[name] = {**env.get(name, {}), origin: ()}
         run.block(function.body, env)
         self.summaries[key] = summary
-        return summary.state() != before, run.changed
+        state = summary.state()
+        concrete = state != before and any(type(label) is not _Param for label in summary.returns)
+        return state != before, concrete, run.changed
 
     def _listener(self, function: F.Function, catalog, path: str):
         """(parameter, origin) when ``function`` overrides a catalogued
@@ -455,6 +489,8 @@ class _Run:
             self.flow._callers.setdefault(key, set()).add(self.key)
             summary = self.flow.summaries.get(key)
             if summary is None:
+                if any(args):  # data, or a parameter that may hold it, goes in: what does it do there?
+                    self.flow.demand(key)
                 continue
             passed = Hop(self.path, call.span, f"passed to `{short_name(key)}`")
             returned = Hop(target.path, target.function.span, f"returned by `{short_name(key)}`")
