@@ -172,3 +172,48 @@ def test_catalog_is_shipped_in_the_wheel_layout():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["checks"] == "consentlint/checks"
     assert (checks_dir() / "taxonomy.toml").is_file()
+
+
+def test_distinctive_members_belong_to_one_class():
+    """A ``distinctive`` entry matches by its member name where the receiver's
+    type is unknown, so no other class of the same catalog may have a member
+    of that name (the entry's own APIs may: one class under two packages)."""
+    catalog = load_catalog()
+    for language in ("java", "kotlin", "python", "javascript", "typescript"):
+        lang = catalog.for_language(language)
+        names = [*lang.sources, *lang.permission_checks, *(lang.returns or {}), *lang.callbacks,
+                 *lang.exits, *lang.permission_requests, *lang.default_reads, *lang.setting_writes]
+        owners: dict[str, set[str]] = {}
+        for api in names:
+            owner, _, member = api.rpartition(".")
+            owners.setdefault(member, set()).add(owner)
+        for api, sources in lang.sources.items():
+            for source in (s for s in sources if s.distinctive):
+                member = api.rpartition(".")[2]
+                own = {a.rpartition(".")[0] for a in source.apis if a.rpartition(".")[2] == member}
+                assert owners[member] <= own, f"{source.id}: {member} is also a member of {owners[member] - own}"
+        assert set(lang.distinctive) == {a.rpartition(".")[2] for a, ss in lang.sources.items()
+                                         if any(s.distinctive for s in ss)}
+
+
+def test_confidence_inferred_only_where_the_receiver_is_unknown(tmp_path):
+    """A distinctive name on a receiver of unknown type is "inferred"; on a
+    receiver of the catalogued type "resolved"; on a project class, nothing."""
+    source = tmp_path / "Sites.java"
+    source.write_text(
+        "package com.acme;\n"
+        "import android.location.LocationManager;\n"
+        "class Own { Object getAllCellInfo() { return null; } }\n"
+        "class Sites {\n"
+        "  void a(LocationManager lm, Own own) {\n"
+        "    lm.getLastKnownLocation(\"gps\");\n"
+        "    lookUp().getLastKnownLocation(\"gps\");\n"
+        "    own.getAllCellInfo();\n"
+        "  }\n"
+        "}\n")
+    result = engine.Engine(engine.Settings(None)).analyze_file(source, source.as_posix())
+    found = sorted((c.span.line, c.api, c.confidence) for c in result.collections)
+    assert found == [(6, "android.location.LocationManager.getLastKnownLocation", "resolved"),
+                     (7, "android.location.LocationManager.getLastKnownLocation", "inferred")]
+    inferred = [f for f in result.findings if f.line == 7]
+    assert inferred and all(f.confidence == "inferred" for f in inferred)

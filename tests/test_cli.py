@@ -67,8 +67,10 @@ def test_json_contract(demo):
     assert doc["version"] == 1 and doc["tool"]["name"] == "consentlint"
     finding = next(f for f in doc["findings"] if f["code"] == "PDC201" and f["path"].startswith("demo/"))
     assert set(finding) >= {"path", "line", "column", "end_line", "end_column", "code", "severity", "message",
-                            "category", "api", "catalog_id", "fingerprint"}
+                            "category", "api", "catalog_id", "confidence", "fingerprint"}
     assert finding["api"] == "plyer.gps.start" and finding["catalog_id"] == "py-plyer-gps"
+    assert finding["confidence"] == "resolved"
+    assert {c["confidence"] for c in doc["collections"]} <= {"resolved", "inferred"}
     assert finding["end_column"] - finding["column"] == len("start")
     guarded = [c for c in doc["collections"] if c["guarded"]]
     unguarded = [c for c in doc["collections"] if not c["guarded"]]

@@ -54,6 +54,9 @@ class Source:
     # (fields) a method of the reading class, ``{key}`` the field, whose return
     # value the framework stores in place of the field's (Django's clean_<field>)
     replaced_by: str | None = None
+    # the member exists on this one class: it also matches where the receiver's
+    # type is not known at all (a finding of confidence "inferred")
+    distinctive: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,18 @@ class LanguageCatalog:
     collections: Collections = field(default_factory=Collections)
     sinks: dict = field(default_factory=dict)  # api -> tuple[Sink, ...]
     data_flows: DataFlows = field(default_factory=DataFlows)
+
+    @cached_property
+    def distinctive(self) -> dict:
+        """Member name -> the APIs of ``distinctive`` entries by that name
+        (``getLine1Number`` -> TelephonyManager.getLine1Number), for calls
+        whose receiver's type is not known at all."""
+        out: dict[str, tuple] = {}
+        for api, sources in self.sources.items():
+            if any(s.distinctive for s in sources):
+                name = api.rpartition(".")[2]
+                out[name] = (*out.get(name, ()), api)
+        return out
 
     @cached_property
     def releases_by_name(self) -> frozenset:
@@ -423,6 +438,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                         permissions=tuple(s.get("permissions", ())),
                         references=tuple(s.get("references", ())), notes=s.get("notes", ""), sdk=s.get("sdk"),
                         replaced_by=s.get("replaced_by"), purpose=s.get("purpose"),
+                        distinctive=s.get("distinctive", False),
                     ))
             for i, a in enumerate(raw.get("auto_start", ())):
                 _unique(path, text, ("auto_start", i), a["id"], seen_ids)

@@ -375,7 +375,8 @@ class Engine:
         def collects(call, language):
             sources = catalogs[language].sources
             if call.callee is None:
-                return bool(types.resolved(call) or S.returned_members(call, catalogs[language], index))
+                return bool(types.resolved(call) or S.returned_members(call, catalogs[language], index)
+                            or S.inferred(call, catalogs[language]))
             hit = by_callee.get((call.callee, language))
             if hit is None:
                 hit = by_callee[call.callee, language] = call.callee in sources or any(

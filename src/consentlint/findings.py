@@ -58,6 +58,9 @@ class Finding:
     category: str | None = None
     api: str | None = None
     catalog_id: str | None = None
+    # of a finding about a collection site: "resolved" (the receiver's type
+    # named the API) or "inferred" (a distinctive member name alone)
+    confidence: str | None = None
     context: str = ""  # enclosing function or manifest key: part of the fingerprint
     fingerprint: str = ""
     # other places that explain it: (path, span, message), e.g. an unguarded call path
@@ -80,7 +83,8 @@ class Finding:
         """A finding about a collection site (``sites.Collection``)."""
         related = tuple((step.path, step.span, f"`{step.name}`") for step in site.via if step.path)
         return cls.at(code, severity, site.path, site.span, message, category=site.category, api=site.api,
-                      catalog_id=site.source.id, context=site.function, related=related, fixes=fixes)
+                      catalog_id=site.source.id, confidence=site.confidence, context=site.function,
+                      related=related, fixes=fixes)
 
     @classmethod
     def at_flow(cls, code: str, severity: str, flow, message: str) -> Finding:

@@ -42,6 +42,10 @@ class Collection:
     # functions from an unguarded caller down to this site's function, when
     # other callers are guarded (``MainActivity.onCreate -> Tracker.start``)
     via: tuple[Step, ...] = ()
+    # "resolved": the API was known from the receiver's type (or the call's
+    # import); "inferred": only from a distinctive member name, the receiver's
+    # type being unknown
+    confidence: str = "resolved"
 
     @property
     def guarded(self) -> bool:
@@ -55,12 +59,10 @@ def match(call: F.Call, catalog: LanguageCatalog, values: Values | None = None,
     across functions, and a method a project class inherits from a catalogued
     class is that class's."""
     if call.callee is None:
-        if values is None:
-            return []
         # a method of what a project function returns (ServiceUtil.getTelephonyManager(ctx).getLine1Number())
-        apis = returned_members(call, catalog, values.index)
+        apis = returned_members(call, catalog, values.index) if values is not None else ()
         if not apis:
-            return []
+            return inferred(call, catalog)
     else:
         apis = (call.callee,)
     project = None
@@ -75,6 +77,26 @@ def match(call: F.Call, catalog: LanguageCatalog, values: Values | None = None,
                 out.append((api, source, category))
         if out:
             break
+    return out
+
+
+def inferred(call: F.Call, catalog: LanguageCatalog) -> list[tuple[str, Source, str]]:
+    """What a call on a receiver of unknown type matches by its member name
+    alone: the ``distinctive`` entries by that name (a Kotlin property read is
+    its Java getter). The site's confidence is "inferred"."""
+    if not catalog.distinctive or "." in call.text:
+        return []
+    names = [call.text]
+    if catalog.language == "kotlin":  # a property is its Java getter
+        names.append("get" + call.text[:1].upper() + call.text[1:])
+    as_call = replace(call, kind="call") if call.kind == "read" else call
+    out, categories = [], set()
+    for name in names:
+        for api in catalog.distinctive.get(name, ()):
+            for source, category in _match(as_call if name != call.text else call, api, catalog, None):
+                if source.distinctive and category not in categories:
+                    categories.add(category)
+                    out.append((api, source, category))
     return out
 
 
@@ -201,7 +223,7 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
     # resolved chains (whose reads of one chain share an id), and of keyed reads
     reported: set = set()
     for site, guards, function in sites:
-        for call, api, source, category in _matches(site, catalog, values, path, types):
+        for call, api, source, category, confidence in _matches(site, catalog, values, path, types):
             if call.key is not None:
                 if _reported_below(call, site, category, reported):
                     continue
@@ -229,17 +251,24 @@ def collections(path: str, sites, catalog: LanguageCatalog, model: ConsentModel,
             else:
                 status, guard = "unguarded", None
             out.append(Collection(path, call.span, category, api, call.text, source,
-                                  function, status, guard, needs))
+                                  function, status, guard, needs, confidence=confidence))
     return out
 
 
 def _matches(site: F.Call, catalog, values, path, types):
-    """(call, API, entry, category) for what ``site`` matches: itself, or what
-    a chain on a typed parameter resolves to."""
+    """(call, API, entry, category, confidence) for what ``site`` matches:
+    itself, or what a chain on a typed parameter resolves to."""
     resolved = types.resolved(site) if types is not None and site.callee is None else ()
     for call in resolved or (site,):
+        returned = None
         for api, source, category in match(call, catalog, values, path):
-            yield call, api, source, category
+            confidence = "resolved"
+            if call.callee is None:
+                if returned is None:
+                    returned = returned_members(call, catalog, values.index) if values is not None else ()
+                if api not in returned:
+                    confidence = "inferred"  # by its distinctive name alone
+            yield call, api, source, category, confidence
 
 
 def _reported_below(call: F.Call, site: F.Call, category: str, reported: set) -> bool:

@@ -212,6 +212,13 @@ def tracked_names(catalog, interest: Interest):
         if name.startswith(_IMPLICIT_OWNER + "."):
             leaf = name.rsplit(".", 1)[-1]
             gate.update(w for w in (leaf, kotlin_property(leaf)) if w)
+    # a distinctive member matches on receivers of unknown type, in any file
+    for leaf in catalog.distinctive:
+        words = (leaf, kotlin_property(leaf)) if catalog.language == "kotlin" else (leaf,)
+        for word in words:
+            add(word, FILE)
+            if word:
+                gate.add(word)
     by_root: dict[bytes, list[bytes]] = {}
     for text in sorted(gate):
         by_root.setdefault(text.split(".", 1)[0][:4].encode(), []).append(text.encode())

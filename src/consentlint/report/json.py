@@ -11,7 +11,8 @@ def finding(f) -> dict:
     return {
         "path": f.path, "line": f.line, "column": f.column, "end_line": f.end_line,
         "end_column": f.end_column, "code": f.code, "severity": f.severity, "message": f.message,
-        "category": f.category, "api": f.api, "catalog_id": f.catalog_id, "fingerprint": f.fingerprint,
+        "category": f.category, "api": f.api, "catalog_id": f.catalog_id,
+        "confidence": f.confidence, "fingerprint": f.fingerprint,
         "fix": fix(f.fix) if f.fix is not None else None,
         "fixes": [fix(x) for x in f.fixes],
         # how collected data reached the finding's place, source first (PDC104, PDC401, PDC402)
@@ -57,7 +58,7 @@ def collection(c) -> dict:
     return {
         "path": c.path, "line": c.span.line, "column": c.span.column, "end_line": c.span.end_line,
         "end_column": c.span.end_column, "category": c.category, "api": c.api, "catalog_id": c.source.id,
-        "function": c.function, "guarded": c.status == "guarded",
+        "confidence": c.confidence, "function": c.function, "guarded": c.status == "guarded",
         "guard": guard(c.guard) if c.guard is not None and c.status == "guarded" else None,
         "needs_consent": c.needs_consent,
         "via": [step.function for step in c.via],

@@ -111,7 +111,10 @@ def result(f, index: dict[str, int], suppressed: bool, reason: str | None) -> di
     fixes = [fix(x) for x in f.fixes if x.edits]
     if fixes:
         out["fixes"] = fixes
-    properties = {k: v for k, v in (("category", f.category), ("api", f.api), ("catalogId", f.catalog_id)) if v}
+    properties = {k: v for k, v in (("category", f.category), ("api", f.api), ("catalogId", f.catalog_id),
+                                    ("confidence", f.confidence)) if v}
+    if f.confidence == "inferred":
+        properties["precision"] = "medium"  # the rule's is high: this match rests on a member name alone
     if properties:
         out["properties"] = properties
     return out
