@@ -44,8 +44,10 @@ What is measured, one after the other, after one warm-up read of every file:
 * scaling (``--scale 1,2,4``): the corpus copied N times under different
   folders (hard links), each scanned cold with ``--no-cache`` at the default
   ``--jobs``: time and peak RSS against the 1x run;
-* ``flake8 --select E,F,W,C90`` alone and with the consentlint plugin
-  (``...,PDC``), both from consentlint's venv (Python files only).
+* ``flake8 --select E,F,W,C90`` alone (the same flake8, pycodestyle, pyflakes
+  and mccabe in a venv of their own: flake8 runs every installed plugin
+  whatever ``--select`` says) and with the consentlint plugin (``...,PDC``)
+  from consentlint's venv (Python files only).
 
 Then a table (files, MB, seconds, files/s, MB/s, peak RSS MiB) and the ratios
 the project targets (``TARGETS``: issues 8 and 13): semgrep/consentlint >= 5x,
@@ -375,15 +377,43 @@ def bench_startup(exe, lang, timeout, repeat=5) -> dict:
             "note": f"median of {repeat} ({min(seconds):.3f}..{max(seconds):.3f} s), {name}"}
 
 
-def ensure_semgrep(venv: Path) -> str:
-    """semgrep ``SEMGREP_VERSION`` in a venv of its own (made and installed
-    from PyPI the first time), so every run compares with the same semgrep."""
-    exe = venv / "bin" / "semgrep"
-    if not exe.exists():
-        print(f"  installing semgrep {SEMGREP_VERSION} into {venv} ...", flush=True)
+def ensure_venv(venv: Path, exe: str, requirements: list[str]) -> str:
+    """``exe`` of a venv of its own with ``requirements`` (made and installed
+    from PyPI the first time), so every run compares with the same tool."""
+    path = venv / "bin" / exe
+    if not path.exists():
+        print(f"  installing {' '.join(requirements)} into {venv} ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"semgrep=={SEMGREP_VERSION}"], check=True)
-    return str(exe)
+        done = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *requirements],
+                              capture_output=True, text=True)
+        if done.returncode:  # pip's output only when it failed: it warns about every index it skips
+            sys.stderr.write(done.stdout + done.stderr)
+            shutil.rmtree(venv, ignore_errors=True)
+            raise subprocess.CalledProcessError(done.returncode, done.args)
+    return str(path)
+
+
+def ensure_semgrep(venv: Path) -> str:
+    """semgrep ``SEMGREP_VERSION`` in a venv of its own."""
+    return ensure_venv(venv, "semgrep", [f"semgrep=={SEMGREP_VERSION}"])
+
+
+def flake8_alone(flake8: str) -> str:
+    """The same flake8 (and pycodestyle, pyflakes, mccabe) in a venv of its
+    own, without consentlint: flake8 runs every installed plugin whatever
+    ``--select`` says (it only filters what they report), so "flake8 alone"
+    from consentlint's venv would run the plugin too."""
+    import re
+
+    version = run_measured([flake8, "--version"], 60).get("stdout", "")
+    first = re.match(r"\s*([\w.]+)", version)
+    pins = ([("flake8", first.group(1))] if first else []) + re.findall(
+        r"\b(mccabe|pycodestyle|pyflakes):\s+([\w.]+)", version)
+    requirements = [f"{name}=={ver}" for name, ver in pins]
+    if not first:
+        raise subprocess.CalledProcessError(1, [flake8, "--version"])
+    venv = Path.home() / ".cache" / "consentlint-bench" / ("flake8-" + "-".join(v for _, v in pins))
+    return ensure_venv(venv, "flake8", requirements)
 
 
 def catalog_rules(langs: set[str]) -> list[dict]:
@@ -627,8 +657,12 @@ def main(argv: list[str] | None = None) -> int:
             notes.append("flake8 not found in consentlint's venv: skipped")
         else:
             py_bytes = sum(size for _, _, size in py_files)
-            alone = step("flake8", bench_flake8, flake8, py_paths, root, "E,F,W,C90", opts.timeout)
-            alone["bytes"] = py_bytes
+            try:
+                alone = step("flake8", bench_flake8, flake8_alone(flake8), py_paths, root, "E,F,W,C90",
+                             opts.timeout)
+                alone["bytes"] = py_bytes
+            except (OSError, subprocess.CalledProcessError) as exc:
+                notes.append(f"flake8 without the plugin could not be installed ({exc}): skipped")
             version = run_measured([flake8, "--version"], 60)
             if "consentlint" in version.get("stdout", ""):
                 plugged = step("flake8 + PDC plugin", bench_flake8, flake8, py_paths, root,

@@ -4,6 +4,7 @@ each case is built here, at the size that once hurt, and must finish fast."""
 from __future__ import annotations
 
 import pathlib
+import re
 import signal
 import subprocess
 import sys
@@ -347,3 +348,48 @@ def test_valid_code_the_grammar_cannot_read_is_said_so(name, message):
     path = FIXTURES / name
     result = engine.Engine(engine.Settings(None)).analyze_file(path, name)
     assert [(f.message, f.severity) for f in result.findings if f.code == "PDC001"] == [(message, "warning")]
+
+
+KOTLIN_GRAMMAR_GAPS = {
+    "constructor after a KDoc": ("class A\n\n/**\n * x\n */\n@Throws(E::class, F::class)\n"
+                                 "constructor(a: Array<T>, b: List<V>) : B() {\n\n    private val c: B\n}\n"),
+    "internal constructor": "class A\n@Inject\ninternal constructor(a: Int) {\n}\n",
+    "context parameters": "context(scope: Scope)\nfun f() {}\n",
+    "multi-dollar string": 'val s = $$"a $b"\n',
+    "annotated setter": "class A {\n  var x: String?\n    get() = y\n    @Suppress(\"X\")\n    set(value) {\n    }\n}\n",
+    "parenthesised function type": "fun f(a: suspend ((Int) -> Unit), b: @C (R.() -> Unit)) {}\n",
+    "leading block comment": "fun f() {\n  a()\n  /* val x = */ g()\n}\n",
+    "one-line object": "val m = f { object : Q { override fun s(): String? = null } }\n",
+    "one-line class": "class A { fun s() = 1 }\n",
+    "trailing comma in type parameters": "fun <\n  A,\n  B,\n> f() {}\n",
+    "nullable callable reference": "val a = parts.map(String?::orEmpty)\n",
+    "empty list in an annotation": "@A(modules = [])\nfun f() {}\n",
+    "modifiers as names": "fun f() {\n  a.forEach { open -> override(open) }\n  x = suspend { 1 }\n}\n",
+    "get and set after a local val": "fun f() {\n  val x = 1\n  get<Scope>().launch {}\n  val y = 2\n  set(0, y)\n}\n",
+    "loop as a when branch": "fun f(p: Int) {\n  when (p) {\n    0 ->\n      for (c in cs)\n        g(c)\n    else -> 1\n  }\n}\n",
+}
+
+
+@pytest.mark.parametrize("construct", KOTLIN_GRAMMAR_GAPS)
+def test_valid_kotlin_the_grammar_cannot_read_is_rewritten(construct):
+    """Each construct alone (fixtures/kotlin/regression_grammar_gaps.kt has
+    them in context): the grammar fails on it, the rewrite reads it, and the
+    names are the source's."""
+    import tree_sitter
+
+    from consentlint import treesitter as ts
+
+    source = KOTLIN_GRAMMAR_GAPS[construct].encode()
+    raw = tree_sitter.Parser(ts.language("kotlin")).parse(source).root_node
+    assert raw.has_error
+    assert ts.syntax_problems(ts.parse("kotlin", source), ts.Positions(source, "kotlin")) == ()
+    tree = ts.parse("kotlin", source)
+    names = set()
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            names.add(ts.text(node))
+        stack.extend(node.children)
+    assert not [n for n in names if n.startswith("_")], names
+    assert names <= set(re.findall(r"[A-Za-z_]\w*", source.decode()))

@@ -53,7 +53,7 @@ def test_exit_zero_and_selection(demo):
     assert only and all(" PDC1" in line for line in only)
     run("check", "--select", "PDC102,PDC002", cwd=demo, check=0)  # warnings only
     run("check", "--select", "PDC102", "--fail-on", "warning", cwd=demo, check=1)
-    ignored = run("check", "--ignore", "PDC2,PDC3,PDC5,PDC101", cwd=demo, check=0).stdout
+    ignored = run("check", "--ignore", "PDC2,PDC3,PDC4,PDC5,PDC101", cwd=demo, check=0).stdout
     assert "PDC201" not in ignored and "PDC301" not in ignored and "PDC102" in ignored
 
 

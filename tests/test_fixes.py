@@ -435,7 +435,7 @@ def test_json_findings_carry_their_fixes(demo):
     assert [f["applicability"] for f in guard["fixes"]] == [UNSAFE, DISPLAY_ONLY] and guard["fix"] == guard["fixes"][0]
     assert guard["fix"]["edits"] == [{"path": "demo/views.py", "line": 10, "column": 39, "end_line": 10,
                                       "end_column": 39, "text": 'if has_consent("identity.phone") else None '}]
-    kotlin = by[("android/app/src/main/java/com/demo/shop/StoreLocatorActivity.kt", 43, "PDC201")]
+    kotlin = by[("android/app/src/main/java/com/demo/shop/StoreLocatorActivity.kt", 44, "PDC201")]
     assert [f["applicability"] for f in kotlin["fixes"]] == [DISPLAY_ONLY]
     assert kotlin["fix"]["edits"][0]["text"] == "  // noqa: PDC201 -- TODO reason"
     assert by[("privacy-manifest.toml", 33, "PDC102")]["fix"]["applicability"] == UNSAFE

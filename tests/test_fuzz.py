@@ -17,7 +17,8 @@ call or to a consent request) and checks what must hold for any program:
   sites guarded and the same findings, in the same order.
 
 The seed is fixed (``derandomize``) and the budget small, for CI;
-``CONSENTLINT_FUZZ_EXAMPLES=10000`` runs a long campaign.
+``benchmarks/fuzz.py`` runs the long campaign through the same generators
+and checks (``check_program``, ``check_jobs``).
 """
 
 from __future__ import annotations
@@ -290,21 +291,28 @@ RENDERERS = {"python": Python(), **{lang: Braces(lang) for lang in ("java", "kot
 
 # ------------------------------------------------------------------ running
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
-    """One project (manifest and engine) per language; each program gets its own folder."""
-    root = tmp_path_factory.mktemp("fuzz")
+def make_workspace(root: Path):
+    """One project (manifest and engine) in ``root``; each program gets its own folder."""
     (root / "privacy-manifest.toml").write_text(MANIFEST)
     manifest = load_manifest(root / "privacy-manifest.toml")
     eng = engine.Engine(engine.Settings(str(root / "privacy-manifest.toml"), project_root=str(root)), manifest=manifest)
     return root, eng, itertools.count()
 
 
-@pytest.fixture(scope="module")
-def reference(workspace):
+def make_reference(workspace):
     """The engine without its text prefilter (reference mode: every expression lowered)."""
     _, eng, _ = workspace
     return engine.Engine(replace(eng.settings, prefilter=False), catalog=eng.catalog, manifest=eng.manifest)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    return make_workspace(tmp_path_factory.mktemp("fuzz"))
+
+
+@pytest.fixture(scope="module")
+def reference(workspace):
+    return make_reference(workspace)
 
 
 def _write(workspace, language: str, program: Program, folder: Path | None = None) -> list[Path]:
@@ -340,6 +348,12 @@ def _verdicts(findings):
 @SETTINGS
 @given(program=PROGRAMS, choice=st.integers(0, 50), where=st.integers(0, 10))
 def test_invariants_hold_for_generated_programs(workspace, reference, language, program, choice, where):
+    check_program(workspace, reference, language, program, choice, where)
+
+
+def check_program(workspace, reference, language: str, program: Program, choice: int, where: int) -> list[Path]:
+    """The invariants for one program (benchmarks/fuzz.py runs the long
+    campaign through here); its files."""
     _, eng, _ = workspace
     paths = _write(workspace, language, program)
     full = _run(eng, paths)
@@ -357,16 +371,22 @@ def test_invariants_hold_for_generated_programs(workspace, reference, language, 
     changed = _with_unrelated(program, choice, where)
     _write(workspace, language, changed, paths[0].parent)  # the same paths: the same fingerprints
     assert _verdicts(_run(eng, paths).findings) == _verdicts(full.findings)
+    return paths
 
 
 @settings(SETTINGS, max_examples=max(2, EXAMPLES // 10))
 @given(programs=st.lists(PROGRAMS, min_size=2, max_size=2))
 def test_jobs_1_and_jobs_2_agree(workspace, programs):
+    check_jobs(workspace, programs)
+
+
+def check_jobs(workspace, programs: list[Program]) -> list[Path]:
     """Enough files for a pool of workers (engine.POOL_FROM_FILES)."""
     _, eng, _ = workspace
     paths = [p for language in RENDERERS for program in programs for p in _write(workspace, language, program)]
     assert len(paths) >= engine.POOL_FROM_FILES
     assert _key(_run(eng, paths, jobs=1).findings) == _key(_run(eng, paths, jobs=2).findings)
+    return paths
 
 
 def _outcome(result, paths):

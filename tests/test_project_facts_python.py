@@ -255,3 +255,22 @@ def test_module_without_package(tmp_path, language):
     facts = _extract(path, language)
     assert facts.module == "script"
     assert _edges(facts) == {"script.a": [("b", "script.b")], "script.b": [("a", "script.a")]}
+
+
+def test_a_package_reexporting_a_submodule_that_is_not_scanned(tmp_path, language):
+    """Regression: `from .handler import handler` in `pkg/__init__.py`, with
+    `pkg/handler.py` not among the files (a one-file check, flake8 outside a
+    project, an excluded file): following `pkg.handler.handler` read it as
+    `pkg`'s attribute `handler` plus `.handler`, a name that grew without end
+    (the project stage hung on saleor's `asgi/__init__.py`)."""
+    from consentlint.index import ProjectIndex
+
+    (tmp_path / "pkg").mkdir()
+    init = tmp_path / "pkg" / "__init__.py"
+    init.write_text("from .handler import handler\n\napp = handler(None)\napp = handler(app)\n")
+    facts = _extract(init, language)
+    calls = [c.callee for fn in _functions(facts).values() for c in _calls(fn.body)]
+    assert "pkg.handler.handler" in calls
+    index = ProjectIndex([facts])
+    assert index.follow("pkg.handler.handler") == "pkg.handler.handler"
+    assert index.targets("pkg.handler.handler") == ()

@@ -49,9 +49,18 @@ def sources(source: str | Path, root: str | Path | None = None) -> tuple[str, ..
 
 
 def _start(source, root) -> tuple[str, str | None]:
-    """Where the search for ``source``'s manifest starts and stops."""
-    folder = Path(source).resolve().parent
-    return str(folder), str(Path(root).resolve()) if root is not None else None
+    """Where the search for ``source``'s manifest starts and stops: the real
+    folder of the file (its own symlink followed) and the real root. (Once
+    per folder: a project's keys ask for every Java and Kotlin file.)"""
+    absolute = os.path.abspath(source)
+    if os.path.islink(absolute):
+        folder = os.path.dirname(os.path.realpath(absolute))
+    else:
+        folder = _realpath(os.path.dirname(absolute))
+    return folder, _realpath(os.path.abspath(root)) if root is not None else None
+
+
+_realpath = lru_cache(maxsize=None)(os.path.realpath)  # (once per folder and run: ``forget``)
 
 
 _SETTINGS = ("settings.gradle", "settings.gradle.kts")
@@ -175,5 +184,5 @@ def is_launcher(manifest: AndroidManifest, cls: str) -> bool:
 
 def forget() -> None:
     """Read the manifests afresh (each run: an editor's session outlives edits)."""
-    for cached in (_nearest, _modules, _merged, read):
+    for cached in (_nearest, _modules, _merged, read, _realpath):
         cached.cache_clear()

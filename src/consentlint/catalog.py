@@ -72,6 +72,53 @@ class PermissionCheck:
 
 
 @dataclass(frozen=True)
+class Sink:
+    """A call that writes or sends the value of its arguments (``[[sink]]``):
+    a log (PDC402), a network request or a text message (PDC401), a
+    third-party SDK (PDC104)."""
+
+    id: str
+    kind: str  # "log" | "network" | "sms" | "sdk"
+    apis: tuple[str, ...]
+    args: tuple[int, ...] | None  # the arguments written or sent (None: all)
+    keywords: tuple[str, ...] | None  # the keyword arguments written or sent (None: all)
+    url_arg: int | None = None
+    url_keyword: str | None = None
+    party: str | None = None
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataFlows:
+    """How collected data moves through calls outside the project
+    (``[[data_flow]]``, ``[[sanitiser]]``, ``[[listener]]``): api or method
+    name -> (from, into); what ends a flow; framework callbacks that receive data."""
+
+    apis: dict = field(default_factory=dict)
+    methods: dict = field(default_factory=dict)
+    sanitisers: frozenset = frozenset()
+    sanitiser_methods: frozenset = frozenset()
+    # listener method (``android.location.LocationListener.onLocationChanged``)
+    # -> (its id, the parameter, the category)
+    listeners: dict = field(default_factory=dict)
+
+    def through(self, call) -> tuple[str, str] | None:
+        """(from, into) for a call the data flows through, or None."""
+        if call.callee is not None:
+            hit = self.apis.get(call.callee)
+            if hit is not None:
+                return hit
+        return self.methods.get(_method_name(call.text))
+
+    def ends(self, call) -> bool:
+        return call.callee in self.sanitisers or _method_name(call.text) in self.sanitiser_methods
+
+
+def _method_name(text: str) -> str:
+    return text.rpartition(".")[2]
+
+
+@dataclass(frozen=True)
 class Collections:
     """The collections whose emptiness the guard analysis follows
     (``[[collection]]``): what makes an empty one, and the method names that
@@ -169,6 +216,8 @@ class LanguageCatalog:
     # registration api -> ((arity or None, parameter types by position, "" untyped), ...): route handlers
     handlers: dict = field(default_factory=dict)
     collections: Collections = field(default_factory=Collections)
+    sinks: dict = field(default_factory=dict)  # api -> tuple[Sink, ...]
+    data_flows: DataFlows = field(default_factory=DataFlows)
 
     @cached_property
     def distinctive(self) -> dict:
@@ -263,6 +312,8 @@ class LanguageCatalog:
         names += [*self.exits, *self.default_reads, *self.account_creations, *self.permission_requests,
                   *self.consent_records, *self.setting_writes, *self.app_start_calls]
         names += [api for entry in self.auto_starts for api in entry[2]]
+        names += [*self.sinks, *self.data_flows.apis, *self.data_flows.sanitisers,
+                  *(m.rpartition(".")[0] for m in self.data_flows.listeners)]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -337,6 +388,9 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     loaders: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     handlers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     collections: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    sinks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    flows_through: dict[str, dict] = {lang: {"apis": {}, "methods": {}, "sanitisers": set(),
+                                             "sanitiser_methods": set(), "listeners": {}} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     consent_names = ConsentNames()
     seen_ids: dict[str, Path] = {}
@@ -390,6 +444,11 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 _unique(path, text, ("auto_start", i), a["id"], seen_ids)
                 for j, category in enumerate(a["categories"]):
                     _check_category(path, text, ("auto_start", i, "categories", j), category, valid)
+            for i, s in enumerate(raw.get("sink", ())):
+                _unique(path, text, ("sink", i), s["id"], seen_ids)
+            for i, entry in enumerate(raw.get("listener", ())):
+                _unique(path, text, ("listener", i), entry["id"], seen_ids)
+                _check_category(path, text, ("listener", i, "category"), entry["category"], valid)
             for i, c in enumerate(raw.get("permission_check", ())):
                 _unique(path, text, ("permission_check", i), c["id"], seen_ids)
                 checks.append(PermissionCheck(
@@ -439,6 +498,22 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                     for key in ("empty", "add", "add_all", "empty_test", "nonempty_test"):
                         found.setdefault(key, set()).update(c.get(key, ()))
                     found["truthy"] = found.get("truthy", False) or c.get("truthy", False)
+                for s in raw.get("sink", ()):
+                    sink = Sink(s["id"], s["kind"], tuple(s["api"]), tuple(s["args"]) if "args" in s else None,
+                                tuple(s["keywords"]) if "keywords" in s else None, s.get("url_arg"),
+                                s.get("url_keyword"), s.get("party"), tuple(s["references"]))
+                    for api in sink.apis:
+                        sinks[lang].setdefault(api, []).append(sink)
+                through = flows_through[lang]
+                for d in raw.get("data_flow", ()):
+                    through["apis"].update({api: (d["from"], d["into"]) for api in d.get("api", ())})
+                    through["methods"].update({m: (d["from"], d["into"]) for m in d.get("methods", ())})
+                for d in raw.get("sanitiser", ()):
+                    through["sanitisers"].update(d.get("api", ()))
+                    through["sanitiser_methods"].update(d.get("methods", ()))
+                for entry in raw.get("listener", ()):
+                    through["listeners"].update({m: (entry["id"], entry.get("param", 0), entry["category"])
+                                                 for m in entry["methods"]})
                 for t in raw.get("supertype", ()):
                     for name in t["types"]:
                         supers[lang].setdefault(name, []).append(t["super"])
@@ -481,6 +556,10 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             consent_names=consent_names,
             handlers={api: tuple(entries) for api, entries in handlers[lang].items()},
             collections=Collections(**{k: v if k == "truthy" else frozenset(v) for k, v in collections[lang].items()}),
+            sinks={api: tuple(entries) for api, entries in sinks[lang].items()},
+            data_flows=DataFlows(flows_through[lang]["apis"], flows_through[lang]["methods"],
+                                 frozenset(flows_through[lang]["sanitisers"]),
+                                 frozenset(flows_through[lang]["sanitiser_methods"]), flows_through[lang]["listeners"]),
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

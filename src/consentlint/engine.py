@@ -33,6 +33,7 @@ from consentlint.cache import SETTLED_NS, FactsCache, stamp
 from consentlint.catalog import Catalog, load_catalog
 from consentlint.catalog_files import checks_dir
 from consentlint.consent import ConsentModel
+from consentlint.flows import DataFlow
 from consentlint.findings import ERROR, FileResult, Finding, fingerprint
 from consentlint.frontends import FRONTENDS
 from consentlint.frontends.names import Interest
@@ -219,7 +220,7 @@ class Engine:
         """The ``AndroidManifest.xml`` files the project stage reads for ``files``' Java and Kotlin files."""
         found: set[str] = set()
         for path in files:
-            entry = FRONTENDS.get(Path(path).suffix)
+            entry = FRONTENDS.get(os.path.splitext(path)[1])
             if entry is not None and entry[0] in ("java", "kotlin"):
                 found.update(android_manifest.sources(path, self._root()))
         return sorted(found)
@@ -443,6 +444,10 @@ class Engine:
                                        for call, _ in _unique_calls(summaries.accounts.get(lowered.facts.path, []))]
             lowered.result.defines = self._defines(lowered.facts, index)
         values = Values([f.facts for f in analysable], summaries, catalogs)
+        # where collected data goes: computed over the whole project, so a
+        # one-file scan sees the flows through the other files
+        dataflow = DataFlow([f.facts for f in analysable], index, catalogs, values, summaries) \
+            if any(c.sinks for c in catalogs.values()) else None
         shown = {id(f) for f in reported}
         for lowered, sites, used in analysed:
             if id(lowered) not in shown:
@@ -459,6 +464,7 @@ class Engine:
                                                                self._android_manifest(lowered))
             lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]
             lowered.result.used_names = frozenset(used)
+            lowered.result.flows = dataflow.flows_in(lowered.facts.path) if dataflow is not None else []
         return [self._rules(lowered) for lowered in reported]
 
     def _android_manifest(self, lowered: Lowered):
@@ -486,7 +492,7 @@ class Engine:
                             refusals=tuple(result.refusals), defaults=tuple(result.defaults),
                             started=tuple(result.started), initials=tuple(result.initials),
                             bundles=tuple(result.bundles), installs=tuple(result.installs),
-                            auto_started=tuple(result.auto_started))
+                            auto_started=tuple(result.auto_started), flows=tuple(result.flows))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]

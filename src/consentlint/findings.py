@@ -66,6 +66,8 @@ class Finding:
     # other places that explain it: (path, span, message), e.g. an unguarded call path
     related: tuple = ()
     fixes: tuple[Fix, ...] = ()  # the preferred one first
+    # how collected data got here, source first, sink last: (path, span, message)
+    flow: tuple = ()
 
     @property
     def fix(self) -> Fix | None:
@@ -84,8 +86,24 @@ class Finding:
                       catalog_id=site.source.id, confidence=site.confidence, context=site.function,
                       related=related, fixes=fixes)
 
+    @classmethod
+    def at_flow(cls, code: str, severity: str, flow, message: str) -> Finding:
+        """A finding at a sink that collected data reaches (``flows.Flow``)."""
+        origin = flow.origin
+        steps = ((origin.path, origin.span, f"collects {origin.category} (`{_short(origin.api)}`)"),
+                 *((h.path, h.span, h.message) for h in flow.hops),
+                 (flow.path, flow.span, f"reaches `{flow.shown}`"))
+        return cls.at(code, severity, flow.path, flow.span, message, category=origin.category, api=flow.api,
+                      catalog_id=flow.sink.id, context=flow.function, flow=steps)
+
     def sort_key(self):
         return (self.path, self.line, self.column, self.code, self.message)
+
+
+def _short(api: str) -> str:
+    from consentlint.consent import short_name
+
+    return short_name(api)
 
 
 def fingerprint(findings: list[Finding], lines: list[str]) -> list[Finding]:
@@ -140,3 +158,4 @@ class FileResult:
     installs: list = field(default_factory=list)  # sites.Collection for a purpose: installs another app (PDC501)
     auto_started: list = field(default_factory=list)  # (call, api, sdk, categories, function): starts with the app
     defines: frozenset[str] = frozenset()  # the manifest's [rights] handlers defined here
+    flows: list = field(default_factory=list)  # flows.Flow: collected data reaching a sink here

@@ -108,7 +108,8 @@ class GuardAnalysis:
         if kind is F.IfExp:
             # a value on the arms that give one: ``c ? x : null``, also
             # chained (a Kotlin ``when`` with a ``false -> null`` arm)
-            when_true, when_false = self._cond(expr.test, env, 0)
+            # (the depth goes on: a local's value may test that local, a cycle)
+            when_true, when_false = self._cond(expr.test, env, depth + 1)
             arms = [guards | self.nonnull(value, env, depth + 1)
                     for value, guards in ((expr.body, when_true), (expr.orelse, when_false))
                     if not (type(value) is F.Lit and value.value is None)]
@@ -562,7 +563,7 @@ class GuardAnalysis:
             for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
                 if type(other) is F.Lit and other.value is None:
                     # x != null: what x's being a value implies
-                    present = self.nonnull(side, env)
+                    present = self.nonnull(side, env, depth)
                     return (present, _NONE) if expr.op == "ne" else (_NONE, present)
                 meaning = self.model.grant_meaning(other)
                 if meaning is None:

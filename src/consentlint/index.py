@@ -121,7 +121,13 @@ class ProjectIndex:
                     if candidate in self.functions or candidate in self.classes:
                         return candidate
                 return name
-            name = target + tail if target.endswith("#") else target + (f".{tail}" if tail else "")
+            followed = target + tail if target.endswith("#") else target + (f".{tail}" if tail else "")
+            if followed.startswith(f"{name}.") or followed.startswith(f"{name}#"):
+                # a package's own submodule that is not scanned (`from .x import x` in
+                # `pkg/__init__.py`, `pkg.x` absent): `pkg.x.x` read as `pkg`'s `x`
+                # would grow without end (`pkg.x.x.x...`); the name is already qualified
+                return name
+            name = followed
         return name
 
     def _split(self, name: str):

@@ -85,6 +85,16 @@ class Summaries:
         self.gathered: dict[int, frozenset] = {}  # id(function) -> locals whose emptiness is followed (guards.py)
         self.used: set[str] = set()  # manifest consent functions called or applied in named functions
 
+    @property
+    def collecting(self):
+        """The named functions with a possible collection site."""
+        return self._collecting
+
+    @property
+    def callers_of(self) -> dict[str, set[str]]:
+        """Each project function's callers (qualnames)."""
+        return self._callers_of
+
     def relevant(self, paths=None) -> set[str]:
         """Named functions whose guards a verdict may need: those with a
         possible collection site (in ``paths``, when only those files are

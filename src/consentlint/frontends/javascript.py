@@ -1531,7 +1531,11 @@ class _Lowerer:
         if value is not None and not isinstance(value, (F.Name, F.Lit)):
             return value
         # an untracked member of a tracked name: a constant (RESULTS.GRANTED)
-        return F.Name(_short(node), resolved) if resolved is not None else None
+        if resolved is not None:
+            return F.Name(_short(node), resolved)
+        if type(value) is F.Name and value.local:
+            return F.Seq((value,))  # a member of a local (pos.coords): made from its value
+        return None
 
     def _read(self, text: str, node, value, key: str | None = None) -> F.Call:
         """A read the front-end cannot resolve, kept for what its name or key

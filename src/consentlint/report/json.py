@@ -15,6 +15,9 @@ def finding(f) -> dict:
         "confidence": f.confidence, "fingerprint": f.fingerprint,
         "fix": fix(f.fix) if f.fix is not None else None,
         "fixes": [fix(x) for x in f.fixes],
+        # how collected data reached the finding's place, source first (PDC104, PDC401, PDC402)
+        "flow": [{"path": path, "line": span.line, "column": span.column, "message": text}
+                 for path, span, text in f.flow],
     }
 
 

@@ -95,6 +95,12 @@ def result(f, index: dict[str, int], suppressed: bool, reason: str | None) -> di
             {"id": i, "message": {"text": text},
              "physicalLocation": {"artifactLocation": artifact(path), "region": region_of(span)}}
             for i, (path, span, text) in enumerate(f.related, 1)]
+    if f.flow:
+        # where the collected data went, source to sink
+        out["codeFlows"] = [{"threadFlows": [{"locations": [
+            {"location": {"physicalLocation": {"artifactLocation": artifact(path), "region": region_of(span)},
+                          "message": {"text": text}}, "nestingLevel": 0, "executionOrder": i}
+            for i, (path, span, text) in enumerate(f.flow, 1)]}]}]
     if f.fingerprint:
         out["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     if suppressed:

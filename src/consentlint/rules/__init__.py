@@ -11,16 +11,19 @@ from dataclasses import dataclass
 
 from consentlint.rules import (
     bundled_consent,
+    cleartext_transmission,
     default_consent,
     forced_consent,
     installs_other_apps,
     manifest_problem,
     mismatched_consent,
+    personal_data_logged,
     missing_account_deletion,
     missing_correction,
     missing_policy,
     sdk_before_consent,
     undeclared_collection,
+    undeclared_sharing,
     unguarded_collection,
     unreadable_source,
     unused_declaration,
@@ -36,14 +39,18 @@ RULES = {
         undeclared_collection,
         unused_declaration,
         missing_policy,
+        undeclared_sharing,
         unguarded_collection,
         mismatched_consent,
+    personal_data_logged,
         default_consent,
         bundled_consent,
         forced_consent,
         sdk_before_consent,
         missing_account_deletion,
         missing_correction,
+        cleartext_transmission,
+        personal_data_logged,
         installs_other_apps,
     )
 }
@@ -66,6 +73,7 @@ class FileContext:
     bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
     installs: tuple = ()  # sites.Collection for the purpose install-apps (PDC501)
     auto_started: tuple = ()  # (call, api, sdk, categories, function): an SDK the AndroidManifest lets start with the app
+    flows: tuple = ()  # flows.Flow: collected data reaching a sink in this file (PDC104, PDC401, PDC402)
 
 
 @dataclass(frozen=True)
