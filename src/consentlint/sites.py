@@ -88,7 +88,7 @@ def inferred(call: F.Call, catalog: LanguageCatalog) -> list[tuple[str, Source, 
         return []
     names = [call.text]
     if catalog.language == "kotlin":  # a property is its Java getter
-        names.append("get" + call.text[:1].upper() + call.text[1:])
+        names.append(_java_getter(call.text))
     as_call = replace(call, kind="call") if call.kind == "read" else call
     out, categories = [], set()
     for name in names:
@@ -105,13 +105,18 @@ def returned_members(call: F.Call, catalog: LanguageCatalog, index) -> tuple[str
     project call: the member of the type that function declares (or, Kotlin,
     evaluates to), or of a catalogued supertype of it; a Kotlin property read
     is also its Java getter."""
-    names = (call.text, "get" + call.text[:1].upper() + call.text[1:])
+    names = (call.text, _java_getter(call.text))
     out = []
     for callee in index.returned_callees(call):
         type_ = callee.rpartition(".")[0]
         for owner in (type_, *catalog.supertypes.get(type_, ())):
             out += [f"{owner}.{name}" for name in names if f"{owner}.{name}" in catalog.sources]
     return tuple(dict.fromkeys(out))
+
+
+def _java_getter(prop: str) -> str:
+    """The Java getter a Kotlin property read stands for (``lastLocation`` -> ``getLastLocation``)."""
+    return "get" + prop[:1].upper() + prop[1:]
 
 
 def _match(call: F.Call, api: str, catalog: LanguageCatalog, project):
