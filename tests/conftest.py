@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+# compiled catalogs go to the user's cache folder: the tests' own, not the user's
+os.environ.setdefault("CONSENTLINT_CACHE_HOME", tempfile.mkdtemp(prefix="consentlint-tests-"))
 
 
 def manifest_of(category: str) -> str:

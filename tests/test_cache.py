@@ -17,7 +17,7 @@ import pytest
 
 from conftest import FIXTURES
 from conftest import consentlint as run
-from consentlint.cache import FOLDER, SETTLED_NS
+from consentlint.cache import FOLDER, SETTLED_NS, CompiledCatalogs
 
 PROJECT = FIXTURES / "projects" / "android-uris"
 
@@ -153,15 +153,19 @@ def test_cache_that_cannot_be_created_is_skipped(project, tmp_path):
 
 
 def test_catalogs_load_from_the_cache_until_a_catalog_file_changes(tmp_path, monkeypatch):
-    """Start-up parsed and checked every catalog file again (half of a one-file check)."""
+    """Start-up parsed and checked every catalog file again (half of a one-file
+    check): they are compiled once into the user's cache folder, also without
+    a facts cache."""
     from consentlint import engine, schema
+
+    monkeypatch.setenv("CONSENTLINT_CACHE_HOME", str(tmp_path / "home"))
 
     extra = tmp_path / "checks"
     extra.mkdir()
     (extra / "mine.toml").write_text(
         'language = "python"\n\n[[source]]\nid = "py-acme-locate"\napi = ["acme.geo.locate"]\n'
         'kind = "call"\ncategory = "location.precise"\nreferences = ["https://example.com/acme"]\n', "utf-8")
-    settings = engine.Settings(None, catalog_dirs=(str(extra),), cache_dir=str(tmp_path / "cache"))
+    settings = engine.Settings(None, catalog_dirs=(str(extra),))
     first = engine.Engine(settings).catalog
     read = schema.read_toml
 
@@ -178,7 +182,7 @@ def test_catalogs_load_from_the_cache_until_a_catalog_file_changes(tmp_path, mon
     edited = engine.Engine(settings).catalog
     assert "acme.geo.where" in edited.for_language("python").sources
     assert "acme.geo.locate" not in edited.for_language("python").sources
-    assert len(list((tmp_path / "cache" / "catalogs").iterdir())) == 1  # (only the newest is kept)
+    assert len(list(CompiledCatalogs().folder.iterdir())) == 1  # (only the newest is kept)
 
 
 def test_settled_project_is_known_by_its_files_stat(project, monkeypatch, tmp_path):
@@ -216,6 +220,59 @@ def test_settled_project_is_known_by_its_files_stat(project, monkeypatch, tmp_pa
     edited = report(project)
     assert ("src/com/acme/data/Backup.java", 23) not in {(f["path"], f["line"]) for f in edited["findings"]}
     assert edited == report(project, "--no-cache")
+
+
+def test_one_file_check_reads_the_project_listing_until_a_folder_changes(project, monkeypatch, tmp_path):
+    """A one-file check reads the rest of the project (the index's context)
+    from the listing a whole-project scan kept (``listings/``), without
+    walking its folders, while none of them and none of the ignore files
+    looked for changed: a file added since, or a ``.gitignore`` edited in
+    place since, makes it walk again."""
+    (project / "src" / ".gitignore").write_text("# nothing ignored yet\n")
+    report(project)
+    assert not (project / FOLDER / "listings").exists()  # just copied: not settled
+    time.sleep(SETTLED_NS / 1e9 + 0.2)
+    report(project)
+    assert len(list((project / FOLDER / "listings").iterdir())) == 1
+
+    from consentlint import cli, discovery
+
+    walked = []
+    discover = discovery.discover
+
+    def spy(paths, *args, **kwargs):
+        walked.extend(p for p in paths if Path(p).is_dir())
+        return discover(paths, *args, **kwargs)
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(discovery, "discover", spy)
+    out = tmp_path / "out.json"
+    one = "src/com/acme/data/Backup.java"
+
+    def check() -> dict:
+        cli.main(["check", one, "--format", "json", "--exit-zero", "-o", str(out)])
+        return json.loads(out.read_text())
+
+    def uncached() -> dict:
+        cli.main(["check", one, "--format", "json", "--exit-zero", "--no-cache", "-o", str(out)])
+        return json.loads(out.read_text())
+
+    first = check()
+    assert walked == [] and first == uncached()
+    walked.clear()
+    helper = project / "src/com/acme/data/Extra.java"
+    helper.write_text("package com.acme.data;\n\nclass Extra {\n}\n")
+    assert check() == uncached() and walked, "a file added since the listing was kept"
+    time.sleep(SETTLED_NS / 1e9 + 0.2)
+    check()  # (walked and kept again: settled now)
+    walked.clear()
+    check()
+    assert walked == []
+    folder = project / "src"
+    before = folder.stat()
+    (folder / ".gitignore").write_text("Extra.java\n")
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))  # (an edit in place leaves the folder as it was)
+    assert check() == uncached() and walked, "a .gitignore edited since the listing was kept"
 
 
 def test_android_manifest_edit_is_not_served_stale(tmp_path):

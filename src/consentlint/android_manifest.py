@@ -15,7 +15,6 @@ parsed gives no facts."""
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -126,6 +125,8 @@ def _modules(path: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def read(path: str) -> AndroidManifest | None:
+    import xml.etree.ElementTree as ET  # (here: most files have no Android manifest)
+
     try:
         if os.path.getsize(path) > _MAX_BYTES:
             return None
@@ -155,7 +156,7 @@ def read(path: str) -> AndroidManifest | None:
     return AndroidManifest(path, package, meta, frozenset(launchers), _line(data, b"<application"))
 
 
-def _launches(activity: ET.Element) -> bool:
+def _launches(activity) -> bool:
     for intent_filter in activity.findall("intent-filter"):
         actions = {a.get(_ANDROID + "name") for a in intent_filter.findall("action")}
         categories = {c.get(_ANDROID + "name") for c in intent_filter.findall("category")}

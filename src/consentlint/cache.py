@@ -15,15 +15,19 @@ file whose ``stat`` is unchanged is not read again (the change time moves on
 every write and cannot be set back). An entry is only kept when the file was
 read well after its last change (``SETTLED_NS``), so two
 writes within one tick of the file system's clock are never mistaken for one.
-``catalogs/`` holds the catalogs as last loaded and checked (keyed by the
-tool and the bytes of every catalog file), so start-up parses no TOML.
+The catalogs as last loaded and checked (keyed by the tool and the bytes of
+every catalog file) are kept apart, in the user's cache folder
+(``CompiledCatalogs``), so start-up parses no TOML even with ``--no-cache``.
 ``runs/`` holds the results of the project stage, keyed by everything it
 reads (the tool, the settings, the manifest's text and every file's facts
 key): a re-run of an unchanged project, or a one-file check in a project
 scanned before, reads its findings from there (the newest ``RUNS_KEPT``).
 ``snapshots/`` maps the ``stat`` of every file of a project (and the run
 key's other parts) to its run key, so such a run need not even read the
-files' stats entries or work out their facts keys.
+files' stats entries or work out their facts keys. ``listings/`` holds the
+project's files as a walk of its folders found them, with the ``stat`` of
+every folder listed and ignore file looked for: a one-file check reads the
+rest of the project from there while none of them changed.
 
 Entries live in ``<project>/.consentlint_cache/`` (``--cache-dir``;
 ``--no-cache`` turns it off). Writes go through a temporary file and an atomic
@@ -39,7 +43,7 @@ import gc
 import hashlib
 import os
 import pickle
-import tempfile
+import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -142,19 +146,27 @@ class FactsCache:
 
     def load_run(self, key: str, paths) -> dict | None:
         """The project stage's results for ``paths`` under ``key``, when
-        all of them are there."""
+        all of them are there. (Each result is pickled on its own inside
+        the entry: a one-file check unpickles one, not the project's.)"""
         value = self._read(self.runs / key)
-        if not isinstance(value, dict) or any(p not in value for p in paths):
+        if not isinstance(value, dict) or any(type(value.get(p)) is not bytes for p in paths):
             return None
-        return value
+        try:
+            return {p: pickle.loads(value[p]) for p in paths}
+        except Exception:  # a corrupt entry is a miss
+            return None
 
     def store_run(self, key: str, results: dict) -> None:
         """Add ``results`` (path -> result) to the entry for ``key``; the
         oldest entries beyond ``RUNS_KEPT`` go."""
+        try:
+            packed = {p: pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for p, r in results.items()}
+        except (pickle.PicklingError, RecursionError):
+            return
         old = self._read(self.runs / key)
         if isinstance(old, dict):
-            results = {**old, **results}
-        self._write(self.runs / key, results)
+            packed = {**old, **packed}
+        self._write(self.runs / key, packed)
         _keep_newest(self.runs, RUNS_KEPT)
 
     def load_snapshot(self, key: str) -> str | None:
@@ -169,6 +181,16 @@ class FactsCache:
             return
         self._write(self.snapshots / key, run_key)
         _keep_newest(self.snapshots, RUNS_KEPT)
+
+    def load_listing(self, key: str):
+        """A project's listing (``discovery.stamps`` of what decided it, and
+        its files by manifest), or None."""
+        value = self._read(self.folder / "listings" / key)
+        return value if isinstance(value, tuple) and len(value) == 2 else None
+
+    def store_listing(self, key: str, listing: tuple) -> None:
+        self._write(self.folder / "listings" / key, listing)
+        _keep_newest(self.folder / "listings", RUNS_KEPT)
 
     # ------------------------------------------------------ facts
 
@@ -191,60 +213,103 @@ class FactsCache:
     def store(self, key: str, value) -> None:
         self._write(self.facts / key[:2] / key[2:], value)
 
-    # ------------------------------------------------------ compiled catalogs
-
-    def load_catalog(self, key: str):
-        """The catalogs as loaded and checked once before (``catalog.Catalog``), or None."""
-        return self._read(self.folder / "catalogs" / key)
-
-    def store_catalog(self, key: str, catalog) -> None:
-        """Keep loaded catalogs (only the newest: an edit to a catalog file makes a new key)."""
-        folder = self.folder / "catalogs"
-        try:
-            for stale in folder.iterdir() if folder.is_dir() else ():
-                if stale.name != key:
-                    stale.unlink()
-        except OSError:
-            pass
-        self._write(folder / key, catalog)
-
     def _read(self, path: Path):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        enabled = gc.isenabled()
-        gc.disable()  # many small acyclic objects: collections only slow loading
-        try:
-            return pickle.loads(data)
-        except Exception:  # a corrupt or foreign entry is a miss
-            return None
-        finally:
-            if enabled:
-                gc.enable()
+        return _read(path)
 
     def _write(self, target: Path, value) -> None:
-        if not self.writable:
-            return
-        try:
+        if self.writable:
             if not self.folder.is_dir():
-                self._create()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, target)
-            except BaseException:
                 try:
-                    os.unlink(tmp)
+                    self._create()
                 except OSError:
-                    pass
-                raise
-        except (OSError, pickle.PicklingError, RecursionError):
-            self.writable = False  # read-only CI, a full disk: run without it
+                    self.writable = False
+                    return
+            self.writable = _write(target, value)
 
     def _create(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "CACHEDIR.TAG").write_text(_TAG)
         (self.folder / ".gitignore").write_text("# created by consentlint\n*\n")
+
+
+def _read(path: Path):
+    """The value pickled at ``path``, or None (absent, unreadable, corrupt or foreign)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # many small acyclic objects: collections only slow loading
+    try:
+        return pickle.loads(data)
+    except Exception:  # a corrupt or foreign entry is a miss
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write(target: Path, value) -> bool:
+    """Pickle ``value`` to ``target`` through a temporary file and an atomic
+    rename; False when it cannot be written (read-only CI, a full disk)."""
+    import tempfile  # (here: a run that writes nothing never needs it)
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except (OSError, pickle.PicklingError, RecursionError):
+        return False
+    return True
+
+
+def user_folder() -> Path:
+    """The user's cache folder for consentlint: ``$CONSENTLINT_CACHE_HOME``,
+    else the platform's (``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux,
+    ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows)."""
+    own = os.environ.get("CONSENTLINT_CACHE_HOME")
+    if own:
+        return Path(own)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~/AppData/Local")
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return Path(base) / "consentlint"
+
+
+class CompiledCatalogs:
+    """The catalogs as loaded and checked once (``catalog.Catalog``), in the
+    user's cache folder (``user_folder()/catalogs``), keyed by the tool and
+    the bytes of every catalog file: like Python's ``.pyc`` files, derived
+    from the tool and its data alone, so kept with or without a facts cache.
+    Only the newest entry is kept; one that cannot be read or written is
+    skipped silently."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = (folder or user_folder()) / "catalogs"
+
+    def key(self, digest: str) -> str:
+        return hashlib.blake2b(tool_key() + digest.encode(), digest_size=20).hexdigest()
+
+    def load(self, key: str):
+        return _read(self.folder / key)
+
+    def store(self, key: str, catalog) -> None:
+        try:
+            for stale in self.folder.iterdir() if self.folder.is_dir() else ():
+                if stale.name != key and not stale.name.startswith(".tmp-"):
+                    stale.unlink()
+        except OSError:
+            pass
+        _write(self.folder / key, catalog)

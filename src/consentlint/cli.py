@@ -13,6 +13,7 @@ import importlib
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 from consentlint import __version__
@@ -499,15 +500,86 @@ def _discover(args, paths):
     out = Discovery()
     seen = set()
     for root, group in sorted(by_root.items(), key=lambda item: str(item[0])):
+        started = time.time_ns()
         found = discover(group, exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
                          extend_exclude=args.extend_exclude, force_exclude=args.force_exclude,
                          respect_gitignore=args.respect_gitignore, root=root)
+        if root is not None and [os.path.abspath(p) for p in group] == [os.path.abspath(root)]:
+            _remember_listing(args, root, found, started)  # (the whole project: a one-file check's context)
         for path in found.files:
             if os.path.realpath(path) not in seen:
                 seen.add(os.path.realpath(path))
                 out.files.append(path)
         out.errors += found.errors
     return out
+
+
+def _listing_key(args, root):
+    """The facts cache and the key under which the listing of the project
+    at ``root`` is kept ((None, None) without a cache)."""
+    if args.no_cache:
+        return None, None
+    from consentlint.cache import FactsCache
+
+    cache = FactsCache(args.cache_dir or Path(root) / FOLDER)
+    options = (os.getcwd(), os.path.abspath(root), args.exclude, tuple(args.extend_exclude), args.respect_gitignore)
+    return cache, cache.key(b"listing", repr(options).encode("utf-8", "surrogateescape"))
+
+
+def _remember_listing(args, root, found, started: int) -> None:
+    """Keep the files a walk of the whole project at ``root`` found (``found``,
+    the walk having begun at ``started``), with the manifest that governs
+    each, for one-file checks (``_context``); only when every folder and
+    ignore file it looked at had settled before the walk (as the facts
+    cache's ``stat`` entries), and every file is in the project by its real
+    path too (a manifest above a linked-in folder is not watched)."""
+    from consentlint.cache import SETTLED_NS
+    from consentlint.discovery import stamps
+    from consentlint.manifest import MANIFEST_NAME, group_by_manifest
+
+    cache, key = _listing_key(args, root)
+    if cache is None:
+        return
+    absolute = os.path.abspath(root)
+    real = os.path.realpath(absolute)
+    files = [os.path.abspath(p) for p in found.files]
+    if any(not os.path.realpath(p).startswith(real + os.sep) for p in files):
+        return
+    above = [absolute, *map(str, Path(absolute).parents)]  # (a manifest there may govern the project)
+    seen = stamps(found.watched | {os.path.join(folder, MANIFEST_NAME) for folder in above})
+    if any(s is not None and started - max(s[1], s[2]) <= SETTLED_NS for s in seen.values()):
+        return
+    governs = {}
+    for manifest, group in group_by_manifest(files).items():
+        governs.update((str(p), str(manifest) if manifest is not None else None) for p in group)
+    cache.store_listing(key, (seen, [(p, governs[p]) for p in files]))
+
+
+def _context(args, root, manifest_path) -> list[str | Path]:
+    """For a partial scan (pre-commit, one file): the project's other files,
+    read for the index so helpers and callers elsewhere count (DESIGN section
+    7), less those another manifest governs (another project). From the
+    listing a scan of the whole project kept while none of the folders and
+    ignore files it looked at changed; else walked (and kept)."""
+    from consentlint.discovery import DEFAULT_EXCLUDES, discover, excluded_folder, unchanged
+
+    exclude = args.exclude if args.exclude is not None else DEFAULT_EXCLUDES
+    if excluded_folder(Path(root), exclude, args.extend_exclude, root):
+        return []  # (as --force-exclude would have it)
+    cache, key = _listing_key(args, root)
+    listing = cache.load_listing(key) if cache is not None else None
+    if listing is None or not unchanged(listing[0]):
+        started = time.time_ns()
+        found = discover([root], exclude=exclude, extend_exclude=args.extend_exclude, force_exclude=True,
+                         respect_gitignore=args.respect_gitignore, root=root)
+        _remember_listing(args, root, found, started)
+        listing = cache.load_listing(key) if cache is not None else None
+        if listing is None:  # (not kept: not settled, or no cache)
+            from consentlint.manifest import group_by_manifest
+
+            return found.files if args.manifest is not None else group_by_manifest(found.files).get(manifest_path, [])
+    wanted = str(manifest_path) if manifest_path is not None else None
+    return [p for p, manifest in listing[1] if args.manifest is not None or manifest == wanted]
 
 
 def _run_projects(args, found, stdin=None):
@@ -566,8 +638,6 @@ def _run_project(args, manifest_path, manifest, files, catalog, stdin=None):
     """One project: ``files`` judged against ``manifest`` over its index; its
     result, and the catalogs it used (``catalog``, else loaded here)."""
     from consentlint import engine
-    from consentlint.discovery import DEFAULT_EXCLUDES, discover
-    from consentlint.manifest import group_by_manifest
 
     root = engine.project_root(manifest, files[0] if files else args.paths[0])
     cache_dir = None
@@ -578,16 +648,7 @@ def _run_project(args, manifest_path, manifest, files, catalog, stdin=None):
                                project_root=str(root if root is not None else engine.scanned_folder(files or args.paths)))
     eng = engine.Engine(settings, catalog=catalog, manifest=manifest)
     project = getattr(args, "project", False) or (manifest is not None and _covers(args.paths, manifest.root))
-    context = []
-    if root is not None and not _covers(args.paths, root):
-        # a partial scan (pre-commit, one file): the rest of the project is read
-        # for the index, so helpers and callers elsewhere count (DESIGN section 7);
-        # files another manifest governs are another project
-        context = discover([root], exclude=args.exclude if args.exclude is not None else DEFAULT_EXCLUDES,
-                           extend_exclude=args.extend_exclude, force_exclude=True,
-                           respect_gitignore=args.respect_gitignore, root=root).files
-        if args.manifest is None:
-            context = group_by_manifest(context).get(manifest_path, [])
+    context = _context(args, root, manifest_path) if root is not None and not _covers(args.paths, root) else []
     machine = args.format not in ("text", "markdown")
     progress = None if args.quiet or machine else _progress_line(len(files))
     first = min(map(engine.display_path, files), default="")  # where PDC002 says no manifest governs a file

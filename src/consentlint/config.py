@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 
 from consentlint import schema
@@ -90,6 +89,8 @@ def _has_section(path: Path) -> bool:
         return False
     if "consentlint" not in text:  # cheap test first: most pyproject.toml files are not ours
         return False
+    import tomllib  # (here: most runs have no pyproject.toml of ours)
+
     try:
         tool = tomllib.loads(text.removeprefix("\ufeff")).get("tool")
     except (tomllib.TOMLDecodeError, RecursionError):

@@ -12,8 +12,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pathspec
-
 from consentlint.frontends import ALL_EXTENSIONS
 
 MAX_DEPTH = 10_000  # folder levels the walk may recurse (paths end far sooner)
@@ -28,6 +26,30 @@ DEFAULT_EXCLUDES = (
 class Discovery:
     files: list[Path] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    # the paths whose stat (or absence) decided the result: every folder
+    # listed and every ignore file looked for (``stamps``, ``unchanged``)
+    watched: set[str] = field(default_factory=set)
+
+
+def stamps(paths) -> dict[str, tuple | None]:
+    """Each path's ``stat`` stamp (size, modification and change times,
+    inode, device), or None when it is not there."""
+    out: dict[str, tuple | None] = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            out[path] = None
+        else:
+            out[path] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+    return out
+
+
+def unchanged(seen: dict[str, tuple | None]) -> bool:
+    """Whether every path still has the stamp it had (``stamps``): a folder's
+    entries cannot change without its modification time moving, so a listing
+    whose folders and ignore files are all unchanged is still the listing."""
+    return stamps(seen) == seen
 
 
 class _Excludes:
@@ -56,7 +78,7 @@ class _Excludes:
             else:
                 self.names.add(body)
         self.glob = re.compile("|".join(globs)) if globs else None
-        self.spec = pathspec.GitIgnoreSpec.from_lines(anchored) if anchored else None
+        self.spec = _gitignore_spec(anchored) if anchored else None
         self.cwd = os.getcwd()
         self.tops = {self.cwd, os.path.abspath(root)} if root is not None else {self.cwd}
 
@@ -74,19 +96,21 @@ class _Excludes:
 class _Ignores:
     """The .gitignore files that apply in a folder, outermost first."""
 
-    def __init__(self):
-        self.cache: dict[str, pathspec.PathSpec | None] = {}
+    def __init__(self, watched: set[str]):
+        self.cache: dict = {}  # folder -> its pathspec.GitIgnoreSpec, or None
+        self.watched = watched
 
-    def spec_for(self, folder: str) -> pathspec.PathSpec | None:
+    def spec_for(self, folder: str):
         if folder not in self.cache:
             lines = []
             for name in (".gitignore", os.path.join(".git", "info", "exclude")):
+                self.watched.add(os.path.join(folder, name))
                 try:
                     with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
                         lines += f.read().splitlines()
                 except OSError:
                     pass
-            self.cache[folder] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+            self.cache[folder] = _gitignore_spec(lines) if lines else None
         return self.cache[folder]
 
     def ignored(self, absolute: str, is_dir: bool, stack: tuple) -> bool:
@@ -97,6 +121,13 @@ class _Ignores:
             if result.include is not None:
                 decision = result.include
         return decision
+
+
+def _gitignore_spec(lines: list[str]):
+    """A ``pathspec.GitIgnoreSpec`` (imported here: it took a sixth of start-up)."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), force_exclude=False,
@@ -119,7 +150,7 @@ def discover(paths: list[Path], exclude=DEFAULT_EXCLUDES, extend_exclude=(), for
 def _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, extensions, root) -> Discovery:
     out = Discovery()
     excludes = _Excludes([*exclude, *extend_exclude], root)
-    ignores = _Ignores()
+    ignores = _Ignores(out.watched)
     seen: set[str] = set()  # real paths of the files taken
     walked: set[str] = set()  # real paths of the folders walked
     # symlinked folders and files wait until the real ones are taken: a link
@@ -141,6 +172,7 @@ def _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, 
                 break
             current = parent
             chain.append(current)
+            out.watched.add(os.path.join(current, ".git"))
             if os.path.exists(os.path.join(current, ".git")):
                 break
         stack: tuple = ()
@@ -162,6 +194,7 @@ def _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, 
             return  # the same folder by another path: scanned once
         walked.add(real)
         visiting = visiting | {real}
+        out.watched.add(absolute)
         try:
             with os.scandir(absolute) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -222,6 +255,11 @@ def _discover(paths, exclude, extend_exclude, force_exclude, respect_gitignore, 
     for shown, real in linked:
         add(shown, real)
     return out
+
+
+def excluded_folder(folder: Path, exclude=DEFAULT_EXCLUDES, extend_exclude=(), root: Path | None = None) -> bool:
+    """Whether ``--force-exclude`` would leave out ``folder`` named on its own."""
+    return _excluded_path(_Excludes([*exclude, *extend_exclude], root), os.path.abspath(folder), True)
 
 
 def _is_file(entry: os.DirEntry) -> bool:

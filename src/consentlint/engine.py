@@ -29,7 +29,7 @@ from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
 from consentlint import treesitter as ts
-from consentlint.cache import SETTLED_NS, FactsCache, stamp
+from consentlint.cache import SETTLED_NS, CompiledCatalogs, FactsCache, stamp
 from consentlint.catalog import Catalog, load_catalog
 from consentlint.catalog_files import checks_dir
 from consentlint.consent import ConsentModel
@@ -219,10 +219,17 @@ class Engine:
     def _android_manifests(self, files: list[Path]) -> list[str]:
         """The ``AndroidManifest.xml`` files the project stage reads for ``files``' Java and Kotlin files."""
         found: set[str] = set()
+        folders: set[str] = set()  # (a file's manifests are its folder's, unless it is a symlink)
+        root = self._root()
         for path in files:
             entry = FRONTENDS.get(os.path.splitext(path)[1])
             if entry is not None and entry[0] in ("java", "kotlin"):
-                found.update(android_manifest.sources(path, self._root()))
+                folder = os.path.dirname(os.path.abspath(path))
+                if os.path.islink(path):
+                    found.update(android_manifest.sources(path, root))
+                elif folder not in folders:
+                    folders.add(folder)
+                    found.update(android_manifest.sources(path, root))
         return sorted(found)
 
     def snapshot_key(self, files: list[Path]) -> str | None:
@@ -241,13 +248,15 @@ class Engine:
         now = time.time_ns()
         folders: dict[str, str] = {}
         entries = []
+        cwd = os.path.join(os.getcwd(), "")
         try:
-            for path in files:
+            for path in files:  # (written out: a one-file check in a large project does this for every file)
                 absolute = os.path.abspath(path)
                 folder = os.path.dirname(absolute)
                 if folder not in folders:
                     folders[folder] = f"{_real_folder(folder)}\0{_package_of(folder)}"
-                entries.append(f"{display_path(path)}\0{absolute}\0{folders[folder]}\0{_settled(absolute, now)}")
+                shown = absolute[len(cwd):].replace(os.sep, "/") if absolute.startswith(cwd) else Path(path).as_posix()
+                entries.append(f"{shown}\0{absolute}\0{folders[folder]}\0{_settled(absolute, now)}")
             entries += [f"android\0{path}\0{_settled(path, now)}" for path in self._android_manifests(files)]
         except (OSError, ValueError, _Unsettled):
             return None
@@ -255,21 +264,19 @@ class Engine:
         return self.cache.key(*parts)
 
     def _load_catalog(self) -> Catalog:
-        """The catalogs, from the cache when their files are as it saw them
-        (parsing and checking the TOML was half of a one-file check's start-up)."""
+        """The catalogs, compiled once into the user's cache folder and read
+        from there while their files are as it saw them (parsing and checking
+        the TOML was most of a one-file check's start-up)."""
         folders = tuple(Path(d) for d in self.settings.catalog_dirs)
-        if self.cache is None:
-            return load_catalog(folders)
-        key = None
+        compiled = CompiledCatalogs()
         try:
-            key = self.cache.key(b"catalogs", self._catalogs_digest().encode())
+            key = compiled.key(self._catalogs_digest())
         except OSError:  # (a folder that is not there: load_catalog says so)
-            pass
-        catalog = self.cache.load_catalog(key) if key is not None else None
+            return load_catalog(folders)
+        catalog = compiled.load(key)
         if not isinstance(catalog, Catalog):
             catalog = load_catalog(folders)
-            if key is not None:
-                self.cache.store_catalog(key, catalog)
+            compiled.store(key, catalog)
         return catalog
 
     def _catalogs_digest(self) -> str:
@@ -666,13 +673,13 @@ def _work(batch: list[tuple[str, str]]) -> list[Lowered]:
     return [_WORKER.lower_file(Path(p), d) for p, d in batch]
 
 
-def display_path(path: Path) -> str:
+def display_path(path: str | Path) -> str:
     """POSIX path relative to the current directory when under it, else as given."""
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):
         return absolute[len(cwd) + 1:].replace(os.sep, "/")
-    return path.as_posix()
+    return Path(path).as_posix()
 
 
 def lower_files(engine: Engine, files: list[Path], jobs: int, progress=None,
@@ -748,10 +755,12 @@ def _lower(engine: Engine, items: list[tuple[str, str]], jobs: int, progress) ->
 
 
 def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expected_manifest: str,
-        discovery_errors=(), progress=None, context: list[Path] = (), stdin: bytes | None = None) -> RunResult:
+        discovery_errors=(), progress=None, context: list[str | Path] = (), stdin: bytes | None = None) -> RunResult:
     """The whole scan: every file, then the run- and project-scope rules.
     ``context`` are the project's other files: lowered for the project index
-    (so a guard in a caller or helper there counts) but not reported on.
+    (so a guard in a caller or helper there counts) but not reported on
+    (paths as text are taken: a one-file check whose project is known by
+    its snapshot never makes thousands of ``Path`` objects).
     ``stdin`` is the text of the one file in ``files`` (an editor's buffer,
     ``check - --stdin-filename``), judged instead of what is on disk."""
     named = {_in_real_folder(p) for p in files} if context else set()
@@ -767,6 +776,8 @@ def run(engine: Engine, files: list[Path], jobs: int, project_scope: bool, expec
     key = cache.load_snapshot(snapshot) if snapshot is not None else None
     known = cache.load_run(key, reported) if key is not None else None
     identities = None
+    if known is None:
+        items = [Path(p) for p in items]
     if known is None and cache is not None:
         identities = [engine.identify(p, display_path(p)) for p in items]
         key = engine.run_key(items, identities) if stdin is None else None

@@ -14,9 +14,7 @@ import bisect
 import json
 import os
 import re
-import tomllib
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path as FilePath
 
 _TYPES = {
@@ -34,6 +32,8 @@ Path = tuple  # of str keys and int indexes
 @cache
 def load_schema(name: str) -> dict:
     """Return a schema shipped in ``consentlint/schemas``."""
+    from importlib import resources  # (here: a tenth of start-up's imports)
+
     text = resources.files("consentlint").joinpath("schemas", name).read_text("utf-8")
     return json.loads(text)
 
@@ -64,6 +64,8 @@ def read_toml(path: FilePath, error: type[Exception], what: str) -> tuple[str, d
     text, line, problem = decode_utf8(data)
     if problem:
         raise error(f"{path}:{line}: cannot read {what}: {problem} (TOML files are UTF-8)")
+    import tomllib  # (here: start-up reads no TOML once the catalogs are compiled)
+
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -4,7 +4,6 @@ meaning "all below it"."""
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 
 from consentlint.catalog_files import checks_dir
@@ -13,6 +12,8 @@ from consentlint.catalog_files import checks_dir
 @cache
 def categories() -> dict[str, dict]:
     """Leaf category id -> its mappings (play, apple, fideslang)."""
+    import tomllib
+
     with open(checks_dir() / "taxonomy.toml", "rb") as f:
         return tomllib.load(f)["categories"]
 

@@ -7,7 +7,6 @@ import bisect
 import importlib
 import re
 from functools import cache
-from importlib import resources
 
 import tree_sitter
 
@@ -313,6 +312,8 @@ def query(name: str, purpose: str) -> tree_sitter.Query:
 def _query_text(name: str, purpose: str) -> str:
     """A query file's text; a first line ``; inherits: other`` prepends the
     same query of grammar ``other`` (as in nvim-treesitter: TSX reuses JS)."""
+    from importlib import resources  # (here: a tenth of start-up's imports)
+
     text = resources.files("consentlint").joinpath("queries", name, f"{purpose}.scm").read_text("utf-8")
     first = text.split("\n", 1)[0]
     if first.startswith("; inherits:"):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -131,6 +130,8 @@ def read(path: str) -> str | None:
 def parses(path: str, text: str) -> bool:
     """Whether ``text`` is well-formed as the file at ``path`` (TOML, or the
     language its extension says)."""
+    import tomllib
+
     from consentlint import treesitter
     from consentlint.frontends import FRONTENDS
 
