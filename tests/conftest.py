@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from consentlint.languages import LANGUAGES, MANIFEST_COMMENTS
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
@@ -19,8 +21,10 @@ def manifest_of(category: str) -> str:
     return f'[policy]\nurl = "https://example.com/privacy"\n\n[[data]]\ncategory = "{category}"\n'
 
 
-# `# expect: PDC201`, `// ok: PDC201, PDC101`, `# todo-expect: PDC201`, `# todo-ok: PDC201`
-ANNOTATION = re.compile(r"(?:#|//)\s*(todo-expect|todo-ok|expect|ok):\s*(PDC\d{3}(?:\s*,\s*PDC\d{3})*)")
+# `# expect: PDC201`, `// ok: PDC201, PDC101`, `# todo-expect: PDC201`, `# todo-ok: PDC201`,
+# after the line-comment opener of any language (the registry's first) or of the manifest
+OPENERS = "|".join(dict.fromkeys(re.escape(c) for c in (*(lang.comments[0] for lang in LANGUAGES), *MANIFEST_COMMENTS)))
+ANNOTATION = re.compile(rf"(?:{OPENERS})\s*(todo-expect|todo-ok|expect|ok):\s*(PDC\d{{3}}(?:\s*,\s*PDC\d{{3}})*)")
 
 
 def annotations(path: Path) -> dict[str, list[tuple[int, str]]]:
