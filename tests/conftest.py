@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -13,6 +14,22 @@ from consentlint.languages import LANGUAGES, MANIFEST_COMMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite tests/snapshots/ from the current output (also CONSENTLINT_UPDATE_SNAPSHOTS=1)")
+
+
+def check_snapshot(config, path: Path, text: str, what: str) -> None:
+    """``text`` equals the stored snapshot ``path``; with ``--update-snapshots``
+    (or ``CONSENTLINT_UPDATE_SNAPSHOTS=1``) it becomes the snapshot."""
+    if config.getoption("update_snapshots") or os.environ.get("CONSENTLINT_UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, "utf-8")
+    assert path.is_file() and text == path.read_text("utf-8"), \
+        f"{what} changed ({path.relative_to(ROOT)}); if intended, rerun with --update-snapshots and read the diff"
 
 
 def manifest_of(category: str) -> str:
