@@ -1,4 +1,4 @@
-"""Shared helpers for the tests: the annotation grammar of DESIGN section 11."""
+"""Shared helpers for the tests: the annotation grammar of DESIGN section 11 (the whole of it in fixtures/README.md)."""
 
 from __future__ import annotations
 
@@ -39,20 +39,36 @@ def manifest_of(category: str) -> str:
 
 
 # `# expect: PDC201`, `// ok: PDC201, PDC101`, `# todo-expect: PDC201`, `# todo-ok: PDC201`,
-# after the line-comment opener of any language (the registry's first) or of the manifest
+# after the line-comment opener of any language (the registry's first) or of the manifest;
+# a reported code may pin its catalog entry and column: `# expect: PDC201 [android-location-last-known] :24`
+# (fixtures/README.md has the whole grammar)
 OPENERS = "|".join(dict.fromkeys(re.escape(c) for c in (*(lang.comments[0] for lang in LANGUAGES), *MANIFEST_COMMENTS)))
-ANNOTATION = re.compile(rf"(?:{OPENERS})\s*(todo-expect|todo-ok|expect|ok):\s*(PDC\d{{3}}(?:\s*,\s*PDC\d{{3}})*)")
+_CODE = r"PDC\d{3}(?:\s*\[[a-z0-9-]+\])?(?:\s*:\d+)?"
+ANNOTATION = re.compile(rf"(?:{OPENERS})\s*(todo-expect|todo-ok|expect|ok):\s*({_CODE}(?:\s*,\s*{_CODE})*)")
+PINNED_CODE = re.compile(r"(PDC\d{3})(?:\s*\[([a-z0-9-]+)\])?(?:\s*:(\d+))?")
 
 
-def annotations(path: Path) -> dict[str, list[tuple[int, str]]]:
-    """(line, code) pairs by annotation kind, once per time a code is named."""
+def pinned_annotations(path: Path) -> dict[str, list[tuple[int, str, str | None, int | None]]]:
+    """(line, code, catalog id or None, 1-based column or None) by annotation
+    kind, once per time a code is named."""
     out: dict[str, list] = {"expect": [], "ok": [], "todo-expect": [], "todo-ok": []}
     text = path.read_bytes().decode("utf-8", "replace")
     for number, line in enumerate(text.splitlines(), 1):
         for kind, codes in ANNOTATION.findall(line):
-            for code in re.split(r"\s*,\s*", codes.strip()):
-                out[kind].append((number, code))
+            for code, catalog_id, column in PINNED_CODE.findall(codes):
+                out[kind].append((number, code, catalog_id or None, int(column) if column else None))
     return out
+
+
+def annotations(path: Path) -> dict[str, list[tuple[int, str]]]:
+    """(line, code) pairs by annotation kind, once per time a code is named."""
+    return {kind: [(line, code) for line, code, _, _ in marks] for kind, marks in pinned_annotations(path).items()}
+
+
+def pins(path: Path) -> list[tuple[int, str, str | None, int | None]]:
+    """The reported codes (`expect`, `todo-ok`) that pin a catalog id or a column."""
+    marks = pinned_annotations(path)
+    return [m for m in marks["expect"] + marks["todo-ok"] if m[2] is not None or m[3] is not None]
 
 
 def expected_findings(path: Path) -> list[tuple[int, str]]:
