@@ -3,7 +3,10 @@ complete, sorted list of findings with the file's annotations.
 
 A finding must also sit on the identifier it names: the reported span covers
 the last segment of the API (``start`` in ``gps.start()``, ``POST`` in
-``request.POST["email"]``) or the local that holds a catalogued value."""
+``request.POST["email"]``) or the local that holds a catalogued value. An
+annotation that pins a catalog id or a column (``expect: PDC201
+[android-location-last-known] :24``) must match a finding of its line and code
+exactly (fixtures/README.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, annotations, expected_findings, forbidden_findings
+from conftest import FIXTURES, annotations, expected_findings, forbidden_findings, pinned_annotations, pins
 from consentlint import engine
 from consentlint.frontends import FRONTENDS
 from consentlint.frontends.jvm import kotlin_property
@@ -55,6 +58,21 @@ def _check_positions(findings, files: dict[str, Path]):
         assert covered in names or alias, f"{f.path}:{f.line}:{f.column}: span {covered!r} is not {leaf!r}"
 
 
+def _check_pins(findings, pinned: list, where: str):
+    """Each pinned annotation (display path, line, code, catalog id, column)
+    has its own finding with that id and column."""
+    left = [(f.path, f.line, f.code, f.catalog_id, f.column) for f in findings]
+    wrong = []
+    for path, line, code, catalog_id, column in pinned:
+        match = next((f for f in left if f[:3] == (path, line, code) and catalog_id in (None, f[3])
+                      and column in (None, f[4])), None)
+        if match is None:
+            found = [f"[{f[3]}] :{f[4]}" for f in left if f[:3] == (path, line, code)]
+            wrong.append(f"{path}:{line} {code} [{catalog_id}] :{column}, reported: {', '.join(found) or 'nothing'}")
+        else:
+            left.remove(match)
+    assert not wrong, f"{where}\npinned id or column differs: " + "; ".join(wrong)
+
 
 def _compare(actual, expected, forbidden: set, where: str):
     """Multisets of (path, line, code): an annotation names a code once per
@@ -81,6 +99,7 @@ def test_fixture(path: Path):
     expected = [(path.as_posix(), line, code) for line, code in expected_findings(path)]
     forbidden = {(path.as_posix(), line, code) for line, code in forbidden_findings(path)}
     _compare(actual, expected, forbidden, path.name)
+    _check_pins(result.findings, [(path.as_posix(), *pin) for pin in pins(path)], path.name)
     _check_positions(result.findings, {path.as_posix(): path})
 
 
@@ -94,11 +113,13 @@ def test_project(project: Path):
         findings += engine.run(_engine(manifest_path), group, 1, True, engine.display_path(group[0])).findings
     by_display = {engine.display_path(p): p for p in [*files, *project.rglob("*.toml")]}
     actual = sorted((f.path, f.line, f.code) for f in findings)
-    expected, forbidden = [], set()
+    expected, forbidden, pinned = [], set(), []
     for display, path in by_display.items():
         expected += [(display, line, code) for line, code in expected_findings(path)]
         forbidden |= {(display, line, code) for line, code in forbidden_findings(path)}
+        pinned += [(display, *pin) for pin in pins(path)]
     _compare(actual, expected, forbidden, project.name)
+    _check_pins(findings, pinned, project.name)
     _check_positions(findings, by_display)
 
 
@@ -111,3 +132,6 @@ def test_annotations_are_well_formed():
         codes = {code for kind in marks.values() for _, code in kind}
         assert codes, f"{path} has no annotations"
         assert codes <= set(RULES), f"{path} names unknown codes {codes - set(RULES)}"
+        unpinnable = [m for kind in ("ok", "todo-expect") for m in pinned_annotations(path)[kind]
+                      if m[2] is not None or m[3] is not None]
+        assert not unpinnable, f"{path}: only a reported code (expect, todo-ok) pins an id or a column: {unpinnable}"

@@ -1,7 +1,9 @@
-"""Every reporter's output of the demo app, byte for byte (snapshots in
-``tests/data/snapshots/``; SARIF's is ``tests/data/demo-app.sarif``, see
-test_sarif.py). Refresh with CONSENTLINT_UPDATE_SNAPSHOTS=1 after a
-deliberate change, and read the diff."""
+"""Every reporter's output of the demo app, byte for byte: one snapshot per
+format of ``check``, ``inventory`` and ``export`` in ``tests/snapshots/``
+(SARIF's, ``demo-app.sarif``, is checked in test_sarif.py). The version is
+written as ``<version>``; paths are relative and no format has a timestamp.
+After a deliberate change, refresh them with ``pytest --update-snapshots``
+(or ``CONSENTLINT_UPDATE_SNAPSHOTS=1``) and read the diff."""
 
 from __future__ import annotations
 
@@ -9,17 +11,23 @@ import json
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from consentlint import __version__
+from conftest import ROOT, SNAPSHOTS, check_snapshot
+from consentlint import __version__, cli
+from consentlint.report import FORMATS, inventory
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAPSHOTS = Path(__file__).resolve().parent / "data" / "snapshots"
+SUFFIXES = {"text": "txt", "json": "json", "github": "txt", "junit": "xml", "gitlab": "json", "markdown": "md",
+            "html": "html", "play-data-safety": "csv", "xcprivacy": "xcprivacy", "fideslang": "yml"}
+CASES = [*(("check", f) for f in FORMATS if f != "sarif"), *(("inventory", f) for f in inventory.FORMATS),
+         *(("export", f) for f in cli.EXPORTS)]
 
 
+@cache
 def _report(fmt: str, command: str = "check") -> str:
     extra = ["--color", "never", "--exit-zero"] if fmt == "text" and command == "check" else \
         ["--exit-zero"] if command == "check" else []
@@ -30,19 +38,19 @@ def _report(fmt: str, command: str = "check") -> str:
     return proc.stdout.replace(__version__, "<version>")
 
 
-@pytest.mark.parametrize("command, fmt, suffix", [
-    ("check", "text", "txt"), ("check", "json", "json"), ("check", "github", "txt"), ("check", "junit", "xml"),
-    ("check", "gitlab", "json"), ("inventory", "text", "txt"), ("inventory", "markdown", "md"),
-    ("inventory", "json", "json"), ("inventory", "html", "html"), ("export", "play-data-safety", "csv"),
-    ("export", "xcprivacy", "xcprivacy"), ("export", "fideslang", "yml")])
-def test_demo_app_snapshot(command, fmt, suffix):
-    text = _report(fmt, command)
-    snapshot = SNAPSHOTS / f"demo-app.{'' if command == 'check' else command + '.'}{fmt}.{suffix}"
-    if os.environ.get("CONSENTLINT_UPDATE_SNAPSHOTS"):
-        snapshot.parent.mkdir(exist_ok=True)
-        snapshot.write_text(text, "utf-8")
-    assert text == snapshot.read_text("utf-8"), \
-        f"{command} --format {fmt} of the demo app changed; if intended, rerun with CONSENTLINT_UPDATE_SNAPSHOTS=1"
+@pytest.mark.parametrize("command, fmt", CASES)
+def test_demo_app_snapshot(request, command, fmt):
+    snapshot = SNAPSHOTS / f"demo-app.{'' if command == 'check' else command + '.'}{fmt}.{SUFFIXES[fmt]}"
+    check_snapshot(request.config, snapshot, _report(fmt, command), f"{command} --format {fmt} of the demo app")
+
+
+def test_every_reporter_has_a_snapshot():
+    """A reporter module without a format above (so without a snapshot) is a mistake."""
+    modules = {p.stem for p in (ROOT / "src" / "consentlint" / "report").glob("*.py")} - {"__init__"}
+    covered = {"sarif", *(fmt.replace("-", "_") for command, fmt in CASES if command != "inventory"), "inventory"}
+    assert modules == covered
+    assert {p.name for p in SNAPSHOTS.iterdir()} == \
+        {"demo-app.sarif", *(f"demo-app.{'' if c == 'check' else c + '.'}{f}.{SUFFIXES[f]}" for c, f in CASES)}
 
 
 def test_junit_counts_every_finding_as_a_failed_case():

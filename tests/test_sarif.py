@@ -1,13 +1,12 @@
 """SARIF output: valid against the official 2.1.0 schema (vendored in
 tests/data), fit for GitHub code scanning (rules with help, relative URIs from
 %SRCROOT%, line-free fingerprints, suppressions, tool notifications), and
-byte-stable (a snapshot of the demo app; refresh it with
-CONSENTLINT_UPDATE_SNAPSHOTS=1 after a deliberate change)."""
+byte-stable (a snapshot of the demo app, ``tests/snapshots/demo-app.sarif``;
+refresh it with ``pytest --update-snapshots`` after a deliberate change)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, SNAPSHOTS, check_snapshot
 from consentlint import __version__
 from consentlint.engine import RunResult
 from consentlint.findings import Finding
@@ -26,7 +25,7 @@ from consentlint.rules import RULES, docs, summary
 
 DATA = ROOT / "tests" / "data"
 SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text("utf-8"))
-SNAPSHOT = DATA / "demo-app.sarif"
+SNAPSHOT = SNAPSHOTS / "demo-app.sarif"
 
 
 def validate(doc) -> None:
@@ -59,7 +58,7 @@ def test_demo_app_sarif_is_valid_against_the_official_schema(demo_sarif):
     assert demo_sarif["$schema"].endswith("sarif-schema-2.1.0.json")
 
 
-def test_demo_app_snapshot(demo_sarif, demo):
+def test_demo_app_snapshot(request, demo_sarif, demo):
     doc = json.loads(json.dumps(demo_sarif))
     driver = doc["runs"][0]["tool"]["driver"]
     assert driver["version"] == driver["semanticVersion"] == __version__
@@ -68,10 +67,7 @@ def test_demo_app_snapshot(demo_sarif, demo):
     assert base["uri"] == demo.resolve().as_uri() + "/"
     base["uri"] = "file:///SRCROOT/"
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    if os.environ.get("CONSENTLINT_UPDATE_SNAPSHOTS"):
-        SNAPSHOT.write_text(text, "utf-8")
-    assert text == SNAPSHOT.read_text("utf-8"), \
-        "SARIF of the demo app changed; if intended, rerun with CONSENTLINT_UPDATE_SNAPSHOTS=1"
+    check_snapshot(request.config, SNAPSHOT, text, "SARIF of the demo app")
 
 
 def test_every_rule_is_described_from_its_docstring(demo_sarif):

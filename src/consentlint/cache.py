@@ -48,12 +48,13 @@ import time
 from functools import cache
 from pathlib import Path
 
+from consentlint.languages import GRAMMAR_MODULES
+
 FOLDER = ".consentlint_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# consentlint's facts cache; safe to delete\n"
 SETTLED_NS = 2_000_000_000
 RUNS_KEPT = 8
-_GRAMMARS = ("tree-sitter", "tree-sitter-python", "tree-sitter-java", "tree-sitter-kotlin",
-             "tree-sitter-javascript", "tree-sitter-typescript")
+_GRAMMARS = ("tree-sitter", *(module.replace("_", "-") for module in GRAMMAR_MODULES))
 
 
 @cache

@@ -11,8 +11,7 @@ from pathlib import Path
 from consentlint import schema, taxonomy
 from consentlint.catalog_files import checks_dir
 from consentlint.errors import CatalogError
-
-LANGUAGES = ("python", "java", "kotlin", "javascript", "typescript")
+from consentlint.languages import NAMES as LANGUAGES
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from consentlint import __version__
+from consentlint import __version__, languages
 from consentlint.cache import FOLDER
 from consentlint.errors import ConfigError, ConsentlintError, internal_error
 from consentlint.report import FORMATS
@@ -165,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
 
     catalog = sub.add_parser("catalog", help="list the known collecting APIs")
     catalog.add_argument("--catalog", type=Path, action="append", default=[], metavar="DIR")
-    catalog.add_argument("--language", choices=("python", "java", "kotlin", "javascript", "typescript"))
+    catalog.add_argument("--language", choices=languages.NAMES)
     catalog.add_argument("--categories", action="store_true", help="list the category taxonomy instead")
     catalog.add_argument("--format", choices=("text", "json"), default="text")
     schema = sub.add_parser("schema", help="print a JSON Schema, for editors without network access")

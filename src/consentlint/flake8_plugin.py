@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from consentlint import __version__
+from consentlint import __version__, languages
 
 _ENGINES: dict = {}
 # (manifest, project root) -> findings by path of the whole project's scan, once per process
@@ -64,7 +64,7 @@ class Plugin:
         from consentlint.manifest import find_manifest
 
         path = Path(self.filename)
-        if path.suffix not in (".py", ".pyi"):
+        if path.suffix not in languages.extensions("python"):
             path = path.with_suffix(".py")
         from consentlint import engine as E
         from consentlint.cache import FOLDER

@@ -28,7 +28,7 @@ from lsprotocol import types as T
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from consentlint import __version__
+from consentlint import __version__, languages
 from consentlint import engine as E
 from consentlint.errors import ConsentlintError
 from consentlint.findings import ERROR, FileResult, Finding
@@ -435,7 +435,7 @@ def _action(ls: ConsentlintServer, fix, diagnostic: T.Diagnostic) -> T.CodeActio
 def noqa_edit(line: str, suffix: str, code: str) -> tuple[int, str] | None:
     """Where and what to add to ``line`` to suppress ``code``: a new comment
     at its end, or the code added to the comment already there (1-based column)."""
-    opener = "#" if suffix in (".py", ".pyi") else "//"
+    opener = languages.comments(suffix)[0]
     text = line.rstrip("\r\n")
     marker = f"{opener} noqa: "
     at = text.find(marker)

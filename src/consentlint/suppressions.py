@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from consentlint.languages import BY_NAME, MANIFEST_COMMENTS
+
 _CODES = r"[A-Za-z]+[0-9]+(?:(?:[ \t]*,[ \t]*|[ \t]+)[A-Za-z]+[0-9]+)*"
-_OPENERS = {"python": "#", "toml": "#"}
-_C_LIKE = r"//|/\*"
 _REASON_END = re.compile(r"\*/|[ \t]+(?:#|//)[ \t]")
 _PDC = re.compile(r"PDC[0-9]{3}")
 _PATTERNS: dict[str, re.Pattern] = {}
@@ -37,7 +37,9 @@ class Suppression:
 
 
 def _pattern(language: str) -> re.Pattern:
-    opener = _OPENERS.get(language, _C_LIKE)
+    """The suppression regex of ``language`` (``toml``: the manifest)."""
+    comments = MANIFEST_COMMENTS if language == "toml" else BY_NAME[language].comments
+    opener = "|".join(map(re.escape, comments))
     if opener not in _PATTERNS:
         _PATTERNS[opener] = re.compile(
             rf"(?:{opener})[ \t]*noqa[ \t]*:[ \t]*(?P<codes>{_CODES})(?P<rest>[^\n]*)", re.IGNORECASE)

@@ -12,16 +12,7 @@ import tree_sitter
 
 from consentlint import budget
 from consentlint.facts import Span, SyntaxProblem
-
-# language id -> (grammar module, function returning the language pointer)
-GRAMMARS = {
-    "python": ("tree_sitter_python", "language"),
-    "java": ("tree_sitter_java", "language"),
-    "kotlin": ("tree_sitter_kotlin", "language"),
-    "javascript": ("tree_sitter_javascript", "language"),
-    "typescript": ("tree_sitter_typescript", "language_typescript"),
-    "tsx": ("tree_sitter_typescript", "language_tsx"),
-}
+from consentlint.languages import GRAMMARS  # grammar name -> (module, function returning the language pointer)
 
 Node = tree_sitter.Node
 Tree = tree_sitter.Tree

@@ -22,6 +22,7 @@ import importlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from consentlint import languages
 from consentlint.findings import Edit, Finding, Fix
 
 # writer modules (``consentlint.fixes.<prefix>``) by action prefix, in the
@@ -140,7 +141,7 @@ def parses(path: str, text: str) -> bool:
         if suffix == ".toml":
             tomllib.loads(text)
             return True
-        if suffix in (".py", ".pyi"):
+        if suffix in languages.extensions("python"):
             ast.parse(text, path)
             return True
     except (SyntaxError, ValueError, tomllib.TOMLDecodeError):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from consentlint import languages
+
 _CODES = r"[A-Za-z]+[0-9]+(?:(?:[ \t]*,[ \t]*|[ \t]+)[A-Za-z]+[0-9]+)*"
 _COMMENT = {
     "#": re.compile(rf"[ \t]*#[ \t]*noqa[ \t]*:[ \t]*(?P<codes>{_CODES})(?P<rest>[^\n]*)", re.I),
@@ -15,12 +17,11 @@ _COMMENT = {
 }
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 _NEXT_COMMENT = re.compile(r"[ \t]+(?:#|//)[ \t]")
-HASH_COMMENTS = (".py", ".pyi", ".toml")
 REASON = "TODO reason"
 
 
 def opener(path: str) -> str:
-    return "#" if Path(path).suffix in HASH_COMMENTS else "//"
+    return languages.comments(Path(path).suffix)[0]
 
 
 def render(text: str, path: str, actions) -> str:

@@ -19,9 +19,9 @@ from consentlint import treesitter as ts
 _KEYWORDS = ("default", "initial")
 # the node types each grammar spells a literal with
 _LITERALS = {"true": True, "false": False, "True": True, "False": False}
-_STRINGS = ("string", "string_literal", "line_string_literal")
-_NUMBERS = ("integer", "decimal_integer_literal", "integer_literal", "number")
-_FUNCTION_BODIES = ("block", "function_body", "statement_block", "constructor_body", "method_body")
+_STRINGS = ("string", "string_literal")
+_NUMBERS = ("integer", "decimal_integer_literal", "number")
+_FUNCTION_BODIES = ("block", "function_body", "statement_block", "constructor_body")
 
 
 def extract(root, source: bytes, language: str, interest, positions) -> tuple[F.Initial, ...]:
@@ -104,7 +104,7 @@ _NONE = object()
 def _literal(node):
     t = node.type
     text = ts.text(node)
-    if text in _LITERALS and (t in ("true", "false", "identifier", "boolean_literal")):
+    if text in _LITERALS and (t in ("true", "false", "identifier")):
         return _LITERALS[text]
     if t in _STRINGS:
         inner = "".join(ts.text(c) for c in node.named_children if c.type.endswith(("content", "fragment")))
@@ -127,9 +127,8 @@ def _value(node) -> tuple[object, str]:
         return _NONE, ""
     function = node.child_by_field_name("function") or (node.named_children[0] if node.named_child_count else None)
     args = node.child_by_field_name("arguments")
-    if args is None:  # (Kotlin) value_arguments, or call_suffix > value_arguments
-        suffix = next((c for c in node.named_children if c.type == "call_suffix"), node)
-        args = next((c for c in suffix.named_children if c.type == "value_arguments"), None)
+    if args is None:  # (Kotlin) value_arguments
+        args = next((c for c in node.named_children if c.type == "value_arguments"), None)
     if function is None or args is None:
         return _NONE, ""
     name = ts.text(function).rpartition(".")[2]

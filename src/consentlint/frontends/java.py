@@ -339,7 +339,7 @@ class _Java(JvmLowerer):
                         final = self._block(block)
             self.scope = saved
             out.append(F.Try(F.Block(tuple(pre) + body.stmts), tuple(handlers), F.EMPTY, final))
-        elif t in ("switch_expression", "switch_statement"):
+        elif t == "switch_expression":
             out.append(self._switch(node))
         elif t == "return_statement":
             value = node.named_children[0] if node.named_child_count else None
@@ -365,8 +365,7 @@ class _Java(JvmLowerer):
                     expr = self.expr(child).expr
                     if expr is not None:
                         out.append(F.Eval(expr))
-        elif t in ("local_class_declaration", "class_declaration", "record_declaration", "enum_declaration",
-                   "interface_declaration"):
+        elif t in ("class_declaration", "record_declaration", "enum_declaration", "interface_declaration"):
             before = len(self.functions)
             self._class(node, self.cls.qualname if self.cls else self.package, self.scope)
             defs = self.functions[before:]
@@ -558,8 +557,7 @@ class _Java(JvmLowerer):
             # the object itself (a callback handed on: initLoader(0, null, this))
             cls = self.cls.qualname if self.cls is not None else None
             return Value(F.Name("this", resolved=cls), cls) if cls else NOTHING
-        if t in ("super", "character_literal", "decimal_floating_point_literal",
-                 "hex_floating_point_literal", "text_block"):
+        if t in ("super", "character_literal", "decimal_floating_point_literal", "hex_floating_point_literal"):
             return NOTHING
         if t == "switch_expression":
             choice = self._switch(node)

@@ -1405,7 +1405,7 @@ class _Lowerer:
             element = self._jsx_call(node, scope)
             if element is not None:
                 return element
-        if t in ("jsx_element", "jsx_self_closing_element", "jsx_opening_element", "jsx_fragment"):
+        if t in ("jsx_element", "jsx_self_closing_element", "jsx_opening_element"):
             return self._seq(node.named_children, scope)
         if t == "jsx_attribute":
             return self._seq(node.named_children[1:], scope)

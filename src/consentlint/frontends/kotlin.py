@@ -35,7 +35,7 @@ _STATEMENTS = frozenset(("property_declaration", "assignment", "if_expression", 
                          "while_statement", "do_while_statement", "return_expression", "throw_expression"))
 # statements without control flow of their own: skipped when they spell nothing tracked
 _PLAIN = frozenset(("property_declaration", "assignment", "call_expression", "navigation_expression",
-                    "binary_expression", "unary_expression", "postfix_expression", "string_literal",
+                    "binary_expression", "unary_expression", "string_literal",
                     "index_expression", "as_expression", "infix_expression", "identifier"))
 
 
@@ -68,7 +68,6 @@ def _type_child(node):
 
 
 class _Kotlin(JvmLowerer):
-    BLOCK_TYPES = ("block", "statements", "control_structure_body")
     LANGUAGE = "kotlin"
 
     def __init__(self, *args):
@@ -405,7 +404,7 @@ class _Kotlin(JvmLowerer):
             if left is not None and (left.type != "identifier" or setter is not None or op is None or op.type != "="):
                 # x.f = v, this.f = v, f += v, a setter: no Store stands for it (FileFacts.private)
                 leaf = left if left.type == "identifier" else next(
-                    (c for c in reversed(left.named_children) if c.type in ("identifier", "navigation_suffix")), None)
+                    (c for c in reversed(left.named_children) if c.type == "identifier"), None)
                 if leaf is not None:
                     self.written.add(ts.text(leaf).lstrip("?."))
             if setter is not None:
@@ -444,7 +443,7 @@ class _Kotlin(JvmLowerer):
                     if ident is not None:
                         self.bind(ts.text(ident), Var(None, local=True))
                         element = ts.text(ident)
-                elif child.type in ("block", "control_structure_body"):
+                elif child.type == "block":
                     body = child
                 elif body is None and child.type not in ("annotation", "label"):
                     items.append(self.expr(child))
@@ -455,7 +454,7 @@ class _Kotlin(JvmLowerer):
             self.scope = saved
         elif t in ("while_statement", "do_while_statement"):
             cond = node.child_by_field_name("condition")
-            body = next((c for c in node.named_children if c.type in ("block", "control_structure_body")), None)
+            body = next((c for c in node.named_children if c.type == "block"), None)
             if t == "do_while_statement":
                 block = self._branch(body)
                 out.extend(block.stmts)
@@ -464,7 +463,7 @@ class _Kotlin(JvmLowerer):
                 out.append(F.Loop(self.expr(cond).expr, self._branch(body), F.EMPTY))
         elif t == "try_expression":
             out.append(self._try(node))
-        elif t in ("return_expression", "throw_expression", "jump_expression"):
+        elif t in ("return_expression", "throw_expression"):
             value = next((c for c in node.named_children if c.type != "label"), None)
             expr = self.expr(value).expr if value is not None else None
             keyword = node.children[0].type if node.child_count else ""
@@ -593,7 +592,7 @@ class _Kotlin(JvmLowerer):
         block run as a callback under the branch's guards."""
         if node is None:
             return None
-        if node.type in ("block", "control_structure_body"):
+        if node.type == "block":
             function = self.function("<branch>", f"{self.cls.qualname if self.cls else ''}.<branch>", (), (),
                                      self._block(node), node)
             return F.Lambda(function)
@@ -632,10 +631,6 @@ class _Kotlin(JvmLowerer):
                 return Value(F.Lit(int(ts.text(node).rstrip("lLuU").replace("_", ""), 0)))
             except ValueError:
                 return NOTHING
-        if t in ("boolean_literal",):
-            return Value(F.Lit(ts.text(node) == "true"))
-        if t == "null_literal" or t == "null":
-            return Value(F.Lit(None))
         if t == "binary_expression":
             op_node = node.child_by_field_name("operator")
             op = op_node.type if op_node is not None else ""
@@ -687,7 +682,7 @@ class _Kotlin(JvmLowerer):
         if t == "try_expression":
             function = self.function("<try>", "<try>", (), (), F.Block((self._try(node),)), node)
             return Value(F.Lambda(function))
-        if t in ("return_expression", "throw_expression", "jump_expression"):
+        if t in ("return_expression", "throw_expression"):
             value = next((c for c in node.named_children if c.type != "label"), None)
             return Value(self.expr(value).expr) if value is not None else NOTHING
         if t == "callable_reference":
@@ -698,7 +693,7 @@ class _Kotlin(JvmLowerer):
         if t == "this_expression":
             # the object itself (a callback handed on: initLoader(0, null, this)),
             # or this@Outer
-            label = next((c for c in node.named_children if c.type in ("label", "type_identifier", "identifier")),
+            label = next((c for c in node.named_children if c.type in ("label", "identifier")),
                          None)
             if label is not None:
                 cls = self.resolve_type(ts.text(label).lstrip("@").strip())

@@ -165,7 +165,7 @@ class _Lowerer:
                             visit(child, in_handler, True)
                         elif child.type in ("elif_clause", "else_clause", "finally_clause"):
                             visit(child, in_handler, True)
-                        elif child.type in ("except_clause", "except_group_clause"):
+                        elif child.type == "except_clause":
                             for sub in child.named_children:
                                 if sub.type == "block":
                                     visit(sub, True, True)
@@ -699,7 +699,7 @@ class _Lowerer:
         body = self._block(node.child_by_field_name("body"), scope)
         handlers, orelse, final = [], F.EMPTY, F.EMPTY
         for child in node.named_children:
-            if child.type in ("except_clause", "except_group_clause"):
+            if child.type == "except_clause":
                 stmts = []
                 for part in child.named_children:
                     if part.type == "block":
