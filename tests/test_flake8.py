@@ -117,3 +117,25 @@ def test_a_buffer_that_is_not_the_file_is_judged_among_the_project(tmp_path):
     last = len(buffer.splitlines())
     assert found == on_disk | {(last, "PDC201")}
     assert (10, "PDC201") not in found  # guarded by a helper in app/perms.py
+
+
+def test_one_worker_scans_the_project_and_the_others_wait_for_it(tmp_path):
+    """flake8's worker processes (``-j``) each judged the whole project, so a
+    cold run scanned it once per worker: the scan holds the project's cache
+    (``FactsCache.exclusive``) and a worker that finds it held waits, then
+    reads that scan's results from the cache."""
+    from consentlint.cache import FOLDER, FactsCache
+
+    shutil.copytree(FIXTURES / "projects" / "python-helpers", tmp_path / "app")
+    cwd = tmp_path / "app"
+    expected = cli_findings(Path("."), cwd)
+    shutil.rmtree(cwd / FOLDER, ignore_errors=True)
+    cache = FactsCache(cwd / FOLDER)
+    with cache.exclusive():
+        proc = subprocess.Popen([sys.executable, "-m", "flake8", "--select", "PDC", "."], cwd=cwd,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.wait(timeout=3)  # (waiting for the lock this test holds)
+    out, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err
+    assert parse(out) == expected

@@ -41,10 +41,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 import sys
 import time
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -204,7 +206,7 @@ class FactsCache:
 
     def load(self, key: str):
         """The entry stored under ``key``, or None."""
-        value = self._read(self.facts / key[:2] / key[2:])
+        value = _read(self.facts / key[:2] / key[2:], unpack)
         if value is None:
             self.misses += 1
         else:
@@ -212,12 +214,12 @@ class FactsCache:
         return value
 
     def store(self, key: str, value) -> None:
-        self._write(self.facts / key[:2] / key[2:], value)
+        self._write(self.facts / key[:2] / key[2:], value, pack)
 
     def _read(self, path: Path):
         return _read(path)
 
-    def _write(self, target: Path, value) -> None:
+    def _write(self, target: Path, value, dumps=None) -> None:
         if self.writable:
             if not self.folder.is_dir():
                 try:
@@ -225,7 +227,32 @@ class FactsCache:
                 except OSError:
                     self.writable = False
                     return
-            self.writable = _write(target, value)
+            self.writable = _write(target, value, dumps)
+
+    @contextmanager
+    def exclusive(self):
+        """Hold an exclusive lock on the cache while the block runs (others
+        wait), where files can be locked and the cache can be written."""
+        try:
+            import fcntl
+        except ImportError:  # (Windows)
+            yield
+            return
+        handle = None
+        try:
+            if not self.folder.is_dir():
+                self._create()
+            handle = open(self.folder / ".lock", "a")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            if handle is not None:
+                handle.close()
+            handle = None
+        try:
+            yield
+        finally:
+            if handle is not None:
+                handle.close()  # (which releases the lock)
 
     def _create(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -233,7 +260,29 @@ class FactsCache:
         (self.folder / ".gitignore").write_text("# created by consentlint\n*\n")
 
 
-def _read(path: Path):
+def pack(value) -> bytes:
+    """``value`` pickled with each string as a persistent reference, so that
+    ``unpack`` keeps one copy of every string however many files' facts
+    name it (the same names in every file: a third of a project's facts)."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = _string_id
+    pickler.dump(value)
+    return out.getvalue()
+
+
+def _string_id(value):
+    return value if type(value) is str else None
+
+
+def unpack(data: bytes):
+    """What ``pack`` pickled, its strings shared with everything unpacked before."""
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = sys.intern
+    return unpickler.load()
+
+
+def _read(path: Path, loads=pickle.loads):
     """The value pickled at ``path``, or None (absent, unreadable, corrupt or foreign)."""
     try:
         data = path.read_bytes()
@@ -242,7 +291,7 @@ def _read(path: Path):
     enabled = gc.isenabled()
     gc.disable()  # many small acyclic objects: collections only slow loading
     try:
-        return pickle.loads(data)
+        return loads(data)
     except Exception:  # a corrupt or foreign entry is a miss
         return None
     finally:
@@ -250,17 +299,19 @@ def _read(path: Path):
             gc.enable()
 
 
-def _write(target: Path, value) -> bool:
-    """Pickle ``value`` to ``target`` through a temporary file and an atomic
-    rename; False when it cannot be written (read-only CI, a full disk)."""
+def _write(target: Path, value, dumps=None) -> bool:
+    """Pickle ``value`` (with ``dumps``, else plainly) to ``target`` through a
+    temporary file and an atomic rename; False when it cannot be written
+    (read-only CI, a full disk)."""
     import tempfile  # (here: a run that writes nothing never needs it)
 
     try:
+        data = dumps(value) if dumps is not None else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(data)
             os.replace(tmp, target)
         except BaseException:
             try:

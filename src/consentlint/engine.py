@@ -29,7 +29,7 @@ from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
 from consentlint import treesitter as ts
-from consentlint.cache import SETTLED_NS, CompiledCatalogs, FactsCache, stamp
+from consentlint.cache import SETTLED_NS, CompiledCatalogs, FactsCache, pack, stamp, unpack
 from consentlint.catalog import Catalog, load_catalog
 from consentlint.catalog_files import checks_dir
 from consentlint.consent import ConsentModel
@@ -669,8 +669,10 @@ def _init_worker(settings: Settings) -> None:
     _WORKER = Engine(settings)
 
 
-def _work(batch: list[tuple[str, str]]) -> list[Lowered]:
-    return [_WORKER.lower_file(Path(p), d) for p, d in batch]
+def _work(batch: list[tuple[str, str]]) -> bytes:
+    """A batch of files lowered in a worker, packed so that the facts of all
+    batches share their strings (``cache.pack``)."""
+    return pack([_WORKER.lower_file(Path(p), d) for p, d in batch])
 
 
 def display_path(path: str | Path) -> str:
@@ -744,7 +746,7 @@ def _lower(engine: Engine, items: list[tuple[str, str]], jobs: int, progress) ->
                                  initargs=(engine.settings,)) as pool:
             results = []
             for batch in pool.map(_work, batches):
-                results += batch
+                results += unpack(batch)
                 if progress is not None:
                     progress(len(results), len(items))
     finally:

@@ -43,7 +43,11 @@ def source_lines(text: str) -> list[str]:
 class _Fact:
     """Base of the fact classes: they travel from worker processes to the
     project stage, and pickling each as its class and field values is several
-    times faster than the default for slotted dataclasses."""
+    times faster than the default for slotted dataclasses. Facts are never
+    changed once made, and hash and compare by value; they are not declared
+    ``frozen`` only because a frozen dataclass's ``__init__`` sets each field
+    through ``object.__setattr__``, which made lowering and reading the
+    cache a quarter slower."""
 
     __slots__ = ()
 
@@ -51,7 +55,7 @@ class _Fact:
         return self.__class__, tuple(getattr(self, name) for name in self.__slots__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Span(_Fact):
     line: int
     column: int
@@ -62,7 +66,7 @@ class Span(_Fact):
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Lit(_Fact):
     """A literal, or a constant whose literal value the front-end can see;
     ``()`` is an empty list literal (Python ``[]``)."""
@@ -70,7 +74,7 @@ class Lit(_Fact):
     value: object
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Name(_Fact):
     """A use of a local variable (``local``) or of a resolved global name, e.g.
     a catalogued constant (``android.permissions.Permission.CAMERA``)."""
@@ -80,7 +84,7 @@ class Name(_Fact):
     local: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Call(_Fact):
     """A call (``kind="call"``), a property read (``kind="read"``), or a
     reference to a function passed on as a value (``kind="ref"``: ``this::onGranted``,
@@ -105,7 +109,7 @@ class Call(_Fact):
     safe: bool = False  # made only when the receiver is not null (Kotlin ``x?.m()``)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BoolOp(_Fact):
     """Short-circuit ``and`` / ``or`` (``&&`` / ``||``): operands run in order,
     each only if the ones before did not decide the result."""
@@ -114,12 +118,12 @@ class BoolOp(_Fact):
     values: tuple[Expr | None, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Not(_Fact):
     value: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Compare(_Fact):
     """``left op right`` with op one of eq, ne, other."""
 
@@ -128,7 +132,7 @@ class Compare(_Fact):
     right: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class IfExp(_Fact):
     """Conditional expression: ``body if test else orelse`` / ``test ? a : b``."""
 
@@ -137,7 +141,7 @@ class IfExp(_Fact):
     orelse: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Lambda(_Fact):
     """A lambda or callback body; it runs later, with the guards in force where
     it was written (plus those of a consent request it is handed to)."""
@@ -145,14 +149,14 @@ class Lambda(_Fact):
     function: Function
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Seq(_Fact):
     """Sub-expressions evaluated in order, whose value is not tracked."""
 
     items: tuple[Expr | None, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Concat(_Fact):
     """String concatenation or a template, parts in order: its value starts
     with what the first parts are known to be (``"content://mms/" + id``)."""
@@ -166,14 +170,14 @@ Expr = Union[Lit, Name, Call, BoolOp, Not, Compare, IfExp, Lambda, Seq, Concat]
 # ----------------------------------------------------------------- statements
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Eval(_Fact):
     """An expression evaluated for its effects; its value is discarded."""
 
     expr: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Assign(_Fact):
     """``target = value`` for a local name; ``field`` names the part of the
     value bound when destructuring (``const { status } = ...``)."""
@@ -183,7 +187,7 @@ class Assign(_Fact):
     field: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Store(_Fact):
     """A write of a field, property or module-level variable, ``target``
     qualified as the front-end resolves reads of it (``pkg.Class.FIELD``):
@@ -193,14 +197,14 @@ class Store(_Fact):
     value: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class If(_Fact):
     test: Expr | None
     body: Block
     orelse: Block
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Choice(_Fact):
     """One of several arms runs (match/switch/when); with ``exhaustive`` false
     none may run. With ``breaks``, a ``break`` in an arm leaves the choice
@@ -212,7 +216,7 @@ class Choice(_Fact):
     breaks: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Loop(_Fact):
     """``while test`` (test re-checked each time) or ``for`` (test None); the
     body may run zero times; ``orelse`` runs when it ends without break."""
@@ -222,7 +226,7 @@ class Loop(_Fact):
     orelse: Block
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Try(_Fact):
     body: Block
     handlers: tuple[Block, ...]
@@ -230,7 +234,7 @@ class Try(_Fact):
     final: Block
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Exit(_Fact):
     """return / raise (throw) / break / continue."""
 
@@ -238,7 +242,7 @@ class Exit(_Fact):
     value: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Def(_Fact):
     """A nested function or class method defined here."""
 
@@ -248,7 +252,7 @@ class Def(_Fact):
 Stmt = Union[Eval, Assign, Store, If, Choice, Loop, Try, Exit, Def]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Block(_Fact):
     stmts: tuple[Stmt, ...] = ()
 
@@ -258,7 +262,7 @@ EMPTY = Block()
 # -------------------------------------------------------------- declarations
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Decorator(_Fact):
     """A decorator or annotation with its literal arguments."""
 
@@ -268,7 +272,7 @@ class Decorator(_Fact):
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Function(_Fact):
     """A function, method, lambda or the module body (name ``<module>``)."""
 
@@ -288,7 +292,7 @@ class Function(_Fact):
     returns: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Import(_Fact):
     """``module`` bound to ``alias`` (``name`` None) or ``module.name`` bound to
     ``alias``; ``star`` for ``from module import *``."""
@@ -300,7 +304,7 @@ class Import(_Fact):
     star: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ClassDecl(_Fact):
     """A class, interface, object or companion declared in the file: its
     qualified name (the form functions use: ``pkg.Outer.Inner``, Python
@@ -318,7 +322,7 @@ class ClassDecl(_Fact):
     private: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Initial(_Fact):
     """A consent-named declaration with a literal initial value: a field,
     property, module or class variable (``analytics_consent = True``), a
@@ -336,13 +340,13 @@ class Initial(_Fact):
     via: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SyntaxProblem(_Fact):
     span: Span
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FileFacts(_Fact):
     path: str
     language: str

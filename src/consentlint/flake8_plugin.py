@@ -18,6 +18,7 @@ manifest becomes one PDC002 finding, any internal error one PDC001 at line
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 from consentlint import __version__, languages
@@ -101,7 +102,10 @@ class Plugin:
         project = _PROJECTS.get((key, str(root)))
         if on_disk and project is None:
             files = discover([root], exclude=DEFAULT_EXCLUDES, force_exclude=True).files
-            result = E.run(engine, files, 1, False, "")
+            # one of flake8's worker processes (-j) scans the project, the
+            # others wait for it and read its results from the cache
+            with engine.cache.exclusive() if engine.cache is not None else nullcontext():
+                result = E.run(engine, files, 1, False, "")
             found: dict[str, list] = {}
             for finding in result.findings:
                 found.setdefault(finding.path, []).append(finding)
