@@ -100,6 +100,15 @@ class DataFlows:
     # listener method (``android.location.LocationListener.onLocationChanged``)
     # -> (its id, the parameter, the category)
     listeners: dict = field(default_factory=dict)
+    # reads of one column of a collected row, what names a column, and the
+    # columns that hold no personal data (``row_reads``, ``column_index``, ``columns``)
+    row_reads: frozenset = frozenset()
+    column_index: frozenset = frozenset()
+    plain_columns: frozenset = frozenset()
+
+    def plain_column(self, name: str) -> bool:
+        """Whether column ``name`` (``thread_id``, ``_id``, ``resp_status``) holds no personal data."""
+        return name in self.plain_columns or any(name.endswith("_" + c) for c in self.plain_columns)
 
     def through(self, call) -> tuple[str, str] | None:
         """(from, into) for a call the data flows through, or None."""
@@ -389,7 +398,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     collections: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     sinks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     flows_through: dict[str, dict] = {lang: {"apis": {}, "methods": {}, "sanitisers": set(),
-                                             "sanitiser_methods": set(), "listeners": {}} for lang in LANGUAGES}
+                                             "sanitiser_methods": set(), "listeners": {}, "row_reads": set(),
+                                             "column_index": set(), "columns": set()} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     consent_names = ConsentNames()
     seen_ids: dict[str, Path] = {}
@@ -510,6 +520,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 for d in raw.get("sanitiser", ()):
                     through["sanitisers"].update(d.get("api", ()))
                     through["sanitiser_methods"].update(d.get("methods", ()))
+                    for key in ("row_reads", "column_index", "columns"):
+                        through[key].update(d.get(key, ()))
                 for entry in raw.get("listener", ()):
                     through["listeners"].update({m: (entry["id"], entry.get("param", 0), entry["category"])
                                                  for m in entry["methods"]})
@@ -558,7 +570,9 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             sinks={api: tuple(entries) for api, entries in sinks[lang].items()},
             data_flows=DataFlows(flows_through[lang]["apis"], flows_through[lang]["methods"],
                                  frozenset(flows_through[lang]["sanitisers"]),
-                                 frozenset(flows_through[lang]["sanitiser_methods"]), flows_through[lang]["listeners"]),
+                                 frozenset(flows_through[lang]["sanitiser_methods"]), flows_through[lang]["listeners"],
+                                 frozenset(flows_through[lang]["row_reads"]), frozenset(flows_through[lang]["column_index"]),
+                                 frozenset(flows_through[lang]["columns"])),
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 
