@@ -74,6 +74,7 @@ class Flow:
     function: str  # the function the sink call is in
     url: str | None = None  # (network) the http:// URL it goes to
     text: str = ""  # the sink call as written (``logger.info``, ``print``)
+    matched: str | None = None  # (code) the one-time code's pattern or text it is matched against
 
     @property
     def shown(self) -> str:
@@ -101,6 +102,7 @@ class _SinkHit:
     url: str | None
     hops: tuple[Hop, ...]  # from the parameter to the sink
     text: str = ""
+    matched: str | None = None
 
     @property
     def key(self):
@@ -249,7 +251,7 @@ class DataFlow:
         key = (origin.path, origin.span, origin.category, hit.key)
         if key not in self.flows:
             self.flows[key] = Flow(origin, (hops + hit.hops)[:MAX_HOPS], hit.sink, hit.api, hit.path, hit.span,
-                                   hit.function, hit.url, hit.text)
+                                   hit.function, hit.url, hit.text, hit.matched)
 
 
 class _Run:
@@ -465,15 +467,19 @@ class _Run:
         # sinks
         sinks = self._sinks(call)
         for api, sink in sinks:
-            data = self._sent(sink, call, args, keywords)
+            data = self._sent(sink, call, args, keywords, receiver)
             if not data:
                 continue
-            url = None
+            url = matched = None
             if sink.kind == "network":
                 url = self._cleartext(sink, call)
                 if url is None:
                     continue
-            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, (), call.text)
+            elif sink.kind == "code":
+                matched = self._one_time_code(sink, call)
+                if matched is None:
+                    continue
+            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, (), call.text, matched)
             self._reach(data, hit)
         return result
 
@@ -614,7 +620,7 @@ class _Run:
                 hits = self.summary.sinks.setdefault(label.index, {})
                 if hit.key not in hits:
                     hits[hit.key] = _SinkHit(hit.sink, hit.api, hit.path, hit.span, hit.function, hit.url,
-                                             (*path, *hit.hops)[:MAX_HOPS], hit.text)
+                                             (*path, *hit.hops)[:MAX_HOPS], hit.text, hit.matched)
             else:
                 self.flow.add_flow(label, path, hit)
 
@@ -630,7 +636,7 @@ class _Run:
             # a call the class does not define comes from Kotlin's default imports (println)
             api = f"kotlin.io.{call.text}"
         if api is None:
-            return ()
+            return self._sink_methods(call)
         found = sinks.get(api)
         if found:
             return [(api, s) for s in found]
@@ -638,10 +644,17 @@ class _Run:
             found = sinks.get(inherited)
             if found:
                 return [(inherited, s) for s in found]
-        return ()
+        return self._sink_methods(call)
 
-    def _sent(self, sink: Sink, call: F.Call, args: list, keywords: list) -> dict:
-        data: dict = {}
+    def _sink_methods(self, call: F.Call):
+        """Sinks named by method for a receiver whose type is not known (``body.matches(..)``)."""
+        found = self.catalog.sink_methods.get(_leaf(call.text)) if call.receiver is not None else None
+        if not found or (call.callee is not None and self.flow.index.targets(call.callee)):
+            return ()
+        return [(call.callee or call.text, s) for s in found]
+
+    def _sent(self, sink: Sink, call: F.Call, args: list, keywords: list, receiver: dict) -> dict:
+        data: dict = dict(receiver) if sink.receiver and receiver else {}
         for i, value in enumerate(args):
             if sink.args is None or i in sink.args:
                 data = _union(data, value)
@@ -649,6 +662,44 @@ class _Run:
             if sink.keywords is None or name in sink.keywords:
                 data = _union(data, value)
         return data
+
+    def _one_time_code(self, sink: Sink, call: F.Call) -> str | None:
+        """The pattern or text a ``code`` sink matches against, when it
+        recognises a one-time code (``\\d{6}``, ``"验证码"``), or None."""
+        test = self.catalog.one_time_code
+        if test is None:
+            return None
+        if sink.pattern_arg is not None:
+            expr = call.args[sink.pattern_arg] if sink.pattern_arg < len(call.args) else None
+        else:
+            expr = self._pattern_of(call.receiver, 0)
+        if expr is None:
+            return None
+        values = self.flow.values
+        texts = {t.text for t in values.texts(expr, self.path, call)} if values is not None else set()
+        if type(expr) is F.Lit and isinstance(expr.value, str):
+            texts.add(expr.value)
+        return next((t for t in sorted(texts) if test.search(t)), None)
+
+    def _pattern_of(self, expr, depth: int):
+        """The source text expression of a compiled pattern: ``Pattern.compile(P)``,
+        ``Regex(P)``, ``P.toRegex()``, through a local or a constant holding one."""
+        if expr is None or depth > 3:
+            return None
+        if type(expr) is F.Call:
+            if expr.args:
+                return expr.args[0]
+            return expr.receiver  # "\\d{6}".toRegex()
+        if type(expr) is F.Name:
+            if expr.local:
+                defs = [s.value for s in F.walk(self.function.body, expressions=False)
+                        if type(s) is F.Assign and s.target == expr.name]
+            elif expr.resolved and self.flow.values is not None:
+                defs = [v for _, _, v in self.flow.values._stores_of(expr.resolved)]
+            else:
+                defs = []
+            return self._pattern_of(defs[0], depth + 1) if len(defs) == 1 else None
+        return None
 
     def _cleartext(self, sink: Sink, call: F.Call) -> str | None:
         """The visible ``http://`` URL a request goes to, or None."""
