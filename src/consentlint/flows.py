@@ -648,7 +648,8 @@ class _Run:
 
     def _sink_methods(self, call: F.Call):
         """Sinks named by method for a receiver whose type is not known (``body.matches(..)``)."""
-        found = self.catalog.sink_methods.get(_leaf(call.text)) if call.receiver is not None else None
+        found = self.catalog.sink_methods.get(_leaf(call.text)) \
+            if call.receiver is not None or "." in call.text else None
         if not found or (call.callee is not None and self.flow.index.targets(call.callee)):
             return ()
         return [(call.callee or call.text, s) for s in found]
@@ -671,6 +672,11 @@ class _Run:
             return None
         if sink.pattern_arg is not None:
             expr = call.args[sink.pattern_arg] if sink.pattern_arg < len(call.args) else None
+            if type(expr) in (F.Call, F.Name):  # body.matches(Regex("..")), body.match(CODE)
+                expr = self._pattern_of(expr, 0) or expr
+        elif call.receiver is None and call.callee is None and "." in call.text:
+            # (JS) a method of a local, as written: CODE.test(body)
+            expr = self._pattern_of(F.Name(call.text.partition(".")[0], local=True), 0)
         else:
             expr = self._pattern_of(call.receiver, 0)
         if expr is None:
@@ -686,6 +692,8 @@ class _Run:
         ``Regex(P)``, ``P.toRegex()``, through a local or a constant holding one."""
         if expr is None or depth > 3:
             return None
+        if type(expr) is F.Lit:  # a regex literal (JS), a string
+            return expr
         if type(expr) is F.Call:
             if expr.args:
                 return expr.args[0]
@@ -694,6 +702,11 @@ class _Run:
             if expr.local:
                 defs = [s.value for s in F.walk(self.function.body, expressions=False)
                         if type(s) is F.Assign and s.target == expr.name]
+                if not defs and self.flow.values is not None and self.path in self.flow.values.files:
+                    # (JS, Python) a module-level constant: the module body assigns it
+                    defs = [s.value for f in self.flow.values.files[self.path].functions if f.name == "<module>"
+                            for s in F.walk(f.body, expressions=False)
+                            if type(s) is F.Assign and s.target == expr.name]
             elif expr.resolved and self.flow.values is not None:
                 defs = [v for _, _, v in self.flow.values._stores_of(expr.resolved)]
             else:

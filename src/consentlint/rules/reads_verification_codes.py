@@ -1,4 +1,4 @@
-"""The app reads one-time verification codes out of the user's messages or screen.
+r"""The app reads one-time verification codes out of the user's messages or screen.
 
 ## What it does
 Reports an SMS message's text matched against a one-time-code pattern: the
@@ -8,8 +8,11 @@ or of the SMS provider's rows (the `body` column of a `content://sms` query),
 followed through locals, fields and the app's own functions (as for PDC402),
 reaching a regular expression with 4-8 digits (`Pattern.compile("\\d{6}")
 .matcher(body)`, `body.matches("[0-9]{4,8}")`, Kotlin's `Regex("\\d{6}")
-.find(body)`) or a search for `code`, `OTP`, `verification` or `验证码`. The
-finding sits at the match and names where the message was read.
+.find(body)`) or a search for `code`, `OTP`, `verification` or `验证码`; in
+React Native, the message `react-native-android-sms-listener` hands to its
+listener (`message.body`) matched by a regex literal (`/\d{6}/.test(..)`,
+`body.match(..)`) or `includes`. The finding sits at the match and names
+where the message was read.
 
 Also reports an accessibility service (a class that extends
 `AccessibilityService`) that reads the text of other apps' windows:
@@ -56,7 +59,7 @@ SmsRetriever.getClient(this).startSmsUserConsent(null);
 ## Configuration
 The matching calls are `[[sink]]` entries with `kind = "code"` and what a
 one-time code's pattern looks like is `[[one_time_code]]` (both in
-`checks/android/flows.toml`); the window-text reads and the services are
+`checks/android/flows.toml`, `checks/web/flows.toml`); the window-text reads and the services are
 `[[window_text]]`. The SMS sources are the catalog's `sms` sources.
 
 ## References
