@@ -85,6 +85,9 @@ class Sink:
     url_keyword: str | None = None
     party: str | None = None
     references: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()  # method names matched when the callee is not known
+    receiver: bool = False  # the receiver's value goes in too
+    pattern_arg: int | None = None  # (code) the pattern's argument; None: the receiver is the pattern
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,15 @@ class DataFlows:
     # listener method (``android.location.LocationListener.onLocationChanged``)
     # -> (its id, the parameter, the category)
     listeners: dict = field(default_factory=dict)
+    # reads of one column of a collected row, what names a column, and the
+    # columns that hold no personal data (``row_reads``, ``column_index``, ``columns``)
+    row_reads: frozenset = frozenset()
+    column_index: frozenset = frozenset()
+    plain_columns: frozenset = frozenset()
+
+    def plain_column(self, name: str) -> bool:
+        """Whether column ``name`` (``thread_id``, ``_id``, ``resp_status``) holds no personal data."""
+        return name in self.plain_columns or any(name.endswith("_" + c) for c in self.plain_columns)
 
     def through(self, call) -> tuple[str, str] | None:
         """(from, into) for a call the data flows through, or None."""
@@ -216,6 +228,9 @@ class LanguageCatalog:
     handlers: dict = field(default_factory=dict)
     collections: Collections = field(default_factory=Collections)
     sinks: dict = field(default_factory=dict)  # api -> tuple[Sink, ...]
+    sink_methods: dict = field(default_factory=dict)  # method name -> tuple[Sink, ...] (receiver of unknown type)
+    one_time_code: re.Pattern | None = None  # what a one-time code's pattern or text looks like (PDC403)
+    window_text: tuple = ()  # (accessibility services, their window-text reads) (PDC403)
     data_flows: DataFlows = field(default_factory=DataFlows)
 
     @cached_property
@@ -313,6 +328,7 @@ class LanguageCatalog:
         names += [api for entry in self.auto_starts for api in entry[2]]
         names += [*self.sinks, *self.data_flows.apis, *self.data_flows.sanitisers,
                   *(m.rpartition(".")[0] for m in self.data_flows.listeners)]
+        names += [n for services, reads in self.window_text for n in (*services, *reads)]
         return frozenset(_prefixes(names))
 
     def field_category(self, key: str) -> str | None:
@@ -388,8 +404,12 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     handlers: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     collections: dict[str, dict] = {lang: {} for lang in LANGUAGES}
     sinks: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    sink_methods: dict[str, dict] = {lang: {} for lang in LANGUAGES}
+    one_time_codes: dict[str, list] = {lang: [] for lang in LANGUAGES}
+    window_text: dict[str, list] = {lang: [] for lang in LANGUAGES}
     flows_through: dict[str, dict] = {lang: {"apis": {}, "methods": {}, "sanitisers": set(),
-                                             "sanitiser_methods": set(), "listeners": {}} for lang in LANGUAGES}
+                                             "sanitiser_methods": set(), "listeners": {}, "row_reads": set(),
+                                             "column_index": set(), "columns": set()} for lang in LANGUAGES}
     fields: list[FieldPattern] = []
     consent_names = ConsentNames()
     seen_ids: dict[str, Path] = {}
@@ -500,9 +520,16 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 for s in raw.get("sink", ()):
                     sink = Sink(s["id"], s["kind"], tuple(s["api"]), tuple(s["args"]) if "args" in s else None,
                                 tuple(s["keywords"]) if "keywords" in s else None, s.get("url_arg"),
-                                s.get("url_keyword"), s.get("party"), tuple(s["references"]))
+                                s.get("url_keyword"), s.get("party"), tuple(s["references"]),
+                                tuple(s.get("methods", ())), s.get("receiver", False), s.get("pattern_arg"))
                     for api in sink.apis:
                         sinks[lang].setdefault(api, []).append(sink)
+                    for method in sink.methods:
+                        sink_methods[lang].setdefault(method, []).append(sink)
+                for entry in raw.get("one_time_code", ()):
+                    one_time_codes[lang].extend(entry["regex"])
+                for entry in raw.get("window_text", ()):
+                    window_text[lang].append((tuple(entry["services"]), tuple(entry["api"])))
                 through = flows_through[lang]
                 for d in raw.get("data_flow", ()):
                     through["apis"].update({api: (d["from"], d["into"]) for api in d.get("api", ())})
@@ -510,6 +537,8 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
                 for d in raw.get("sanitiser", ()):
                     through["sanitisers"].update(d.get("api", ()))
                     through["sanitiser_methods"].update(d.get("methods", ()))
+                    for key in ("row_reads", "column_index", "columns"):
+                        through[key].update(d.get(key, ()))
                 for entry in raw.get("listener", ()):
                     through["listeners"].update({m: (entry["id"], entry.get("param", 0), entry["category"])
                                                  for m in entry["methods"]})
@@ -556,9 +585,15 @@ def load_catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
             handlers={api: tuple(entries) for api, entries in handlers[lang].items()},
             collections=Collections(**{k: v if k == "truthy" else frozenset(v) for k, v in collections[lang].items()}),
             sinks={api: tuple(entries) for api, entries in sinks[lang].items()},
+            sink_methods={name: tuple(entries) for name, entries in sink_methods[lang].items()},
+            one_time_code=re.compile("|".join(f"(?:{r})" for r in one_time_codes[lang]), re.IGNORECASE)
+            if one_time_codes[lang] else None,
+            window_text=tuple(window_text[lang]),
             data_flows=DataFlows(flows_through[lang]["apis"], flows_through[lang]["methods"],
                                  frozenset(flows_through[lang]["sanitisers"]),
-                                 frozenset(flows_through[lang]["sanitiser_methods"]), flows_through[lang]["listeners"]),
+                                 frozenset(flows_through[lang]["sanitiser_methods"]), flows_through[lang]["listeners"],
+                                 frozenset(flows_through[lang]["row_reads"]), frozenset(flows_through[lang]["column_index"]),
+                                 frozenset(flows_through[lang]["columns"])),
         )
     return Catalog(tuple(sources), tuple(checks), by_language)
 

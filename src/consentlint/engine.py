@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from consentlint import android_manifest, budget, bundles, startup
+from consentlint import android_manifest, budget, bundles, startup, window_text
 from consentlint import facts as F
 from consentlint import rules as R
 from consentlint import sites as S
@@ -472,6 +472,7 @@ class Engine:
             lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]
             lowered.result.used_names = frozenset(used)
             lowered.result.flows = dataflow.flows_in(lowered.facts.path) if dataflow is not None else []
+            lowered.result.window_reads = window_text.find(lowered.facts, catalog, index)
         return [self._rules(lowered) for lowered in reported]
 
     def _android_manifest(self, lowered: Lowered):
@@ -499,7 +500,8 @@ class Engine:
                             refusals=tuple(result.refusals), defaults=tuple(result.defaults),
                             started=tuple(result.started), initials=tuple(result.initials),
                             bundles=tuple(result.bundles), installs=tuple(result.installs),
-                            auto_started=tuple(result.auto_started), flows=tuple(result.flows))
+                            auto_started=tuple(result.auto_started), flows=tuple(result.flows),
+                            window_reads=tuple(result.window_reads))
         findings = [f for rule in R.FILE_RULES for f in rule.check(ctx)]
         if problems:
             result.errors = [p.message for p in problems]

@@ -157,5 +157,6 @@ class FileResult:
     accounts: list = field(default_factory=list)  # (api, line): a user account created here
     installs: list = field(default_factory=list)  # sites.Collection for a purpose: installs another app (PDC501)
     auto_started: list = field(default_factory=list)  # (call, api, sdk, categories, function): starts with the app
+    window_reads: list = field(default_factory=list)  # (call, api, service, function): other apps' window text read
     defines: frozenset[str] = frozenset()  # the manifest's [rights] handlers defined here
     flows: list = field(default_factory=list)  # flows.Flow: collected data reaching a sink here

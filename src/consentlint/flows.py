@@ -30,6 +30,7 @@ from consentlint.consent import short_name
 MAX_HOPS = 8  # steps kept on one flow's path
 MAX_VISITS = 6  # analyses of one function (cycles end)
 _GETTER = re.compile(r"^(get|to)[A-Z_]")
+_INDEX_WORD = re.compile(r"(^|_)(index|idx|col|column)(?=_|$)")  # EVENT_INDEX_ID -> event_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,11 @@ class Origin:
     category: str
     api: str
     catalog_id: str
+    # a wrapper's collection whose URI is its parameter ``param`` (0-based):
+    # a caller gets it back only when what it passes is under one of ``uris``
+    wrapper: str | None = None
+    param: int = 0
+    uris: tuple = ()
 
     def describe(self) -> str:
         return f"{self.category} from `{short_name(self.api)}`"
@@ -68,6 +74,7 @@ class Flow:
     function: str  # the function the sink call is in
     url: str | None = None  # (network) the http:// URL it goes to
     text: str = ""  # the sink call as written (``logger.info``, ``print``)
+    matched: str | None = None  # (code) the one-time code's pattern or text it is matched against
 
     @property
     def shown(self) -> str:
@@ -95,6 +102,7 @@ class _SinkHit:
     url: str | None
     hops: tuple[Hop, ...]  # from the parameter to the sink
     text: str = ""
+    matched: str | None = None
 
     @property
     def key(self):
@@ -243,7 +251,7 @@ class DataFlow:
         key = (origin.path, origin.span, origin.category, hit.key)
         if key not in self.flows:
             self.flows[key] = Flow(origin, (hops + hit.hops)[:MAX_HOPS], hit.sink, hit.api, hit.path, hit.span,
-                                   hit.function, hit.url, hit.text)
+                                   hit.function, hit.url, hit.text, hit.matched)
 
 
 class _Run:
@@ -448,7 +456,8 @@ class _Run:
                                         or _GETTER.search(_leaf(call.text))
                                         or _GETTER.search(_leaf(call.callee or ""))):
             # a getter or field of a collected object (location.getLatitude(), pos.coords)
-            result = _union(result, receiver)
+            if not (_leaf(call.text) in flows.row_reads and call.args and self._plain_column(call, env)):
+                result = _union(result, receiver)
         for function in lambdas:
             self.closure(function, env, {})
         # project functions: their data summaries
@@ -458,17 +467,84 @@ class _Run:
         # sinks
         sinks = self._sinks(call)
         for api, sink in sinks:
-            data = self._sent(sink, call, args, keywords)
+            data = self._sent(sink, call, args, keywords, receiver)
             if not data:
                 continue
-            url = None
+            url = matched = None
             if sink.kind == "network":
                 url = self._cleartext(sink, call)
                 if url is None:
                     continue
-            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, (), call.text)
+            elif sink.kind == "code":
+                matched = self._one_time_code(sink, call)
+                if matched is None:
+                    continue
+            hit = _SinkHit(sink, api, self.path, call.span, self._context(), url, (), call.text, matched)
             self._reach(data, hit)
         return result
+
+    def _plain_column(self, call: F.Call, env: dict) -> bool:
+        """Whether a row read (``cursor.getLong(..)``) reads a column that
+        holds no personal data: the column ``getColumnIndex`` names, the
+        projection's column at a known index, or the column an index
+        constant is named after (``EVENT_INDEX_ID``)."""
+        flows = self.catalog.data_flows
+        index = call.args[0]
+        if type(index) is F.Call and _leaf(index.text) in flows.column_index and index.args:
+            return any(flows.plain_column(n) for n in self._column_names(index.args[0], index))
+        if type(index) is F.Name and not index.local and index.resolved:
+            name = _INDEX_WORD.sub("", index.resolved.rpartition(".")[2].lower())
+            if flows.plain_column(name):
+                return True
+        position = self._int(index)
+        if position is None:
+            return False
+        projection = self._projection(call.receiver)
+        if projection is None or position >= len(projection):
+            return False
+        return any(flows.plain_column(n) for n in self._column_names(projection[position], call))
+
+    def _column_names(self, expr, call: F.Call) -> set:
+        """What a column-naming expression can be: its string values and the
+        name of the constant it is, lower-cased."""
+        names = set()
+        if type(expr) is F.Lit and isinstance(expr.value, str):
+            names.add(expr.value.lower())
+        elif type(expr) is F.Name and expr.resolved and not expr.local:
+            names.add(expr.resolved.rpartition(".")[2].lower())
+        values = self.flow.values
+        if values is not None and type(expr) is not F.Lit:
+            names |= {t.text.lower() for t in values.texts(expr, self.path, call) if t.whole}
+        return names
+
+    def _int(self, expr) -> int | None:
+        """An index literal, or a project constant written once with one."""
+        if type(expr) is F.Lit and type(expr.value) is int:
+            return expr.value
+        values = self.flow.values
+        if type(expr) is F.Name and not expr.local and expr.resolved and values is not None:
+            stores = [v for _, _, v in values._stores_of(expr.resolved)]
+            if len(stores) == 1 and type(stores[0]) is F.Lit and type(stores[0].value) is int:
+                return stores[0].value
+        return None
+
+    def _projection(self, receiver) -> tuple | None:
+        """The columns of the query a row's local was assigned from: the
+        first argument of that call that is a list of column names."""
+        name = _local(receiver)
+        values = self.flow.values
+        if name is None or values is None:
+            return None
+        defs = [s.value for s in F.walk(self.function.body, expressions=False)
+                if type(s) is F.Assign and s.target == name]
+        if len(defs) != 1 or type(defs[0]) is not F.Call:
+            return None
+        query = defs[0]
+        for arg in query.args:
+            items = values.elements(arg, self.path, query)
+            if items and all(type(i) is F.Name or (type(i) is F.Lit and isinstance(i.value, str)) for i in items):
+                return tuple(items)
+        return None
 
     def _context(self) -> str:
         return self.function.qualname
@@ -477,8 +553,24 @@ class _Run:
         if call.callee is None and call.kind != "read":
             return []
         found = S.match(call, self.catalog, self.flow.values, self.path)
-        return [Origin(self.path, call.span, category, api, source.id) for api, source, category in found
+        return [Origin(self.path, call.span, category, api, source.id, *self._wrapped(call, source))
+                for api, source, category in found
                 if source.purpose is None and source.sdk is None and category is not None]
+
+    def _wrapped(self, call: F.Call, source) -> tuple:
+        """(this function, the parameter, the URIs) when the URI that decides
+        the category is a parameter of this function (a wrapper of
+        ``ContentResolver.query``): what it collects depends on the caller."""
+        offset = 1 if self.language == "python" and self.function.params[:1] in (("self",), ("cls",)) else 0
+        for constraint in source.where:
+            if constraint.uri is None:
+                continue
+            expr = S.argument(constraint, call)
+            name = _local(expr)
+            if name in self.function.params[offset:] and not any(
+                    type(s) is F.Assign and s.target == name for s in F.walk(self.function.body, expressions=False)):
+                return self.key, self.function.params.index(name) - offset, tuple(constraint.uri)
+        return ()
 
     def _through(self, call: F.Call, targets, args: list) -> dict:
         """What a call of project functions returns, and the sinks and fields
@@ -499,7 +591,7 @@ class _Run:
                     if label.index < len(args):
                         for inner, before in args[label.index].items():
                             _add(out, inner, (*before, passed, *hops, returned))
-                else:
+                elif label.wrapper != key or self._passes_uri(call, label):
                     _add(out, label, (*hops, returned))
             for index, hits in summary.sinks.items():
                 if index < len(args) and args[index]:
@@ -513,6 +605,14 @@ class _Run:
                             self.flow_field(field, {k: (*v, passed) for k, v in concrete.items()})
         return out
 
+    def _passes_uri(self, call: F.Call, origin: Origin) -> bool:
+        """Whether ``call`` of a wrapper hands it a URI of ``origin``'s category."""
+        values = self.flow.values
+        if values is None or origin.param >= len(call.args):
+            return values is None
+        texts = values.texts(call.args[origin.param], self.path, call)
+        return any(t.under(prefix) for t in texts for prefix in origin.uris)
+
     def _reach(self, data: dict, hit: _SinkHit, passed: Hop | None = None) -> None:
         for label, hops in data.items():
             path = (*hops, passed) if passed is not None else hops
@@ -520,7 +620,7 @@ class _Run:
                 hits = self.summary.sinks.setdefault(label.index, {})
                 if hit.key not in hits:
                     hits[hit.key] = _SinkHit(hit.sink, hit.api, hit.path, hit.span, hit.function, hit.url,
-                                             (*path, *hit.hops)[:MAX_HOPS], hit.text)
+                                             (*path, *hit.hops)[:MAX_HOPS], hit.text, hit.matched)
             else:
                 self.flow.add_flow(label, path, hit)
 
@@ -536,7 +636,7 @@ class _Run:
             # a call the class does not define comes from Kotlin's default imports (println)
             api = f"kotlin.io.{call.text}"
         if api is None:
-            return ()
+            return self._sink_methods(call)
         found = sinks.get(api)
         if found:
             return [(api, s) for s in found]
@@ -544,10 +644,18 @@ class _Run:
             found = sinks.get(inherited)
             if found:
                 return [(inherited, s) for s in found]
-        return ()
+        return self._sink_methods(call)
 
-    def _sent(self, sink: Sink, call: F.Call, args: list, keywords: list) -> dict:
-        data: dict = {}
+    def _sink_methods(self, call: F.Call):
+        """Sinks named by method for a receiver whose type is not known (``body.matches(..)``)."""
+        found = self.catalog.sink_methods.get(_leaf(call.text)) \
+            if call.receiver is not None or "." in call.text else None
+        if not found or (call.callee is not None and self.flow.index.targets(call.callee)):
+            return ()
+        return [(call.callee or call.text, s) for s in found]
+
+    def _sent(self, sink: Sink, call: F.Call, args: list, keywords: list, receiver: dict) -> dict:
+        data: dict = dict(receiver) if sink.receiver and receiver else {}
         for i, value in enumerate(args):
             if sink.args is None or i in sink.args:
                 data = _union(data, value)
@@ -555,6 +663,56 @@ class _Run:
             if sink.keywords is None or name in sink.keywords:
                 data = _union(data, value)
         return data
+
+    def _one_time_code(self, sink: Sink, call: F.Call) -> str | None:
+        """The pattern or text a ``code`` sink matches against, when it
+        recognises a one-time code (``\\d{6}``, ``"验证码"``), or None."""
+        test = self.catalog.one_time_code
+        if test is None:
+            return None
+        if sink.pattern_arg is not None:
+            expr = call.args[sink.pattern_arg] if sink.pattern_arg < len(call.args) else None
+            if type(expr) in (F.Call, F.Name):  # body.matches(Regex("..")), body.match(CODE)
+                expr = self._pattern_of(expr, 0) or expr
+        elif call.receiver is None and call.callee is None and "." in call.text:
+            # (JS) a method of a local, as written: CODE.test(body)
+            expr = self._pattern_of(F.Name(call.text.partition(".")[0], local=True), 0)
+        else:
+            expr = self._pattern_of(call.receiver, 0)
+        if expr is None:
+            return None
+        values = self.flow.values
+        texts = {t.text for t in values.texts(expr, self.path, call)} if values is not None else set()
+        if type(expr) is F.Lit and isinstance(expr.value, str):
+            texts.add(expr.value)
+        return next((t for t in sorted(texts) if test.search(t)), None)
+
+    def _pattern_of(self, expr, depth: int):
+        """The source text expression of a compiled pattern: ``Pattern.compile(P)``,
+        ``Regex(P)``, ``P.toRegex()``, through a local or a constant holding one."""
+        if expr is None or depth > 3:
+            return None
+        if type(expr) is F.Lit:  # a regex literal (JS), a string
+            return expr
+        if type(expr) is F.Call:
+            if expr.args:
+                return expr.args[0]
+            return expr.receiver  # "\\d{6}".toRegex()
+        if type(expr) is F.Name:
+            if expr.local:
+                defs = [s.value for s in F.walk(self.function.body, expressions=False)
+                        if type(s) is F.Assign and s.target == expr.name]
+                if not defs and self.flow.values is not None and self.path in self.flow.values.files:
+                    # (JS, Python) a module-level constant: the module body assigns it
+                    defs = [s.value for f in self.flow.values.files[self.path].functions if f.name == "<module>"
+                            for s in F.walk(f.body, expressions=False)
+                            if type(s) is F.Assign and s.target == expr.name]
+            elif expr.resolved and self.flow.values is not None:
+                defs = [v for _, _, v in self.flow.values._stores_of(expr.resolved)]
+            else:
+                defs = []
+            return self._pattern_of(defs[0], depth + 1) if len(defs) == 1 else None
+        return None
 
     def _cleartext(self, sink: Sink, call: F.Call) -> str | None:
         """The visible ``http://`` URL a request goes to, or None."""

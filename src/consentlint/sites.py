@@ -136,7 +136,7 @@ def _match(call: F.Call, api: str, catalog: LanguageCatalog, project):
     return out
 
 
-def _argument(constraint: Constraint, call: F.Call):
+def argument(constraint: Constraint, call: F.Call):
     """The constrained argument's expression, or ``_ABSENT``."""
     if constraint.keyword is not None:
         for name, value in call.keywords:
@@ -175,7 +175,7 @@ def _holds(constraint: Constraint, call: F.Call, project=None) -> bool:
     if constraint.key is not None:
         value = call.key if call.key is not None else _ABSENT
     else:
-        value = _argument(constraint, call)
+        value = argument(constraint, call)
         if constraint.uri is not None:
             if value is _ABSENT:
                 return False

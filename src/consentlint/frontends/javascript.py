@@ -1356,6 +1356,9 @@ class _Lowerer:
             if value is not _NOT_LITERAL:
                 return F.Lit(value)
             return self._seq(node.named_children, scope)
+        if t == "regex":  # /\d{6}/: its pattern's text (what it matches is judged elsewhere)
+            pattern = node.child_by_field_name("pattern")
+            return F.Lit(ts.text(pattern)) if pattern is not None else None
         if t == "binary_expression":
             return self._binary(node, scope)
         if t == "unary_expression":

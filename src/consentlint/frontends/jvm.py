@@ -533,6 +533,10 @@ class JvmLowerer:
                 and base.expr.callee is not None:
             # a property of what a call returns: the project index may know its type
             return Value(self.call(None, name, "call", node, receiver=base.expr))
+        if name == "length" and self.LANGUAGE == "java" and base.expr is not None \
+                and (base.type is None or base.type.endswith("[]")):
+            # an array's length (the only ``length`` field Java has): a count, read of the array
+            return Value(self.call(None, name, "read", node, receiver=base.expr))
         if base.type is None or base.type.startswith((_MULTI, _GRANTS)):
             return Value(base.expr)
         qualified = self.canonical(f"{base.type}.{name}")

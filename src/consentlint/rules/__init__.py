@@ -18,6 +18,7 @@ from consentlint.rules import (
     manifest_problem,
     mismatched_consent,
     personal_data_logged,
+    reads_verification_codes,
     missing_account_deletion,
     missing_correction,
     missing_policy,
@@ -51,6 +52,7 @@ RULES = {
         missing_correction,
         cleartext_transmission,
         personal_data_logged,
+        reads_verification_codes,
         installs_other_apps,
     )
 }
@@ -73,7 +75,8 @@ class FileContext:
     bundles: tuple = ()  # bundles.Bundle: one consent action or permission request for several purposes
     installs: tuple = ()  # sites.Collection for the purpose install-apps (PDC501)
     auto_started: tuple = ()  # (call, api, sdk, categories, function): an SDK the AndroidManifest lets start with the app
-    flows: tuple = ()  # flows.Flow: collected data reaching a sink in this file (PDC104, PDC401, PDC402)
+    flows: tuple = ()  # flows.Flow: collected data reaching a sink in this file (PDC104, PDC401, PDC402, PDC403)
+    window_reads: tuple = ()  # (call, api, service, function): an accessibility service reads window text (PDC403)
 
 
 @dataclass(frozen=True)
