@@ -5,7 +5,7 @@ and 12): the manifest's consent checks, decorators and requests, and, with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from consentlint import facts as F
 from consentlint import taxonomy
@@ -16,7 +16,9 @@ class Guard:
     """A check known to have succeeded at some point of the code.
 
     ``kind`` is consent, permission, setting (a consent-named value read),
-    decorator or request; ``helper`` for a
+    recorded (the user's yes just stored: ``ConsentModel.recorded``; with
+    ``param``, only when the caller's argument is a yes), decorator or
+    request; ``helper`` for a
     call of a project function whose result or return implies ``inner`` (its
     check summary), with ``via`` the helpers from the call to the check;
     ``value`` for "parameter ``param`` was true", which covers nothing until a
@@ -103,6 +105,7 @@ class ConsentModel:
         self.platform = manifest.platform_permissions if manifest else True
         self.settings = frozenset(normalise_name(n) for n in manifest.settings) if manifest else frozenset()
         self._meanings: dict = {}  # name -> (granted, category) or None: names repeat
+        self._writes: dict | None = None  # setting writes by method name
         # every function name the manifest gives
         self.names = frozenset(self.checks) | self.decorators | self.requests
 
@@ -186,6 +189,11 @@ class ConsentModel:
             return _truth(expr.value)
         return self.grant_meaning(expr)
 
+    def text_truth(self, expr) -> bool | None:
+        """What a string literal means as a stored yes or no (``"1"``,
+        ``"true"``, ``"0"``), for a setting kept as text; None otherwise."""
+        return _truth(expr.value) if isinstance(expr, F.Lit) and isinstance(expr.value, str) else None
+
     def platform_api(self, callee: str | None, table, index) -> str | None:
         """The API of ``table`` (catalogued names) that ``callee`` is, or that
         a project class inherits from a platform class (``finishAffinity()``
@@ -257,6 +265,68 @@ class ConsentModel:
             return self.catalog.grant_values.get(expr.resolved)
         return None
 
+    def recorded(self, call: F.Call, params: tuple[str, ...] = (), env=None) -> Guard | None:
+        """The guard that holds once ``call`` stored the user's yes: a write of
+        a consent-named setting (catalog ``[[setting_write]]``:
+        ``edit().putBoolean("privacy_agreed", true)``), a ``[consent] records``
+        call, or an SDK's privacy-agreement call (``[[consent_record]]``:
+        ``updatePrivacyAgree(context, true)``), with a granted value: what
+        follows it runs once the user agreed (an agree button's handler). A
+        value that arrives through a parameter (``setAgreed(ctx, agreed)``)
+        is filled in at each call of the enclosing function (``param``).
+        Stored at app start, it is default consent (PDC203)."""
+        if call.kind != "call":
+            return None
+        callee = call.callee
+        catalog = self.catalog
+        line = call.span.line
+        # (a receiver of unknown type, ``prefs(ctx).edit().putBoolean(..)``: by the method's
+        # name, as a consent-named key read is; the key says what is stored)
+        write = catalog.setting_writes.get(callee) if callee is not None else \
+            self._write_methods().get(call.text.rpartition(".")[2])
+        if write is not None:
+            key_arg, value_arg = write
+            if max(key_arg, value_arg) >= len(call.args):
+                return None
+            key = self._value(call.args[key_arg])
+            found = self.setting_guard(key, line) if key else None
+            if found is None:
+                return None
+            setting, true_is_yes = found
+            return self._stored_yes(call.args[value_arg], Guard("recorded", key, setting.values, line), params, env,
+                                    true_is_yes)
+        if callee is None:
+            return None
+        if callee in catalog.consent_records:
+            at = catalog.consent_records[callee]
+            if at >= len(call.args):
+                return None
+            return self._stored_yes(call.args[at], Guard("recorded", callee, (), line), params, env)
+        if self.manifest is not None and callee in self.manifest.records and call.args:
+            purpose = self._value(call.args[0])
+            values = [*call.args[1:], *(v for _, v in call.keywords)]
+            if len(values) == 1:
+                return self._stored_yes(values[0], Guard("recorded", callee, (purpose,) if purpose else (), line),
+                                        params, env)
+            if all(self.granted_value(v) is True for v in values):
+                return Guard("recorded", callee, (purpose,) if purpose else (), line)
+        return None
+
+    def _write_methods(self) -> dict:
+        """The setting writes by method name (``putBoolean``)."""
+        if self._writes is None:
+            self._writes = {leaf_name(api): where for api, where in self.catalog.setting_writes.items()}
+        return self._writes
+
+    def _stored_yes(self, value, guard: Guard, params, env, true_is_yes: bool = True) -> Guard | None:
+        """``guard`` when ``value`` is the user's yes; marked with the
+        parameter it comes from when the caller decides (opt-in values only)."""
+        param = param_index(value, params, env) if true_is_yes else None
+        if param is not None:
+            return replace(guard, param=param)
+        granted = self.granted_value(value)
+        return guard if granted is not None and granted is true_is_yes else None
+
     def request_guard(self, call: F.Call) -> Guard | None:
         """The guard for callbacks handed to a consent request."""
         if call.callee in self.requests:
@@ -276,8 +346,10 @@ class ConsentModel:
             return all(any(self.covers(g, category, permissions) for g in option) for option in guard.options)
         if guard.inner is not None:
             return self.covers(guard.inner, category, permissions)
-        if guard.kind == "value" or guard.kind == "stored":
-            return False  # a parameter's truth, a field's value: they mean something only through the summaries
+        if guard.kind == "value" or guard.kind == "stored" or (guard.kind == "recorded" and guard.param is not None):
+            # a parameter's truth, a field's value, a yes stored only if the caller's argument is one:
+            # they mean something only through the summaries
+            return False
         if not guard.values:
             return True
         if guard.kind == "permission":

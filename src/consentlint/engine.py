@@ -466,7 +466,7 @@ class Engine:
             lowered.result.collections = [c for c in found if c.source.purpose is None]
             lowered.result.installs = [c for c in found if c.source.purpose is not None]
             lowered.result.bundles = bundles.find(lowered.facts, model, values, index)
-            lowered.result.started = startup.find(lowered.facts, model, index)
+            lowered.result.started = startup.find(lowered.facts, model, index, summaries)
             lowered.result.auto_started = startup.auto_started(lowered.facts, catalog, index,
                                                                self._android_manifest(lowered))
             lowered.result.initials = [i for i in lowered.facts.initials if model.granted_initial(i)]

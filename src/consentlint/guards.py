@@ -17,6 +17,7 @@ helper that returns only when a check held guards what follows it.
 from __future__ import annotations
 
 from consentlint import facts as F
+from consentlint import startup
 from consentlint.consent import ConsentModel, Guard, either, leaf_name
 
 _NONE: frozenset = frozenset()
@@ -50,6 +51,7 @@ class GuardAnalysis:
         self._breaks: list[bool] = []
         self._continues: list[bool] = []
         self._function = ""
+        self._at_start = False  # the function walked runs at every app start (Application.onCreate)
         self._left: frozenset | None = None  # checks refused on the path past the if just walked
         self._params: tuple[str, ...] = ()
         self._depth = 0
@@ -156,9 +158,12 @@ class GuardAnalysis:
                 self.used.add(guard.api)
         # a lambda's calls belong to the function it is written in (it runs
         # with the guards in force there, and that function's callers' guards)
-        outer = self._function
+        outer, at_start = self._function, self._at_start
         if not (outer and function.name.startswith("<")):
             self._function = function.qualname
+            index = self.summaries.index if self.summaries is not None else None
+            self._at_start = index is not None and \
+                startup.start_callback(function, self.model.catalog.language, self.model, index) is not None
         breaks, self._breaks = self._breaks, []
         continues, self._continues = self._continues, []
         gathered, self._gathered = self._gathered, self._gathered_in(function)
@@ -185,6 +190,7 @@ class GuardAnalysis:
         self._depth -= 1
         self._enclosing.pop()
         self._function, self._breaks, self._params, self._after = outer, breaks, params, pending
+        self._at_start = at_start
         self._continues, self._gathered = continues, gathered
 
     def _assigned_once(self, function: F.Function) -> frozenset:
@@ -444,10 +450,20 @@ class GuardAnalysis:
                 elif not (kept and self._handing(value, guards, release)):
                     self._eval(value, guards, env)
             self.sites.append((expr, guards, self._function))
+            # the user's yes is stored: what follows runs once they agreed (not when it is
+            # stored at every app start: default consent, PDC203, which consents to nothing)
+            recorded = self.model.recorded(expr, self._params, env) if not self._at_start else None
+            if recorded is not None:
+                self._after.add(recorded)
             if expr.callee in self.model.names:
                 self.used.add(expr.callee)
-            if self.summaries is not None:
-                self._after |= self.summaries.after(expr, self.model, self._params)
+            if self.summaries is not None and expr.callee != self._function:
+                # (not a call of the function itself: ``super.onCreate()`` is lowered so, and its
+                # exits do not come before what follows)
+                after = self.summaries.after(expr, self.model, self._params)
+                if self._at_start:
+                    after = frozenset(g for g in after if g.check.kind != "recorded")
+                self._after |= after
         elif kind is F.BoolOp:
             for value in expr.values:
                 self._eval(value, guards, env)
@@ -567,8 +583,16 @@ class GuardAnalysis:
                     return (present, _NONE) if expr.op == "ne" else (_NONE, present)
                 meaning = self.model.grant_meaning(other)
                 if meaning is None:
-                    continue
-                when_true, when_false = self._cond(side, env, depth + 1)
+                    # a setting stored as text compared with its yes or no (``getString("donottrack",
+                    # "0") != "1"``): what the text means
+                    meaning = self.model.text_truth(other)
+                    if meaning is None:
+                        continue
+                    when_true, when_false = self._cond(side, env, depth + 1)
+                    if not all(g.kind == "setting" for g in when_true | when_false):
+                        continue
+                else:
+                    when_true, when_false = self._cond(side, env, depth + 1)
                 if not meaning:
                     when_true, when_false = when_false, when_true
                 return (when_true, when_false) if expr.op == "eq" else (when_false, when_true)

@@ -18,35 +18,52 @@ MAX_DEPTH = 3  # project functions followed from the start callback
 _RUN_NOW = frozenset(("run", "runCatching", "apply", "also", "let", "with", "synchronized", "use"))
 
 
-def find(facts: F.FileFacts, model, index) -> list[tuple]:
+def find(facts: F.FileFacts, model, index, summaries=None) -> list[tuple]:
     """``(call, api, start, function)`` for each such call in ``facts``'s
     start callbacks: ``start`` is the callback (``Application.onCreate``, or
-    ``module`` for top-level code) and ``function`` the one the call is in."""
+    ``module`` for top-level code) and ``function`` the one the call is in.
+    Besides the record calls, a write of a consent-named setting with a yes
+    (``edit().putBoolean("privacy_agreed", true)``), or a call of an app
+    function that stores one (``summaries``: ``setAgreed(ctx, true)``),
+    records consent as given."""
     agreements = model.catalog.consent_records
     records = frozenset(model.manifest.records) if model.manifest else frozenset()
-    if not (agreements or records):
+    if not (agreements or records or model.catalog.setting_writes):
         return []
     out = []
     for function in facts.functions:
-        start = _start(function, facts.language, model, index)
+        start = start_callback(function, facts.language, model, index)
         if start is not None:
-            out += _granted_in(function, start, model, agreements, records, index)
+            out += _granted_in(function, start, model, agreements, records, index, summaries)
     if model.catalog.app_start_calls:
         for call, _ in F.calls_in(facts.functions):
             callback = _start_callback(call, model, index)
             if callback is not None:
                 out += _granted_in(callback, f"a mount-only effect, `{call.text}(.., [])`", model, agreements,
-                                   records, index)
+                                   records, index, summaries)
     return out
 
 
-def _granted_in(function, start, model, agreements, records, index) -> list[tuple]:
+def _granted_in(function, start, model, agreements, records, index, summaries) -> list[tuple]:
     out = []
     for call, inner in _now(function, index, 0, set()):
-        api = _granting(call, model, agreements, records, index)
+        api = _granting(call, model, agreements, records, index) or _stored(call, model, summaries, inner)
         if api is not None:
             out.append((call, api, start, inner.qualname))
     return out
+
+
+def _stored(call: F.Call, model, summaries, function: F.Function) -> str | None:
+    """The API when ``call`` stores the user's yes in a consent-named setting
+    with a fixed value, itself or through an app function it hands the yes to
+    (not the function it is in: ``super.onCreate()`` is lowered as a call of
+    it). A helper that stores a fixed yes itself is searched by ``_now``."""
+    recorded = model.recorded(call)
+    if recorded is not None and recorded.param is None and recorded.api != call.callee:
+        return call.callee or call.text  # a setting write (record calls are _granting's)
+    if summaries is None or call.callee is None or call.callee == function.qualname:
+        return None
+    return call.callee if summaries.stores_yes(call, model) else None
 
 
 def _start_callback(call: F.Call, model, index) -> F.Function | None:
@@ -66,8 +83,9 @@ def _start_callback(call: F.Call, model, index) -> F.Function | None:
     return call.args[at].function
 
 
-def _start(function: F.Function, language: str, model, index) -> str | None:
-    """The app-start callback ``function`` is, as ``Class.method``."""
+def start_callback(function: F.Function, language: str, model, index) -> str | None:
+    """The app-start callback ``function`` is, as ``Class.method`` (``module``
+    for a Python or JS/TS module's top level)."""
     if function.name == "<module>":
         return "module" if language in ("python", "javascript", "typescript") else None
     starts = model.catalog.app_starts

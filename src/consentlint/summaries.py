@@ -141,7 +141,8 @@ class Summaries:
                         if self._construction(call):
                             self._making.add(qualname)
                     if model.check_guard(call) is not None or any(
-                            model.setting_guard(n, 0) for n in model.read_names(call)):
+                            model.setting_guard(n, 0) for n in model.read_names(call)) \
+                            or model.recorded(call, info.function.params) is not None:
                         work.append(qualname)
                     self._notable(model, call, info.path, qualname)
                     if call.callee in model.names:
@@ -335,6 +336,22 @@ class Summaries:
             return _NONE
         parts = [self._after.get(t.qualname, _NONE) for t in targets]
         return _wrapped(any_of(parts), call, model, params)
+
+    def stores_yes(self, call: F.Call, model) -> bool:
+        """Whether ``call`` stores the user's yes through an app function that
+        takes the answer as an argument (``setAgreed(ctx, true)``, which
+        writes its parameter to a consent-named setting)."""
+        targets = _concrete(self._checked(call))
+        if not targets:
+            return False
+
+        def stored(g):
+            if g.check.kind != "recorded" or g.check.param is None:
+                return False
+            wrapped = _wrap(g, call, model, ())
+            return wrapped is not None and wrapped.param is None
+
+        return all(any(stored(g) for g in self._after.get(t.qualname, _NONE)) for t in targets)
 
     def _read_fields(self, names, path: str, calls=()) -> None:
         """Record the project fields that ``path`` reads: resolved names, and
@@ -558,6 +575,15 @@ def _wrap(guard: Guard, call: F.Call, model, params) -> Guard | None:
     if guard.kind == "either":
         options = tuple(_wrapped(option, call, model, params) for option in guard.options)
         return replace(guard, options=options) if all(options) else None
+    if guard.check.kind == "recorded" and guard.param is not None:
+        # a yes stored only if the argument is one (``setAgreed(ctx, true)``), or the caller's parameter
+        arg = call.args[guard.param] if guard.param < len(call.args) else None
+        param = param_index(arg, params)
+        if param is None and model.granted_value(arg) is not True:
+            return None
+        inner = replace(guard.check, param=param)
+        via = (call.callee, *guard.via) if guard.kind == "helper" else (call.callee,)
+        return Guard("helper", call.callee, inner.values, call.span.line, inner=inner, via=via, param=param)
     if guard.kind == "value":
         arg = call.args[guard.param] if guard.param < len(call.args) else None
         inner = model.check_guard(arg) if isinstance(arg, F.Call) else None

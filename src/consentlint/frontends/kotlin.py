@@ -1063,8 +1063,9 @@ _TEMPLATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _add_text(items: list, text: str) -> None:
-    """Append template text, joined to the text before it."""
-    if items and isinstance(items[-1], F.Lit):
+    """Append template text, joined to the text before it (not to an
+    interpolated number: ``"${0xF0} px"``)."""
+    if items and isinstance(items[-1], F.Lit) and isinstance(items[-1].value, str):
         items[-1] = F.Lit(items[-1].value + text)
     else:
         items.append(F.Lit(text))

@@ -31,7 +31,8 @@ def fix(x) -> dict:
 
 
 # how a site is guarded (DESIGN section 7), from the kind of its guard
-_HOW = {"consent": "check", "permission": "check", "setting": "check", "either": "check", "helper": "helper",
+_HOW = {"consent": "check", "permission": "check", "setting": "check", "recorded": "check", "either": "check",
+        "helper": "helper",
         "callers": "callers", "decorator": "decorator", "request": "callback"}
 
 

@@ -22,8 +22,12 @@ finding is at the name (at `defaultChecked` for a box).
 It also reports consent recorded as given when the app starts: a `[consent]
 records` call, or an SDK's own privacy-agreement call
 (`AMapLocationClient.updatePrivacyAgree(context, true)`, Baidu's
-`setAgreePrivacy(true)`, Umeng's `submitPolicyGrantResult(context, true)`),
-with a fixed yes, that runs at every start: in `Application.onCreate` (or
+`setAgreePrivacy(true)`, Umeng's `submitPolicyGrantResult(context, true)`,
+JPush's `JCollectionAuth.setAuth(context, true)`), or a write of a
+consent-named setting (`edit().putBoolean("privacy_agreed", true)`, also
+through an app helper that stores the answer it is given:
+`PrivacyStore.setAgreed(this, true)`), with a fixed yes, that runs at every
+start: in `Application.onCreate` (or
 another app-start callback), directly, in a `try` or `runCatching`, or in an
 app function it calls, with no condition or early return before it; or at a
 Python or JS/TS module's top level. The finding is at the call.

@@ -6,7 +6,10 @@ crash-reporting SDK (`UMConfigure.init`, `JPushInterface.init`,
 `CrashReport.initCrashReport`, `MobileAds.initialize`, `gtag("config", ..)`,
 `fbq("init", ..)`, ...) on a path that no consent check covering what the SDK
 collects guards: locally, through the app's helpers, or in every caller, as for
-PDC201. The SDK's categories come from its vendor's privacy documentation; the
+PDC201, or after the user's yes was stored on the path (the privacy dialog's
+"agree" handler: `PrivacyStore.setAgreed(this, true); UMConfigure.init(..)`;
+not in `Application.onCreate`, where a stored yes is PDC203's default
+consent). The SDK's categories come from its vendor's privacy documentation; the
 finding names them and the function the SDK is started in. Calls that the
 vendor documents as collecting nothing (Umeng's `UMConfigure.preInit`) are not
 reported.
