@@ -41,6 +41,8 @@ What is measured, one after the other, after one warm-up read of every file:
   the shipped catalogs (``catalog_rules``: the method or property called on
   anything, as a semgrep user without types would write it), ``--metrics=off
   --jobs 2 --json``, offline;
+* the reference mode (``--no-prefilter``: every statement lowered in full,
+  as the fixtures' reference test does): its findings must equal the default's;
 * scaling (``--scale 1,2,4``): the corpus copied N times under different
   folders (hard links), each scanned cold with ``--no-cache`` at the default
   ``--jobs``: time and peak RSS against the 1x run;
@@ -104,6 +106,7 @@ SMALL_FILES = {  # start-up probe, one per language
     "js": ("probe.js", "console.log(1);\n"),
     "ts": ("probe.ts", "const x: number = 1;\nconsole.log(x);\n"),
 }
+REFERENCE = "consentlint reference mode (--no-prefilter)"
 MAX_ARGV_BYTES = 1_000_000  # beyond this, tools get the folder instead of a file list
 TARGETS = {
     "consentlint_vs_parse": 2.0,
@@ -297,9 +300,9 @@ def bench_parse(files, timeout) -> dict:
     return data
 
 
-def bench_consentlint(exe, paths, root, jobs, timeout) -> dict:
+def bench_consentlint(exe, paths, root, jobs, timeout, reference: bool = False) -> dict:
     args, note = path_args(paths, root)
-    cmd = [exe, "check", "--format", "json", "--exit-zero", "--no-cache"]
+    cmd = [exe, "check", "--format", "json", "--exit-zero", "--no-cache"] + (["--no-prefilter"] if reference else [])
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
     run = run_measured(cmd + args, timeout)
@@ -648,6 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         step("consentlint --jobs 1", bench_consentlint, consentlint, paths, root, 1, opts.timeout)
         step(f"consentlint --jobs {os.cpu_count()} (default)", bench_consentlint,
              consentlint, paths, root, None, opts.timeout)
+        step(REFERENCE, bench_consentlint, consentlint, paths, root, None, opts.timeout, True)
     if consentlint and "cache" not in skip:
         print("  running consentlint with the facts cache (cold, warm, one file changed, one-file checks) ...",
               flush=True)
@@ -715,6 +719,10 @@ def main(argv: list[str] | None = None) -> int:
     cl1 = rows.get("consentlint --jobs 1")
     cln = rows.get(f"consentlint --jobs {os.cpu_count()} (default)")
     parse = rows.get("tree-sitter parse (raw)")
+    reference = rows.get(REFERENCE)
+    if cln and reference and cln.get("ok") and reference.get("ok"):
+        same = reference["_digest"] == cln["_digest"]
+        notes.append(f"findings identical to the reference mode (no text prefilter): {'yes' if same else 'NO'}")
     if cl1 and cln and cl1.get("ok") and cln.get("ok"):
         same = cl1.pop("_digest") == cln.pop("_digest")
         notes.append(f"findings identical for --jobs 1 and default: {'yes' if same else 'NO'}")
@@ -723,7 +731,8 @@ def main(argv: list[str] | None = None) -> int:
             r.pop("_digest", None)
     startup = rows.get("consentlint start-up")
     rss = [r["peak_rss_mib"] for name, r in rows.items()
-           if name.startswith("consentlint") and not name.endswith("x corpus") and r and r.get("ok")]
+           if name.startswith("consentlint") and not name.endswith("x corpus") and name != REFERENCE
+           and r and r.get("ok")]
     ratios = {
         "consentlint_vs_parse": ratio(cl1, parse),
         "semgrep_vs_consentlint": ratio(rows.get("semgrep --jobs 2"), cln),

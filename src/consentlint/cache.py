@@ -63,18 +63,23 @@ _GRAMMARS = ("tree-sitter", *(module.replace("_", "-") for module in GRAMMAR_MOD
 def tool_key() -> bytes:
     """What identifies the lowering code: the version, the sources of the
     package (a development checkout changes without a new version) and the
-    installed tree-sitter binding and grammars, by their files' names, sizes
-    and modification times (``importlib.metadata`` took a tenth of a second
-    to import; a reinstalled or upgraded wheel rewrites those files)."""
+    installed tree-sitter binding and grammars, by their files' names and
+    ``stat`` (sizes, modification and change times, inodes: the change time
+    moves on every write and cannot be set back; reading and hashing the
+    sources was a tenth of start-up, ``importlib.metadata`` took a tenth of
+    a second to import; a reinstalled or upgraded wheel rewrites its files)."""
     import importlib.util
 
     from consentlint import __version__
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=20)
-    package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.scm"), *package.rglob("*.json")]):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+    package = os.path.dirname(os.path.abspath(__file__))
+    for folder, folders, names in os.walk(package):
+        folders.sort()
+        for name in sorted(names):
+            if name.endswith((".py", ".scm", ".json")):
+                path = os.path.join(folder, name)
+                digest.update(f"{os.path.relpath(path, package)}:{stamp(os.stat(path))}\0".encode())
     for name in _GRAMMARS:
         spec = importlib.util.find_spec(name.replace("-", "_"))
         folder = Path(spec.origin).parent if spec is not None and spec.origin else None

@@ -108,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help=f"where to keep the facts cache (default: {FOLDER} in the project's root)")
         p.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
+        # the reference mode the text prefilter is checked against (tests, benchmarks/bench.py)
+        p.add_argument("--no-prefilter", dest="prefilter", action="store_false", help=argparse.SUPPRESS)
         p.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr and no summary line")
         p.add_argument("--config", type=Path, metavar="FILE",
                        help="configuration file (default: nearest consentlint.toml or pyproject.toml with "
@@ -644,6 +646,7 @@ def _run_project(args, manifest_path, manifest, files, catalog, stdin=None):
     if not args.no_cache:
         cache_dir = args.cache_dir or (root / FOLDER if root is not None else None)
     settings = engine.Settings(str(manifest_path) if manifest_path else None, tuple(str(d) for d in args.catalog),
+                               prefilter=getattr(args, "prefilter", True),
                                cache_dir=str(cache_dir) if cache_dir is not None else None,
                                project_root=str(root if root is not None else engine.scanned_folder(files or args.paths)))
     eng = engine.Engine(settings, catalog=catalog, manifest=manifest)
