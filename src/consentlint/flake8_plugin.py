@@ -28,6 +28,22 @@ _ENGINES: dict = {}
 _PROJECTS: dict = {}
 
 
+_MANIFESTS: dict = {}  # folder -> the manifest nearest to it (None: none), once per process
+
+
+def _nearest_manifest(path: Path, find_manifest) -> Path | None:
+    """``find_manifest`` for ``path``, looked up once per folder: flake8 hands
+    over the files of a folder one by one, and climbing to the root for
+    each was a tenth of the plugin's time."""
+    if path.is_symlink():  # (its manifest is the real file's)
+        return find_manifest(path)
+    folder = path.parent if path.is_file() else path
+    key = os.path.abspath(folder)
+    if key not in _MANIFESTS:
+        _MANIFESTS[key] = find_manifest(path)
+    return _MANIFESTS[key]
+
+
 class Plugin:
     name = "consentlint"
     version = __version__
@@ -72,7 +88,8 @@ class Plugin:
         from consentlint.manifest import load_manifest
 
         try:
-            manifest = Path(self.manifest_option) if self.manifest_option else find_manifest(path if path.exists() else Path.cwd())
+            manifest = Path(self.manifest_option) if self.manifest_option else _nearest_manifest(
+                path if path.exists() else Path.cwd(), find_manifest)
             key = str(manifest.resolve()) if manifest else None
             if key not in _ENGINES:
                 loaded = load_manifest(Path(key)) if key else None
