@@ -29,9 +29,9 @@ def test_a_large_manifest_loads_in_linear_time(tmp_path):
     """Each entry's line was found by rescanning the whole text (68 s for 2,000)."""
     path = tmp_path / "privacy-manifest.toml"
     path.write_text(_manifest_with(10_000))
-    start = time.perf_counter()
+    start = time.process_time()  # (CPU time: a loaded machine must not fail it)
     manifest = load_manifest(path)
-    assert time.perf_counter() - start < 3
+    assert time.process_time() - start < 3
     assert len(manifest.data) == len(manifest.checks) == 10_000
     assert manifest.data[-1].line == 4 * 9_999 + 2
     assert manifest.checks[-1].line == manifest.text.splitlines().index('  "app.privacy.check9999",') + 1
