@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,15 @@ def test_every_rule_documents_the_six_sections(code):
     sections = docs(RULES[code])
     for heading in ("what it does", "why is this bad", "example", "use instead", "configuration", "references"):
         assert sections.get(heading), f"{code}: no '## {heading}' section"
+
+
+def test_contributing_names_files_that_exist():
+    """CONTRIBUTING.md's map stays true: every path and module it names is
+    there (from the repository root or the package)."""
+    root = DOCS.parent
+    text = (root / "CONTRIBUTING.md").read_text("utf-8")
+    named = set(re.findall(r"(?<![\w<>/.-])([\w/.-]+\.(?:py|md|toml|json|yaml|scm))\b", text))
+    paths = {n for n in named if ("/" in n or n.endswith(".py")) and "NNN" not in n and not n.startswith("../")}
+    missing = sorted(n for n in paths if not any(
+        (base / n).exists() for base in (root, root / "src" / "consentlint", root / "src" / "consentlint" / "frontends")))
+    assert not missing, f"CONTRIBUTING.md names files that are not there: {missing}"

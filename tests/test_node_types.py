@@ -7,10 +7,11 @@ The grammar wheels ship no ``node-types.json``; the names come from the
 ``Language`` itself (``node_kind_for_id``, ``field_name_for_id``). The names a
 module uses are read from its syntax tree: the strings compared with a
 ``.type`` (or a local assigned from one), directly or through a module or
-class constant, the keys of a table looked up by ``.type``, and the arguments of
-``child_by_field_name``/``children_by_field_name``. A front-end is checked
-against its languages' grammars (the registry's), a module shared by several
-against all of them. Queries (``queries/<grammar>/*.scm``) are checked by
+class constant, the keys of a table looked up by ``.type``, the arguments of
+``child_by_field_name``/``children_by_field_name``, and those of a module
+function that compares its parameter with a ``.type`` (``string_value``). A
+front-end is checked against its languages' grammars (the registry's), a
+module shared by several against all of them. Queries (``queries/<grammar>/*.scm``) are checked by
 compiling them: tree-sitter rejects an unknown node type or field."""
 
 from __future__ import annotations
@@ -63,11 +64,33 @@ def _strings(node: ast.AST, constants: dict[str, list[str]]) -> list[str]:
     return []
 
 
-def names_used(path: Path, shared: frozenset[str] = frozenset()) -> tuple[dict, dict, set[str]]:
+def type_parameters(path: Path) -> dict[str, int]:
+    """The module functions of ``path`` that compare a parameter with a
+    ``.type``, and its position (``string_value(node, "string_fragment", ...)``)."""
+    out = {}
+    for fn in ast.parse(path.read_text("utf-8")).body:
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        params = [a.arg for a in fn.args.args]
+        for n in ast.walk(fn):
+            if isinstance(n, ast.Compare):
+                sides = [n.left, *n.comparators]
+                for a, b in zip(sides, sides[1:]):
+                    for x, y in ((a, b), (b, a)):
+                        if isinstance(x, ast.Attribute) and x.attr == "type" and isinstance(y, ast.Name) \
+                                and y.id in params:
+                            out[fn.name] = params.index(y.id)
+    return out
+
+
+def names_used(path: Path, shared: frozenset[str] = frozenset(),
+               helpers: dict[str, int] | None = None) -> tuple[dict, dict, set[str]]:
     """(node type -> first line, field name -> first line) that ``path``
     names, and the class constants it compares with a ``.type`` through
     ``self.`` (``BLOCK_TYPES``: a subclass elsewhere may set them); the
-    class constants named in ``shared`` count as node types too."""
+    class constants named in ``shared`` count as node types too, and so do
+    the arguments of ``helpers`` (function -> the position of its node type)."""
+    helpers = helpers or {}
     tree = ast.parse(path.read_text("utf-8"))
     constants: dict[str, list[str]] = {}
     types: dict[str, int] = {}
@@ -111,6 +134,9 @@ def names_used(path: Path, shared: frozenset[str] = frozenset()) -> tuple[dict, 
                 elif n.func.attr in ("child_by_field_name", "children_by_field_name"):
                     for s in _strings(n.args[0], constants):
                         fields.setdefault(s, n.lineno)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers \
+                    and len(n.args) > helpers[n.func.id]:
+                found = _strings(n.args[helpers[n.func.id]], constants)
             for s in found:
                 types.setdefault(s, n.lineno)
     return types, fields, attributes
@@ -121,11 +147,16 @@ def shared_attributes() -> frozenset[str]:
     return frozenset().union(*(names_used(p)[2] for p in MODULES))
 
 
+@cache
+def helpers() -> dict[str, int]:
+    return {name: at for p in MODULES for name, at in type_parameters(p).items()}
+
+
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_every_node_type_and_field_exists_in_the_grammar(path: Path):
     kinds = frozenset().union(*(grammar_names(g)[0] for g in grammars_of(path)))
     fields = frozenset().union(*(grammar_names(g)[1] for g in grammars_of(path)))
-    types, used_fields, _ = names_used(path, shared_attributes())
+    types, used_fields, _ = names_used(path, shared_attributes(), helpers())
     unknown = [f"line {line}: node type {name!r}" for name, line in types.items() if name not in kinds] + \
               [f"line {line}: field {name!r}" for name, line in used_fields.items() if name not in fields]
     assert not unknown, f"{path.name} names what {', '.join(grammars_of(path))} lack:\n" + "\n".join(unknown)
@@ -135,8 +166,9 @@ def test_the_check_sees_the_front_ends_names():
     """The reading above finds the names front-ends use (so an empty pass is no pass)."""
     types, fields, _ = names_used(PACKAGE / "frontends" / "python.py")
     assert {"call", "attribute", "identifier"} <= set(types) and {"function", "arguments"} <= set(fields)
-    assert "BLOCK_TYPES" in shared_attributes() and "constructor_body" in names_used(
-        PACKAGE / "frontends" / "java.py", shared_attributes())[0]
+    java = names_used(PACKAGE / "frontends" / "java.py", shared_attributes(), helpers())[0]
+    assert "BLOCK_TYPES" in shared_attributes() and "constructor_body" in java
+    assert helpers()["string_value"] == 1 and {"string_fragment", "static"} <= set(java)
 
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "queries").glob("*/*.scm")),

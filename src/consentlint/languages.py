@@ -12,19 +12,24 @@ touches this table, its front-end (``frontends/<name>.py``), its queries
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 
 
-@dataclass(frozen=True)
-class Language:
-    """One language: its catalog id and what the tool needs to read it."""
+# (a named tuple, not a dataclass: the CLI imports this table at start-up,
+# before anything else needs ``dataclasses``)
+class Language(namedtuple("Language", "name extensions grammars frontend comments naming")):
+    """One language: its catalog id and what the tool needs to read it.
 
-    name: str  # the id catalogs (``language = ...``), the CLI and reports use
-    extensions: tuple[tuple[str, str], ...]  # (file extension, grammar name), in the order the CLI lists them
-    grammars: tuple[tuple[str, str, str], ...]  # (grammar name, module, function returning the language pointer)
-    frontend: str  # the module whose ``extract()`` lowers a parsed file
-    comments: tuple[str, ...]  # comment openers a ``noqa`` or a fixture annotation may follow; the first is written
-    naming: str  # how the manifest names a function here (DESIGN section 12), by an example
+    - ``name``: the id catalogs (``language = ...``), the CLI and reports use;
+    - ``extensions``: (file extension, grammar name) pairs, in the order the CLI lists them;
+    - ``grammars``: (grammar name, module, function returning the language pointer) triples;
+    - ``frontend``: the module whose ``extract()`` lowers a parsed file;
+    - ``comments``: the comment openers a ``noqa`` or a fixture annotation may
+      follow (the first is the one a `noqa` fix and the editor's quick fix write);
+    - ``naming``: how the manifest names a function here (DESIGN section 12), by example.
+    """
+
+    __slots__ = ()
 
 
 LANGUAGES: tuple[Language, ...] = (

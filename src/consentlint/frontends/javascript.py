@@ -110,7 +110,7 @@ from dataclasses import replace
 
 from consentlint import facts as F
 from consentlint import treesitter as ts
-from consentlint.frontends import initials
+from consentlint.frontends import FRONTENDS, initials
 from consentlint.frontends.names import UNKNOWN, Binding, Interest, Scope
 
 _GLOBAL = "<global>"  # the global object: window, globalThis, self
@@ -133,8 +133,8 @@ _SKIP = frozenset(("comment", "type_annotation", "type_arguments", "type_paramet
 _EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".d.ts")
 _INTEROP = re.compile(r"^(_interopRequire(Default|Wildcard)|__importDefault|__importStar|_interop_require_(default|wildcard))$")
 _LITERALS = {"true": True, "false": False, "null": None, "undefined": None}
-_JSX_GRAMMARS = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
-                 ".tsx": "tsx"}
+# the extensions whose grammar reads JSX (a `.ts` file's cannot)
+_JSX_GRAMMARS = {ext: grammar for ext, (_, grammar, _) in FRONTENDS.items() if grammar in ("javascript", "tsx")}
 
 
 def extract(source: bytes, tree, path: str, module: str | None, package: str | None,
