@@ -60,9 +60,9 @@ def test_many_findings_on_one_minified_line_are_fingerprinted_in_linear_time():
     line = "a();" * 250_000
     many = [Finding("m.js", 1, 4 * i + 1, 1, 4 * i + 2, "PDC201", "error", "m", context=f"f{i}")
             for i in range(6_000)]
-    start = time.perf_counter()
+    start = time.process_time()
     printed = fingerprint(many, [line])
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert len({f.fingerprint for f in printed}) == 6_000
     short = [Finding("m.js", 1, 1, 1, 2, "PDC201", "error", "m", context="f")]
     assert fingerprint(short, ["x"]) == fingerprint(short, ["  x "])  # the stripped text, as before
@@ -77,9 +77,9 @@ def test_a_flat_broken_tree_is_lowered_in_linear_time(tmp_path, name, data):
     them took 0.6/2.1/7.6 s for 25k/50k/100k."""
     path = tmp_path / name
     path.write_bytes(data)
-    start = time.perf_counter()
+    start = time.process_time()
     result = engine.Engine(engine.Settings(None)).analyze_file(path, name)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert [f.code for f in result.findings] == ["PDC001"]
 
 
@@ -223,9 +223,9 @@ def test_a_nul_byte_anywhere_makes_a_binary_file(tmp_path):
     the Kotlin parser into a minute of error recovery."""
     path = tmp_path / "Late.kt"
     path.write_bytes(b"// padding\n" * 800 + STRAY_BACKTICK.replace("`", "\0").encode())  # a NUL at byte 8,985
-    start = time.perf_counter()
+    start = time.process_time()
     result = engine.Engine(engine.Settings(None)).analyze_file(path, "Late.kt")
-    assert time.perf_counter() - start < 1  # not the budget: never parsed
+    assert time.process_time() - start < 1  # not the budget: never parsed
     assert [(f.code, f.message) for f in result.findings] == [("PDC001", "binary file, not source text")]
 
 
