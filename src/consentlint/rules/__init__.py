@@ -43,7 +43,6 @@ RULES = {
         undeclared_sharing,
         unguarded_collection,
         mismatched_consent,
-    personal_data_logged,
         default_consent,
         bundled_consent,
         forced_consent,
