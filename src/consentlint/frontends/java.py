@@ -101,6 +101,15 @@ class _Java(JvmLowerer):
                         out.append(resolved)
         return out
 
+    def _declared(self, node) -> str | None:
+        """A declared type, qualified; an array's is its element's with one
+        ``[]`` a dimension (``SmsMessage[]``), for what indexing it gives."""
+        if node is not None and node.type == "array_type":
+            element = self._declared(node.child_by_field_name("element"))
+            dims = node.child_by_field_name("dimensions")
+            return element + "[]" * max(1, ts.text(dims).count("[")) if element and dims is not None else None
+        return self.resolve_type(type_text(node) or "")
+
     def _class(self, node, outer: str, parent_scope: Scope, supers=None, qual=None, grant=None) -> ClassInfo:
         """Bind a class's fields and lower its members; ``grant``: the class is
         a callback handed to a permission request, its method receives the grant."""
@@ -145,7 +154,7 @@ class _Java(JvmLowerer):
         return info
 
     def _field(self, node, init: list) -> None:
-        declared = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
+        declared = self._declared(node.child_by_field_name("type"))
         modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
         private = modifiers is not None and any(c.type == "private" for c in modifiers.children)
         for decl in node.children_by_field_name("declarator"):
@@ -242,7 +251,10 @@ class _Java(JvmLowerer):
             type_node = param.child_by_field_name("type") or next(
                 (c for c in param.named_children if c.type.endswith("type") or c.type == "type_identifier"), None)
             name = ts.text(name_node)
-            self.bind(name, Var(self.resolve_type(type_text(type_node) or ""), local=True))
+            declared = self._declared(type_node)
+            if declared is not None and param.type == "spread_parameter":
+                declared += "[]"  # String... names: an array
+            self.bind(name, Var(declared, local=True))
             out.append(name)
         return out
 
@@ -265,7 +277,7 @@ class _Java(JvmLowerer):
                 if expr is not None:
                     out.append(F.Eval(expr))
         elif t == "local_variable_declaration":
-            declared = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
+            declared = self._declared(node.child_by_field_name("type"))
             for decl in node.children_by_field_name("declarator"):
                 name = ts.text(decl.child_by_field_name("name"))
                 value = decl.child_by_field_name("value")

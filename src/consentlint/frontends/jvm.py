@@ -537,7 +537,7 @@ class JvmLowerer:
                 and (base.type is None or base.type.endswith("[]")):
             # an array's length (the only ``length`` field Java has): a count, read of the array
             return Value(self.call(None, name, "read", node, receiver=base.expr))
-        if base.type is None or base.type.startswith((_MULTI, _GRANTS)):
+        if base.type is None or base.type.startswith((_MULTI, _GRANTS)) or base.type.endswith("[]"):
             return Value(base.expr)
         qualified = self.canonical(f"{base.type}.{name}")
         if base.static and name in ("INSTANCE", "Companion") and self.project:
@@ -614,7 +614,7 @@ class JvmLowerer:
                 owner = cls.qualname if cls is not None and cls.qualname else self.package
                 return f"{owner}.{name}" if owner else name
             return implicit
-        if receiver.type is None or receiver.type.startswith((_MULTI, _GRANTS)):
+        if receiver.type is None or receiver.type.startswith((_MULTI, _GRANTS)) or receiver.type.endswith("[]"):
             return self._implicit(name) if receiver.static is False and receiver.type is None else None
         return self.member(receiver.type, name)
 
@@ -693,9 +693,12 @@ class JvmLowerer:
         return None
 
     def index_value(self, base: Value, index: Value, node) -> Value | None:
-        """``perms[P]`` on a grant map, ``grantResults[i]`` in onRequestPermissionsResult."""
+        """``perms[P]`` on a grant map, ``grantResults[i]`` in onRequestPermissionsResult;
+        an element of a typed Java array (``messages[0]``: an ``SmsMessage``)."""
         if base.type is None:
             return None
+        if base.type.endswith("[]"):
+            return Value(seq((base, index)), base.type[:-2])
         if base.type.startswith(_MULTI):
             return Value(self.call(base.type[len(_MULTI):], "", "read", node, args=(index.expr,)))
         if base.type.startswith(_GRANTS):
