@@ -116,7 +116,14 @@ class _Java(JvmLowerer):
         name_node = node.child_by_field_name("name")
         name = ts.text(name_node) if name_node is not None else "<anonymous>"
         qual = qual or (f"{outer}.{name}" if outer else name)
-        info = ClassInfo(name, qual, supers if supers is not None else self._supers(node), Scope(parent_scope))
+        if supers is None:
+            supers = self._supers(node)
+            extends = node.child_by_field_name("superclass")  # (without one, super.m() is Object's)
+            superclass = self.resolve_type(type_text(extends.named_children[0]) or "") \
+                if extends is not None and extends.named_child_count else None
+        else:  # an anonymous class: of the type it is created as
+            superclass = supers[0] if supers else None
+        info = ClassInfo(name, qual, supers, Scope(parent_scope), superclass)
         self.class_scopes.setdefault(qual, []).append(info.scope)
         self.declare_class(qual, info.supers, node, node.type == "interface_declaration", _instance_only(node))
         body = node.child_by_field_name("body") if node.type != "class_body" else node
@@ -626,11 +633,15 @@ class _Java(JvmLowerer):
         obj = node.child_by_field_name("object")
         name_node = node.child_by_field_name("name")
         name = ts.text(name_node)
+        exact = obj is not None and obj.type == "super"
         if obj is None or obj.type in ("this", "super"):
             receiver = None
         else:
             receiver = self.expr(obj)
-        callee = self.method_callee(receiver, name)
+        if exact:
+            callee = self.super_callee(self.cls.superclass if self.cls is not None else None, name)
+        else:
+            callee = self.method_callee(receiver, name)
         nodes, values, lambdas = self._arguments(node.child_by_field_name("arguments"), callee)
         granted = self.map_get(receiver, name, values, name_node)
         if granted is not None:
@@ -649,7 +660,7 @@ class _Java(JvmLowerer):
             return Value(call, self.service_type(None, name, values, type_args))
         call = self.call(callee, name, "call", name_node,
                          receiver=receiver.expr if receiver is not None else None,
-                         args=self.arguments(values, name_node))
+                         args=self.arguments(values, name_node), exact=exact)
         return Value(call, self.service_type(callee, name, values, type_args) or self.returns.get(callee))
 
     def _new(self, node, grant: str | None = None) -> Value:

@@ -89,15 +89,17 @@ NOTHING = Value(None)
 
 class ClassInfo:
     """A class, object or the file's top level: its qualified name, resolved
-    supertypes and the scope of its fields."""
+    supertypes, the scope of its fields and the class ``super.m()`` calls
+    into (None: none declared, or not known)."""
 
-    __slots__ = ("name", "qualname", "supers", "scope")
+    __slots__ = ("name", "qualname", "supers", "scope", "superclass")
 
-    def __init__(self, name, qualname, supers, scope):
+    def __init__(self, name, qualname, supers, scope, superclass=None):
         self.name = name
         self.qualname = qualname
         self.supers = supers
         self.scope = scope
+        self.superclass = superclass
 
 
 _CACHE: dict = {}
@@ -618,6 +620,16 @@ class JvmLowerer:
             return self._implicit(name) if receiver.static is False and receiver.type is None else None
         return self.member(receiver.type, name)
 
+    def super_callee(self, superclass: str | None, name: str) -> str | None:
+        """``super.name()``: the method of ``superclass`` (which may inherit
+        it), never this class's own override of it."""
+        if superclass is None:
+            return self._implicit(name)
+        candidate = self.member(superclass, name)
+        if candidate in self.prefixes or candidate in self.returns or self.project:
+            return candidate
+        return self._implicit(name)
+
     def member(self, type_: str, name: str) -> str:
         """``type_.name``, or the same member of a catalogued supertype that
         the catalog knows (``FragmentActivity.getContentResolver`` is
@@ -641,10 +653,10 @@ class JvmLowerer:
 
     # ------------------------------------------------------------------ facts
 
-    def call(self, callee, text, kind, node, receiver=None, args=(), keywords=()) -> F.Call:
+    def call(self, callee, text, kind, node, receiver=None, args=(), keywords=(), exact=False) -> F.Call:
         self.next_id += 1
         return F.Call(self.next_id, callee, text, kind, self.positions.span(node), receiver, tuple(args),
-                      tuple(keywords))
+                      tuple(keywords), exact=exact)
 
     def grant_api(self, call: F.Call, args) -> str | None:
         """The synthetic check a lambda handed to ``call`` receives as its first
