@@ -107,6 +107,8 @@ class Call(_Fact):
     keywords: tuple[tuple[str, Expr | None], ...] = ()
     key: str | None = None
     safe: bool = False  # made only when the receiver is not null (Kotlin ``x?.m()``)
+    # ``super.m()``: the method ``callee`` names (or inherits), no override below it
+    exact: bool = False
 
 
 @dataclass(slots=True, unsafe_hash=True)

@@ -461,7 +461,7 @@ class _Run:
         for function in lambdas:
             self.closure(function, env, {})
         # project functions: their data summaries
-        targets = self.flow.index.targets(call.callee) if call.callee is not None else ()
+        targets = self.flow.index.call_targets(call) if call.callee is not None else ()
         if targets and call.kind in ("call", "read"):
             result = _union(result, self._through(call, targets, args))
         # sinks
@@ -650,7 +650,7 @@ class _Run:
         """Sinks named by method for a receiver whose type is not known (``body.matches(..)``)."""
         found = self.catalog.sink_methods.get(_leaf(call.text)) \
             if call.receiver is not None or "." in call.text else None
-        if not found or (call.callee is not None and self.flow.index.targets(call.callee)):
+        if not found or (call.callee is not None and self.flow.index.call_targets(call)):
             return ()
         return [(call.callee or call.text, s) for s in found]
 

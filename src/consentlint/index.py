@@ -192,6 +192,19 @@ class ProjectIndex:
         self._targets[callee] = result
         return result
 
+    def call_targets(self, call: F.Call) -> tuple[FunctionInfo, ...]:
+        """The project functions ``call`` may run: a ``super.m()`` call
+        (``Call.exact``) runs the method its class has or inherits, never an
+        override below (the caller's own)."""
+        if not call.exact or call.callee is None:
+            return self.targets(call.callee)
+        owner, _, name = call.callee.rpartition(".")
+        for cls in (owner, *self.supertypes(owner)):
+            found = self.functions.get(f"{cls}.{name}")
+            if found:
+                return tuple(found)
+        return ()
+
     def _enclosing(self, owner: str) -> str | None:
         """The project class ``owner`` is nested in (anonymous classes,
         ``Outer.<anonymous>``, are skipped up to the named class); None

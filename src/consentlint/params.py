@@ -56,7 +56,7 @@ class ParamTypes:
                         if call.kind == "call" and call.args and call.text.rpartition(".")[2] in methods:
                             flows.append((call, chain, catalog))  # app.post(...) on a parameter
                 elif call.kind == "call" and (call.callee in catalog.handlers or (
-                        any(_typable(a) for a in call.args) and self.index.targets(call.callee))):
+                        any(_typable(a) for a in call.args) and self.index.call_targets(call))):
                     flows.append((call, chain, catalog))
         self._fixpoint(flows)
         self._memo.clear()
@@ -113,7 +113,7 @@ class ParamTypes:
                         if type_ and self._add(function, position, (type_,)):
                             changed.append(function)
         if call.callee is not None and call.args:
-            for target in self.index.targets(call.callee):
+            for target in self.index.call_targets(call):
                 function = target.function
                 for position, arg in enumerate(call.args[:len(function.params)]):
                     found = self._type(arg, chain, catalog, 0, frozenset()) if _typable(arg) else _NONE

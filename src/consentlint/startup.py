@@ -124,7 +124,7 @@ def _now(function: F.Function, index, depth: int, seen: set):
     for call in _block(function.body):
         yield call, function
         if depth < MAX_DEPTH and call.callee is not None:
-            targets = index.targets(call.callee)
+            targets = index.call_targets(call)
             if len(targets) == 1:
                 yield from _now(targets[0].function, index, depth + 1, seen)
 

@@ -149,7 +149,7 @@ class Summaries:
                         self.used.add(call.callee)
                     if collects is not None and collects(call, info.language):
                         self._collecting.setdefault(qualname, set()).add(info.path)
-                    targets = self.index.targets(call.callee)
+                    targets = self.index.call_targets(call)
                     for target in targets:
                         callers_of.setdefault(target.qualname, set()).add(qualname)
                         if call.kind == "call":
@@ -250,7 +250,7 @@ class Summaries:
         targets, else, for a method called on a value whose type is unknown
         (``self._telemeter.check_permission(p)``, an unresolved JVM call), the
         project methods of that name (each must imply the check)."""
-        targets = self.index.targets(call.callee)
+        targets = self.index.call_targets(call)
         if targets:
             return targets
         holder = None
@@ -383,7 +383,7 @@ class Summaries:
             if call.callee is None:
                 continue
             arguments = len(call.args) + len(call.keywords)
-            for target in self.index.targets(call.callee):
+            for target in self.index.call_targets(call):
                 if call.kind == "ref":
                     self._escapes.add(target.qualname)
                 else:

@@ -324,7 +324,7 @@ class Values:
             found = self._eval(arg, ctx, depth + 1, seen)
             return found if keeps == "all" else frozenset(Text(t.text, False) for t in found)
         out: frozenset = _NONE
-        for target in self.index.targets(call.callee):
+        for target in self.index.call_targets(call):
             key = ("return", target.qualname, target.path, target.function.span.line)
             if key in seen:
                 continue

@@ -101,13 +101,29 @@ class _Java(JvmLowerer):
                         out.append(resolved)
         return out
 
+    def _declared(self, node) -> str | None:
+        """A declared type, qualified; an array's is its element's with one
+        ``[]`` a dimension (``SmsMessage[]``), for what indexing it gives."""
+        if node is not None and node.type == "array_type":
+            element = self._declared(node.child_by_field_name("element"))
+            dims = node.child_by_field_name("dimensions")
+            return element + "[]" * max(1, ts.text(dims).count("[")) if element and dims is not None else None
+        return self.resolve_type(type_text(node) or "")
+
     def _class(self, node, outer: str, parent_scope: Scope, supers=None, qual=None, grant=None) -> ClassInfo:
         """Bind a class's fields and lower its members; ``grant``: the class is
         a callback handed to a permission request, its method receives the grant."""
         name_node = node.child_by_field_name("name")
         name = ts.text(name_node) if name_node is not None else "<anonymous>"
         qual = qual or (f"{outer}.{name}" if outer else name)
-        info = ClassInfo(name, qual, supers if supers is not None else self._supers(node), Scope(parent_scope))
+        if supers is None:
+            supers = self._supers(node)
+            extends = node.child_by_field_name("superclass")  # (without one, super.m() is Object's)
+            superclass = self.resolve_type(type_text(extends.named_children[0]) or "") \
+                if extends is not None and extends.named_child_count else None
+        else:  # an anonymous class: of the type it is created as
+            superclass = supers[0] if supers else None
+        info = ClassInfo(name, qual, supers, Scope(parent_scope), superclass)
         self.class_scopes.setdefault(qual, []).append(info.scope)
         self.declare_class(qual, info.supers, node, node.type == "interface_declaration", _instance_only(node))
         body = node.child_by_field_name("body") if node.type != "class_body" else node
@@ -145,7 +161,7 @@ class _Java(JvmLowerer):
         return info
 
     def _field(self, node, init: list) -> None:
-        declared = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
+        declared = self._declared(node.child_by_field_name("type"))
         modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
         private = modifiers is not None and any(c.type == "private" for c in modifiers.children)
         for decl in node.children_by_field_name("declarator"):
@@ -242,7 +258,10 @@ class _Java(JvmLowerer):
             type_node = param.child_by_field_name("type") or next(
                 (c for c in param.named_children if c.type.endswith("type") or c.type == "type_identifier"), None)
             name = ts.text(name_node)
-            self.bind(name, Var(self.resolve_type(type_text(type_node) or ""), local=True))
+            declared = self._declared(type_node)
+            if declared is not None and param.type == "spread_parameter":
+                declared += "[]"  # String... names: an array
+            self.bind(name, Var(declared, local=True))
             out.append(name)
         return out
 
@@ -265,7 +284,7 @@ class _Java(JvmLowerer):
                 if expr is not None:
                     out.append(F.Eval(expr))
         elif t == "local_variable_declaration":
-            declared = self.resolve_type(type_text(node.child_by_field_name("type")) or "")
+            declared = self._declared(node.child_by_field_name("type"))
             for decl in node.children_by_field_name("declarator"):
                 name = ts.text(decl.child_by_field_name("name"))
                 value = decl.child_by_field_name("value")
@@ -614,11 +633,15 @@ class _Java(JvmLowerer):
         obj = node.child_by_field_name("object")
         name_node = node.child_by_field_name("name")
         name = ts.text(name_node)
+        exact = obj is not None and obj.type == "super"
         if obj is None or obj.type in ("this", "super"):
             receiver = None
         else:
             receiver = self.expr(obj)
-        callee = self.method_callee(receiver, name)
+        if exact:
+            callee = self.super_callee(self.cls.superclass if self.cls is not None else None, name)
+        else:
+            callee = self.method_callee(receiver, name)
         nodes, values, lambdas = self._arguments(node.child_by_field_name("arguments"), callee)
         granted = self.map_get(receiver, name, values, name_node)
         if granted is not None:
@@ -637,7 +660,7 @@ class _Java(JvmLowerer):
             return Value(call, self.service_type(None, name, values, type_args))
         call = self.call(callee, name, "call", name_node,
                          receiver=receiver.expr if receiver is not None else None,
-                         args=self.arguments(values, name_node))
+                         args=self.arguments(values, name_node), exact=exact)
         return Value(call, self.service_type(callee, name, values, type_args) or self.returns.get(callee))
 
     def _new(self, node, grant: str | None = None) -> Value:

@@ -89,15 +89,17 @@ NOTHING = Value(None)
 
 class ClassInfo:
     """A class, object or the file's top level: its qualified name, resolved
-    supertypes and the scope of its fields."""
+    supertypes, the scope of its fields and the class ``super.m()`` calls
+    into (None: none declared, or not known)."""
 
-    __slots__ = ("name", "qualname", "supers", "scope")
+    __slots__ = ("name", "qualname", "supers", "scope", "superclass")
 
-    def __init__(self, name, qualname, supers, scope):
+    def __init__(self, name, qualname, supers, scope, superclass=None):
         self.name = name
         self.qualname = qualname
         self.supers = supers
         self.scope = scope
+        self.superclass = superclass
 
 
 _CACHE: dict = {}
@@ -537,7 +539,7 @@ class JvmLowerer:
                 and (base.type is None or base.type.endswith("[]")):
             # an array's length (the only ``length`` field Java has): a count, read of the array
             return Value(self.call(None, name, "read", node, receiver=base.expr))
-        if base.type is None or base.type.startswith((_MULTI, _GRANTS)):
+        if base.type is None or base.type.startswith((_MULTI, _GRANTS)) or base.type.endswith("[]"):
             return Value(base.expr)
         qualified = self.canonical(f"{base.type}.{name}")
         if base.static and name in ("INSTANCE", "Companion") and self.project:
@@ -614,9 +616,19 @@ class JvmLowerer:
                 owner = cls.qualname if cls is not None and cls.qualname else self.package
                 return f"{owner}.{name}" if owner else name
             return implicit
-        if receiver.type is None or receiver.type.startswith((_MULTI, _GRANTS)):
+        if receiver.type is None or receiver.type.startswith((_MULTI, _GRANTS)) or receiver.type.endswith("[]"):
             return self._implicit(name) if receiver.static is False and receiver.type is None else None
         return self.member(receiver.type, name)
+
+    def super_callee(self, superclass: str | None, name: str) -> str | None:
+        """``super.name()``: the method of ``superclass`` (which may inherit
+        it), never this class's own override of it."""
+        if superclass is None:
+            return self._implicit(name)
+        candidate = self.member(superclass, name)
+        if candidate in self.prefixes or candidate in self.returns or self.project:
+            return candidate
+        return self._implicit(name)
 
     def member(self, type_: str, name: str) -> str:
         """``type_.name``, or the same member of a catalogued supertype that
@@ -641,10 +653,10 @@ class JvmLowerer:
 
     # ------------------------------------------------------------------ facts
 
-    def call(self, callee, text, kind, node, receiver=None, args=(), keywords=()) -> F.Call:
+    def call(self, callee, text, kind, node, receiver=None, args=(), keywords=(), exact=False) -> F.Call:
         self.next_id += 1
         return F.Call(self.next_id, callee, text, kind, self.positions.span(node), receiver, tuple(args),
-                      tuple(keywords))
+                      tuple(keywords), exact=exact)
 
     def grant_api(self, call: F.Call, args) -> str | None:
         """The synthetic check a lambda handed to ``call`` receives as its first
@@ -693,9 +705,12 @@ class JvmLowerer:
         return None
 
     def index_value(self, base: Value, index: Value, node) -> Value | None:
-        """``perms[P]`` on a grant map, ``grantResults[i]`` in onRequestPermissionsResult."""
+        """``perms[P]`` on a grant map, ``grantResults[i]`` in onRequestPermissionsResult;
+        an element of a typed Java array (``messages[0]``: an ``SmsMessage``)."""
         if base.type is None:
             return None
+        if base.type.endswith("[]"):
+            return Value(seq((base, index)), base.type[:-2])
         if base.type.startswith(_MULTI):
             return Value(self.call(base.type[len(_MULTI):], "", "read", node, args=(index.expr,)))
         if base.type.startswith(_GRANTS):

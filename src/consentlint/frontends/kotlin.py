@@ -120,11 +120,26 @@ class _Kotlin(JvmLowerer):
                     out.append(resolved)
         return out
 
+    def _superclass(self, node) -> str | None:
+        """The class a Kotlin class extends: the supertype constructed (``: Base()``)."""
+        for child in node.named_children:
+            if child.type == "delegation_specifiers":
+                for spec in child.named_children:
+                    target = spec.named_children[0] if spec.named_child_count else None
+                    if target is not None and target.type == "constructor_invocation":
+                        return self.resolve_type(type_text(_type_child(target)) or "")
+        return None
+
     def _class(self, node, outer: str, parent_scope: Scope, supers=None, qual=None) -> ClassInfo:
         name_node = node.child_by_field_name("name")
         name = ts.text(name_node) if name_node is not None else "<anonymous>"
         qual = qual or (f"{outer}.{name}" if outer else name)
-        info = ClassInfo(name, qual, supers if supers is not None else self._supers(node), Scope(parent_scope))
+        if supers is None:
+            supers = self._supers(node)
+            superclass = self._superclass(node) or (supers[0] if len(supers) == 1 else None)
+        else:  # an object expression: of the type it is created as
+            superclass = supers[0] if supers else None
+        info = ClassInfo(name, qual, supers, Scope(parent_scope), superclass)
         self.class_scopes.setdefault(qual, []).append(info.scope)
         self.declare_class(qual, info.supers, node, any(c.type == "interface" for c in node.children))
         outer_cls, self.cls = self.cls, info
@@ -857,11 +872,13 @@ class _Kotlin(JvmLowerer):
             callee_node = callee_node.child_by_field_name("argument")
         receiver: Value | None = None
         receiver_node = None
+        exact = False
         if callee_node.type == "navigation_expression" and len(callee_node.named_children) >= 2:
             receiver_node = callee_node.named_children[0]
             name_node = callee_node.named_children[-1]
             if receiver_node.type not in ("this_expression", "super_expression"):
                 receiver = self.expr(receiver_node)
+            exact = receiver_node.type == "super_expression"
         elif callee_node.type == "identifier":
             name_node = callee_node
         else:
@@ -922,7 +939,13 @@ class _Kotlin(JvmLowerer):
             ctor_type = callee
         else:
             ctor_type = None
-        if callee is None:
+        if callee is None and exact:
+            # super.m(), super<T>.m(): the supertype's method, never this override
+            named = next((c for c in receiver_node.named_children if c.type == "user_type"), None)
+            superclass = self.resolve_type(type_text(named) or "") if named is not None \
+                else self.cls.superclass if self.cls is not None else None
+            callee = self.super_callee(superclass, name)
+        elif callee is None:
             callee = self.method_callee(receiver, name)
         grant = None
         if lambda_nodes:
@@ -943,7 +966,7 @@ class _Kotlin(JvmLowerer):
             return _safe(Value(call, service), _operator(callee_node))
         call = self.call(callee, name, "call", name_node, receiver=receiver.expr if receiver is not None else None,
                          args=self.arguments(values, name_node),
-                         keywords=[(k, v.expr) for k, v in keywords])
+                         keywords=[(k, v.expr) for k, v in keywords], exact=exact)
         result = ctor_type or self.service_type(callee, name, [v for v in values if v is not None], type_args) \
             or self.returns.get(callee)
         return _safe(Value(call, result), _operator(callee_node))
