@@ -174,7 +174,8 @@ class ConsentModel:
     def granted_initial(self, initial: F.Initial) -> bool:
         """Whether a consent-named declaration starts as the user's yes: a
         literal, a catalogued state initialiser's argument (``useState(true)``),
-        a field's ``default``/``initial`` keyword, or a ticked checkbox."""
+        a field's ``default``/``initial`` keyword, a Kotlin property
+        delegate's default (``by PrefDelegate(KEY, true)``), or a ticked checkbox."""
         via = initial.via
         if via and initial.kind != "checkbox" and ":" not in via and via not in self.catalog.initialisers:
             return False

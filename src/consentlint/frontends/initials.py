@@ -2,8 +2,9 @@
 for every language: syntax only. A declaration is kept when its name is
 consent-named (``Interest.consent_named``, as reads of such values are) and
 its value is a literal, a call of one literal (``useState(true)``,
-``mutableStateOf(true)``: the call is kept as ``via``), or a call with a
-literal ``default``/``initial`` keyword (``models.BooleanField(default=True)``).
+``mutableStateOf(true)``: the call is kept as ``via``), a call with a
+literal ``default``/``initial`` keyword (``models.BooleanField(default=True)``),
+or (Kotlin) a delegate call with one boolean literal (``by PrefDelegate(KEY, true)``).
 
 Declarations are what outlives one call: module and class variables, fields
 and properties, parameters' defaults, state hooks, and (JSX) checkboxes;
@@ -119,10 +120,13 @@ def _literal(node):
 
 def _value(node) -> tuple[object, str]:
     """The literal ``node`` is, or holds as a call's one argument or its
-    ``default``/``initial`` keyword, with the call's name."""
+    ``default``/``initial`` keyword, with the call's name; or (Kotlin) the
+    default of a property delegate (``_delegate_default``)."""
     value = _literal(node)
     if value is not _NONE:
         return value, ""
+    if node.type == "property_delegate":
+        return _delegate_default(node)
     if node.type not in ("call", "call_expression", "method_invocation"):
         return _NONE, ""
     function = node.child_by_field_name("function") or (node.named_children[0] if node.named_child_count else None)
@@ -148,6 +152,25 @@ def _value(node) -> tuple[object, str]:
         if value is not _NONE:
             return value, name
     return _NONE, ""
+
+
+def _delegate_default(node) -> tuple[object, str]:
+    """``by PrefDelegate(KEY, true)``: a property delegated to a call with
+    one boolean literal argument (a preference delegate's default, the
+    value until the user sets one), as ``<delegate>:by``; a delegate with
+    none, or with several, says nothing."""
+    call = node.named_children[0] if node.named_child_count else None
+    if call is None or call.type != "call_expression":
+        return _NONE, ""
+    args = next((c for c in call.named_children if c.type == "value_arguments"), None)
+    if args is None:
+        return _NONE, ""
+    flags = [value for value in (_literal(a.named_children[-1]) for a in args.named_children
+                                 if a.type == "value_argument" and a.named_child_count)
+             if type(value) is bool]
+    if len(flags) != 1:
+        return _NONE, ""
+    return flags[0], f"{ts.text(call.named_children[0]).rpartition('.')[2]}:by"
 
 
 # ------------------------------------------------------------ per language
@@ -177,7 +200,7 @@ def _kotlin(node, in_function, interest, positions, out) -> None:
         declaration = next((c for c in node.named_children if c.type == "variable_declaration"), None)
         name = declaration.named_children[0] if declaration is not None and declaration.named_child_count else None
         value = node.named_children[-1] if node.named_child_count else None
-        if value is not None and value is not declaration and value.type != "property_delegate":
+        if value is not None and value is not declaration:
             _keep(out, interest, positions, name, value)
     elif t == "class_parameter":
         children = node.named_children

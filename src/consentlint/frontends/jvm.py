@@ -555,6 +555,14 @@ class JvmLowerer:
             member = self._class_member(base.type, name)
             if member is not None:
                 return member
+            if self.LANGUAGE == "kotlin" and name[:1].islower():
+                # a property of a catalogued Kotlin object (an extension
+                # property too, `Firebase.analytics`): its Java getter
+                for method in getter_names(name):
+                    candidate = self.member(base.type, method)
+                    if candidate in self.returns:
+                        return Value(self.call(candidate, name, "call", node, receiver=None),
+                                     self.returns.get(candidate))
             return Value(F.Name(name, resolved=qualified), self.returns.get(qualified))
         sources = self.catalog.sources.get(qualified)
         if sources and any(s.kind == "read" for s in sources):

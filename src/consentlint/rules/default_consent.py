@@ -13,7 +13,9 @@ It reports a consent-named field, property, module or class variable, state
 or parameter declared with the user's yes: `analytics_consent = True`,
 `marketing_consent = models.BooleanField(default=True)`,
 `forms.BooleanField(initial=True)`, `var analyticsConsent = true`,
-`useState(true)`, `mutableStateOf(true)`, `def record(consent=True)`, and a
+`useState(true)`, `mutableStateOf(true)`, a Kotlin property delegated with a
+yes default (`val analyticsEnabled by PrefDelegate(KEY, true)`: the delegate
+call's one boolean argument), `def record(consent=True)`, and a
 pre-ticked consent box in JSX (`<input type="checkbox"
 name="marketing-consent" defaultChecked>`, `checked={true}`). Constants
 (`CONSENT_GRANTED = 1`) and a function's own locals are not reported. The
@@ -117,6 +119,8 @@ def _declared(initial) -> str:
     value = _shown(initial.value)
     if not call:
         what, how = ("parameter" if initial.kind == "parameter" else "value"), value
+    elif keyword == "by":
+        what, how = "property", f"{value}, its delegate {call}'s default"  # by PrefDelegate(KEY, true)
     elif keyword:
         what, how = "field", f"{call}({keyword}={value})"  # BooleanField(default=True)
     else:
