@@ -235,14 +235,12 @@ class DataFlow:
         owner = function.qualname.rpartition(".")[0]
         if owner not in self.index.classes:
             return None
-        for sup in (owner, *self.index.supertypes(owner)):
-            cls = self.index.classes.get(sup)
-            for parent in (cls.supers if cls is not None else ()):
-                for name in (parent, *catalog.supertypes.get(parent, ())):
-                    hit = listeners.get(f"{name}.{function.name}")
-                    if hit is not None:
-                        entry, position, category = hit
-                        return position, Origin(path, function.span, category, f"{name}.{function.name}", entry)
+        for parent in self.index.supers_of(owner):
+            for name in (parent, *catalog.supertypes.get(parent, ())):
+                hit = listeners.get(f"{name}.{function.name}")
+                if hit is not None:
+                    entry, position, category = hit
+                    return position, Origin(path, function.span, category, f"{name}.{function.name}", entry)
         return None
 
     # ------------------------------------------------------------ recording

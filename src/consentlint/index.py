@@ -94,6 +94,13 @@ class ProjectIndex:
                     queue.append(sup)
         return out
 
+    def supers_of(self, qualname: str):
+        """Every supertype the class or one of its project supertypes names
+        (external ones included), nearest class first, in declaration order."""
+        for name in (qualname, *self.supertypes(qualname)):
+            cls = self.classes.get(name)
+            yield from (cls.supers if cls is not None else ())
+
     def subtypes(self, qualname: str):
         """Every project class below ``qualname``."""
         return reachable(self._subtypes.get(qualname, ()), self._subtypes)

@@ -92,12 +92,10 @@ def start_callback(function: F.Function, language: str, model, index) -> str | N
     owner, _, name = function.qualname.rpartition(".")
     if not starts or owner not in index.classes:
         return None
-    for cls in (owner, *index.supertypes(owner)):
-        decl = index.classes.get(cls)
-        for parent in decl.supers if decl is not None else ():
-            for sup in (parent, *model.catalog.supertypes.get(parent, ())):
-                if f"{sup}.{name}" in starts:
-                    return f"{sup.rpartition('.')[2]}.{name}"
+    for parent in index.supers_of(owner):
+        for sup in (parent, *model.catalog.supertypes.get(parent, ())):
+            if f"{sup}.{name}" in starts:
+                return f"{sup.rpartition('.')[2]}.{name}"
     return None
 
 

@@ -38,9 +38,7 @@ def _service(qualname: str, services, index) -> str | None:
         owner = owner.rpartition(".")[0]
         if owner not in index.classes:
             continue
-        for sup in (owner, *index.supertypes(owner)):
-            cls = index.classes.get(sup)
-            for parent in (cls.supers if cls is not None else ()):
-                if parent in services:
-                    return parent
+        for parent in index.supers_of(owner):
+            if parent in services:
+                return parent
     return None
