@@ -509,8 +509,9 @@ def _discover(args, paths):
         if root is not None and [os.path.abspath(p) for p in group] == [os.path.abspath(root)]:
             _remember_listing(args, root, found, started)  # (the whole project: a one-file check's context)
         for path in found.files:
-            if os.path.realpath(path) not in seen:
-                seen.add(os.path.realpath(path))
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
                 out.files.append(path)
         out.errors += found.errors
     return out
