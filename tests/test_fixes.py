@@ -132,6 +132,28 @@ def _apply(text: str, edits) -> str:
     return text
 
 
+def test_edits_turn_the_old_text_into_the_new():
+    """``fixes.edits`` (lines shared at both ends left out of the matching)
+    over texts that repeat lines, insert at either end and mix line ends."""
+    import random
+    from dataclasses import asdict
+
+    rng = random.Random(26)
+    for _ in range(2000):
+        old = [rng.choice(["ab", "a", "x", ""]) + rng.choice(["\n", "\r\n"]) for _ in range(rng.randint(0, 12))]
+        new = list(old)
+        for _ in range(rng.randint(1, 3)):
+            op = rng.random()
+            if op < 0.4 and new:
+                new[rng.randrange(len(new))] = rng.choice("abxy") + "\n"
+            elif op < 0.7:
+                new.insert(rng.randint(0, len(new)), rng.choice("abxy") + "\n")
+            elif new:
+                del new[rng.randrange(len(new))]
+        a, b = "".join(old), "".join(new)
+        assert _apply(a, [asdict(e) for e in fixes.edits("p", a, b)]) == b, (a, b)
+
+
 def test_a_fix_that_would_not_parse_is_not_written(tmp_path: Path, monkeypatch):
     case = FIXTURES / "fixes" / "safe-noqa"
     work = copy(case / "before", tmp_path)

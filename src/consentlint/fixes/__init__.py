@@ -155,11 +155,20 @@ def parses(path: str, text: str) -> bool:
 def edits(path: str, old: str, new: str) -> tuple[Edit, ...]:
     """The smallest edits, line by line, that turn ``old`` into ``new``."""
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    # (the lines both share at the start and the end are not matched: a fix
+    # changes a few lines of a file, and the matcher is quadratic in lines)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
     out = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
         prefix = _common_prefix(before, after)
         suffix = _common_prefix(before[prefix:][::-1], after[prefix:][::-1])
