@@ -157,12 +157,8 @@ def edits(path: str, old: str, new: str) -> tuple[Edit, ...]:
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     # (the lines both share at the start and the end are not matched: a fix
     # changes a few lines of a file, and the matcher is quadratic in lines)
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    head = _common_prefix(a, b)
+    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
     out = []
     matcher = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -178,7 +174,8 @@ def edits(path: str, old: str, new: str) -> tuple[Edit, ...]:
     return tuple(out)
 
 
-def _common_prefix(x: str, y: str) -> int:
+def _common_prefix(x, y) -> int:
+    """How many leading items (characters, lines) ``x`` and ``y`` share."""
     n = 0
     for p, q in zip(x, y):
         if p != q:
